@@ -1,0 +1,55 @@
+"""Roles are Django groups. The one way to ask about them: `has_role`, `role_required`, and `roles` in templates."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    APPLICANT = "applicant", _("Membership applicant")
+    STAFF = "staff", _("Staff")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    BOARD = "board", _("Board member")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles a user holds, read once per user object. A supervisor is staff too; a superuser administers."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        held = {Role(name) for name in user.groups.filter(name__in=Role.values).values_list("name", flat=True)}
+        if Role.SUPERVISOR in held:
+            held.add(Role.STAFF)
+        if user.is_superuser:
+            held.add(Role.ADMINISTRATOR)
+        cached = user._portal_roles = frozenset(held)
+    return cached
+
+
+def has_role(user, *wanted: Role) -> bool:
+    """True when the user holds at least one of the wanted roles."""
+    return not roles_of(user).isdisjoint(wanted)
+
+
+def role_required(*wanted: Role) -> Callable:
+    """View decorator: sign-in first, then one of the roles, else 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not has_role(request.user, *wanted):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
