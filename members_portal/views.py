@@ -4,12 +4,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from members.roles import Role, roles_of
 from members_portal.celery import app as celery_app
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    held = roles_of(request.user)
+    return render(request, "home.html", {"user_roles": [role for role in Role if role in held]})
 
 
 @require_GET
