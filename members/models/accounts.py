@@ -1,0 +1,102 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class User(AbstractUser):
+    """An account: a member, an applicant, a staff or board member, an administrator (see members.roles).
+
+    `phone` is the mobile an account signs in with (E.164); a member's is their register mobile.
+    """
+
+    phone = PhoneNumberField(_("mobile"), region="SA", unique=True, null=True, blank=True)
+    phone_verified = models.BooleanField(_("mobile verified"), default=False)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="unique_account_email_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email or self.username
+
+
+class Governorate(models.TextChoices):
+    """The governorates of Najran Region (DOMAIN.md, section e)."""
+
+    NAJRAN = "najran", _("Najran")
+    SHARURAH = "sharurah", _("Sharurah")
+    HUBUNA = "hubuna", _("Hubuna")
+    BADR_AL_JANOUB = "badr_al_janoub", _("Badr Al-Janoub")
+    YADAMAH = "yadamah", _("Yadamah")
+    THAR = "thar", _("Thar")
+    KHUBASH = "khubash", _("Khubash")
+
+
+class Member(models.Model):
+    """A person in the cooperative's register (or applying to join it), and how to reach them."""
+
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Membership applicant")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Language(models.TextChoices):
+        ARABIC = "ar", _("Arabic")
+        ENGLISH = "en", _("English")
+
+    user = models.OneToOneField(
+        User, verbose_name=_("account"), on_delete=models.PROTECT, null=True, blank=True, related_name="member"
+    )
+    membership_no = models.CharField(_("membership number"), max_length=20, blank=True)
+    national_id = models.CharField(_("national ID number"), max_length=10, unique=True)
+    full_name_ar = models.CharField(_("full name (Arabic)"), max_length=200)
+    full_name_en = models.CharField(_("full name (English)"), max_length=200, blank=True)
+    # The Arabic name normalised for search (members_portal.arabic.normalise), kept in step by the services.
+    name_search = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    mobile = PhoneNumberField(_("mobile"), region="SA", unique=True)
+    email = models.EmailField(_("email"), blank=True)
+    governorate = models.CharField(_("governorate"), max_length=20, choices=Governorate.choices)
+    village = models.CharField(_("village or centre"), max_length=120, blank=True)
+    coffee_trees = models.PositiveIntegerField(_("number of coffee trees"), default=0)
+    farm_area_dunum = models.DecimalField(_("farm area (dunum)"), max_digits=9, decimal_places=2, default=0)
+    shares = models.PositiveIntegerField(_("number of shares"), default=0)
+    joined_on = models.DateField(_("joining date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default="ar")
+    sms_consent = models.BooleanField(_("agrees to text messages"), default=True)
+    email_consent = models.BooleanField(_("agrees to e-mail"), default=False)
+    consent_updated_at = models.DateTimeField(_("consent date"), null=True, blank=True)
+    surveys_opt_out = models.BooleanField(_("does not want satisfaction surveys"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["membership_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership_no"], condition=~models.Q(membership_no=""), name="unique_membership_no"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | ~models.Q(membership_no=""),
+                name="active_member_has_membership_no",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name_ar
+
+    @property
+    def can_submit_requests(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:member-detail", args=[self.pk])

@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from members.models.accounts import Member
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", _("Portal inbox")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+
+
+class Notification(models.Model):
+    """One message to one member on one channel: written with the event that causes it, sent after commit.
+
+    `key` makes queueing idempotent (the same event never queues the same message twice); the status
+    makes sending idempotent (only the worker that claims a PENDING row sends it).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="notifications")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    event = models.CharField(_("message"), max_length=64)
+    context = models.JSONField(default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=2)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_status_idx"),
+            models.Index(fields=["member", "channel", "read_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.member_id} ({self.channel})"
