@@ -1,0 +1,147 @@
+"""How the portal reaches a person: SMS and e-mail. The outbox, activation codes and sign-in codes all send here.
+
+SMS goes through the backend named by `settings.SMS_BACKEND`:
+
+- ``file``: each message appended as one JSON line to `settings.SMS_FILE_PATH` (development and the demo:
+  a person trying the portal reads their code there),
+- ``console``: printed to standard output,
+- ``gateway``: an HTTP POST to `settings.SMS_GATEWAY_URL` with a bearer token (production).
+
+E-mail goes through Django's mailers (`settings.MAILERS`). Both raise `ChannelError` with a readable
+reason when a message could not be handed over, so a caller (the outbox) can retry or record it.
+"""
+
+import json
+import logging
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GATEWAY_TIMEOUT_S = 10
+_file_lock = threading.Lock()
+
+
+class ChannelError(Exception):
+    """A message could not be handed to its channel; `str(error)` says why (for logs and the outbox)."""
+
+
+class SmsError(ChannelError):
+    """The SMS backend refused or failed to take the message."""
+
+
+class EmailError(ChannelError):
+    """The mail server refused or failed to take the message."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+
+
+def _e164(to: str) -> str:
+    """The recipient as E.164; a number that is not a valid phone number is refused before any backend runs."""
+    try:
+        number = phonenumbers.parse(str(to), "SA")
+    except phonenumbers.NumberParseException as error:
+        raise SmsError(f"not a phone number: {to!r}") from error
+    if not phonenumbers.is_valid_number(number):
+        raise SmsError(f"not a valid phone number: {to!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- SMS backends ----------------------------------------------------------------------------------
+
+
+def _send_file(to: str, text: str) -> None:
+    path = settings.SMS_FILE_PATH
+    line = json.dumps(
+        {"at": timezone.now().isoformat(), "from": settings.SMS_SENDER_NAME, "to": to, "text": text},
+        ensure_ascii=False,
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _file_lock, open(path, "a", encoding="utf-8") as sms_file:
+            sms_file.write(line + "\n")
+    except OSError as error:
+        raise SmsError(f"could not write to {path}: {error}") from error
+
+
+def _send_console(to: str, text: str) -> None:
+    sys.stdout.write(f"SMS from {settings.SMS_SENDER_NAME} to {to}:\n{text}\n{'-' * 40}\n")
+    sys.stdout.flush()
+
+
+def _send_gateway(to: str, text: str) -> None:
+    """POST {"to", "sender", "text"} as JSON with a bearer token; any 2xx is accepted, anything else is an error."""
+    if not settings.SMS_GATEWAY_URL:
+        raise SmsError("SMS_BACKEND is 'gateway' but SMS_GATEWAY_URL is not set")
+    body = json.dumps({"to": to, "sender": settings.SMS_SENDER_NAME, "text": text}, ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+    if settings.SMS_GATEWAY_TOKEN:
+        headers["Authorization"] = f"Bearer {settings.SMS_GATEWAY_TOKEN}"
+    request = urllib.request.Request(settings.SMS_GATEWAY_URL, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=GATEWAY_TIMEOUT_S) as response:  # noqa: S310 (URL from settings)
+            status = response.status
+            reply = response.read(2000)
+    except urllib.error.HTTPError as error:
+        detail = error.read(500).decode("utf-8", "replace") if error.fp else ""
+        raise SmsError(f"SMS gateway answered HTTP {error.code}: {detail}".strip()) from error
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise SmsError(f"SMS gateway unreachable: {reason}") from error
+    if not 200 <= status < 300:
+        raise SmsError(f"SMS gateway answered HTTP {status}: {reply.decode('utf-8', 'replace')}")
+
+
+SMS_BACKENDS = {"file": _send_file, "console": _send_console, "gateway": _send_gateway}
+
+
+def send_sms(to: str, text: str) -> None:
+    """Send one text message to a mobile number (any Saudi form; sent as E.164).
+
+    Raises SmsError when the number is not valid, the backend is unknown, or the gateway refuses.
+    Not idempotent by itself: callers that may retry (the outbox) guard against sending twice.
+    """
+    backend = SMS_BACKENDS.get(settings.SMS_BACKEND)
+    if backend is None:
+        raise SmsError(f"unknown SMS_BACKEND {settings.SMS_BACKEND!r}; use one of {', '.join(SMS_BACKENDS)}")
+    if not text.strip():
+        raise SmsError("empty text message")
+    backend(_e164(to), text)
+
+
+# --- E-mail ----------------------------------------------------------------------------------------
+
+
+def send_email(to: str, subject: str, body: str, attachments: Iterable[Attachment | tuple] = ()) -> None:
+    """Send one plain-text e-mail through Django's mail (settings.MAILERS). Attachments: Attachment or
+    (filename, content, mimetype) tuples. Raises EmailError when the server refuses or cannot be reached."""
+    if not to:
+        raise EmailError("no e-mail address")
+    # A subject must be one line: a newline in it would be a header-injection attempt or a template slip.
+    subject = " ".join(subject.split())
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    for attachment in attachments:
+        if isinstance(attachment, Attachment):
+            message.attach(attachment.filename, attachment.content, attachment.mimetype)
+        else:
+            message.attach(*attachment)
+    try:
+        sent = message.send(fail_silently=False)
+    except Exception as error:  # smtplib, socket and backend errors all mean "not handed over"
+        raise EmailError(f"e-mail to {to} not sent: {error}") from error
+    if not sent:
+        raise EmailError(f"e-mail to {to} not sent: the backend accepted nothing")
