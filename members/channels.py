@@ -87,13 +87,17 @@ def _send_gateway(to: str, text: str) -> None:
     """POST {"to", "sender", "text"} as JSON with a bearer token; any 2xx is accepted, anything else is an error."""
     if not settings.SMS_GATEWAY_URL:
         raise SmsError("SMS_BACKEND is 'gateway' but SMS_GATEWAY_URL is not set")
+    if not settings.SMS_GATEWAY_URL.startswith(("https://", "http://")):
+        raise SmsError("SMS_GATEWAY_URL must be an http(s) URL")
     body = json.dumps({"to": to, "sender": settings.SMS_SENDER_NAME, "text": text}, ensure_ascii=False).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
     if settings.SMS_GATEWAY_TOKEN:
         headers["Authorization"] = f"Bearer {settings.SMS_GATEWAY_TOKEN}"
-    request = urllib.request.Request(settings.SMS_GATEWAY_URL, data=body, headers=headers, method="POST")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        settings.SMS_GATEWAY_URL, data=body, headers=headers, method="POST"
+    )
     try:
-        with urllib.request.urlopen(request, timeout=GATEWAY_TIMEOUT_S) as response:  # noqa: S310 (URL from settings)
+        with urllib.request.urlopen(request, timeout=GATEWAY_TIMEOUT_S) as response:  # noqa: S310 (scheme checked above)
             status = response.status
             reply = response.read(2000)
     except urllib.error.HTTPError as error:
