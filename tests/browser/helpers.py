@@ -1,0 +1,79 @@
+"""Helpers for browser tests: axe-core check, sign-in, screenshots.
+
+from tests.browser.helpers import axe_check, login, save_screenshot
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from playwright.sync_api import Page
+
+AXE_SOURCE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+_axe_source: str | None = None
+
+
+def _axe() -> str:
+    global _axe_source
+    if _axe_source is None:
+        _axe_source = AXE_SOURCE_PATH.read_text(encoding="utf-8")
+    return _axe_source
+
+
+def axe_check(page: Page, *, exclude: list[str] | None = None) -> list[dict]:
+    """Run axe-core on the page as it is now; fail on any serious or critical violation.
+
+    axe is injected with page.evaluate: the portal's CSP blocks add_script_tag (an inline script without nonce).
+    Returns the minor and moderate violations, for a test that wants to look at them.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe())
+    violations = page.evaluate(
+        """async ([tags, exclude]) => {
+            const context = exclude.length ? {include: [document], exclude: exclude.map((s) => [s])} : document;
+            const result = await axe.run(context, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+                summary: v.nodes.length ? v.nodes[0].failureSummary : "",
+            }));
+        }""",
+        [AXE_TAGS, exclude or []],
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"axe-core found {len(blocking)} serious or critical violation(s) on {page.url}:"]
+        for v in blocking:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+            lines.extend(f"    at {target}" for target in v["targets"])
+            if v["summary"]:
+                lines.append("    " + v["summary"].replace("\n", "\n    "))
+        raise AssertionError("\n".join(lines))
+    return violations
+
+
+def login(page: Page, live_server, email_or_phone: str, password: str) -> None:
+    """Sign in through the real sign-in page, in whatever language the browser has chosen; fail if it does not work."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_login").fill(email_or_phone)
+    page.locator("#id_password").fill(password)
+    submit = page.locator("form:has(#id_password) button[type=submit]").first
+    with page.expect_navigation():
+        submit.click()
+    if "/accounts/login/" in page.url:
+        problems = page.locator(".alert, .invalid-feedback, .errorlist").all_inner_texts()
+        raise AssertionError(f"sign-in as {email_or_phone} failed; the page says: {problems}")
+
+
+def screenshot_path(name: str) -> Path:
+    folder = Path(settings.VAR_DIR) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.png"
+
+
+def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG to <VAR_DIR>/screenshots/<name>.png (var/screenshots by default) and return its path."""
+    path = screenshot_path(name)
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
