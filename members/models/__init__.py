@@ -1,6 +1,18 @@
 """The members app's data: accounts and member records, and the notification outbox."""
 
+from members.models.access import AccessLog, OneTimeCode
 from members.models.accounts import Governorate, Member, User
 from members.models.outbox import Channel, Notification
+from members.models.records import CorrectionRequest, MemberImport
 
-__all__ = ["Channel", "Governorate", "Member", "Notification", "User"]
+__all__ = [
+    "AccessLog",
+    "Channel",
+    "CorrectionRequest",
+    "Governorate",
+    "Member",
+    "MemberImport",
+    "Notification",
+    "OneTimeCode",
+    "User",
+]

@@ -5,6 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from members.validators import (
+    validate_member_national_id,
+    validate_membership_no,
+    validate_plain_text,
+    validate_saudi_mobile,
+)
+
 
 class User(AbstractUser):
     """An account: a member, an applicant, a staff or board member, an administrator (see members.roles).
@@ -54,16 +61,22 @@ class Member(models.Model):
     user = models.OneToOneField(
         User, verbose_name=_("account"), on_delete=models.PROTECT, null=True, blank=True, related_name="member"
     )
-    membership_no = models.CharField(_("membership number"), max_length=20, blank=True)
-    national_id = models.CharField(_("national ID number"), max_length=10, unique=True)
-    full_name_ar = models.CharField(_("full name (Arabic)"), max_length=200)
-    full_name_en = models.CharField(_("full name (English)"), max_length=200, blank=True)
+    membership_no = models.CharField(
+        _("membership number"), max_length=20, blank=True, validators=[validate_membership_no]
+    )
+    national_id = models.CharField(
+        _("national ID number"), max_length=10, unique=True, validators=[validate_member_national_id]
+    )
+    full_name_ar = models.CharField(_("full name (Arabic)"), max_length=200, validators=[validate_plain_text])
+    full_name_en = models.CharField(
+        _("full name (English)"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     # The Arabic name normalised for search (members_portal.arabic.normalise), kept in step by the services.
     name_search = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
-    mobile = PhoneNumberField(_("mobile"), region="SA", unique=True)
+    mobile = PhoneNumberField(_("mobile"), region="SA", unique=True, validators=[validate_saudi_mobile])
     email = models.EmailField(_("email"), blank=True)
     governorate = models.CharField(_("governorate"), max_length=20, choices=Governorate.choices)
-    village = models.CharField(_("village or centre"), max_length=120, blank=True)
+    village = models.CharField(_("village or centre"), max_length=120, blank=True, validators=[validate_plain_text])
     coffee_trees = models.PositiveIntegerField(_("number of coffee trees"), default=0)
     farm_area_dunum = models.DecimalField(_("farm area (dunum)"), max_digits=9, decimal_places=2, default=0)
     shares = models.PositiveIntegerField(_("number of shares"), default=0)
@@ -89,7 +102,10 @@ class Member(models.Model):
                 condition=~models.Q(status="active") | ~models.Q(membership_no=""),
                 name="active_member_has_membership_no",
             ),
+            # Members are Saudi citizens (DOMAIN.md a.3): the check digit is checked in Python, the prefix here too.
+            models.CheckConstraint(condition=models.Q(national_id__regex=r"^1[0-9]{9}$"), name="member_citizen_id"),
         ]
+        indexes = [models.Index(fields=["status", "governorate"], name="member_status_governorate_idx")]
 
     def __str__(self) -> str:
         return self.full_name_ar
@@ -97,6 +113,15 @@ class Member(models.Model):
     @property
     def can_submit_requests(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.status == self.Status.APPLICANT
+
+    @property
+    def is_activated(self) -> bool:
+        """True once the person behind the record has an account with a password (activation or registration)."""
+        return self.user_id is not None and self.user.has_usable_password()
 
     def get_absolute_url(self) -> str:
         return reverse("members:member-detail", args=[self.pk])
