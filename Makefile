@@ -1,0 +1,95 @@
+# The portal's commands. `make run` starts it with demo data; `make test` runs the whole test suite.
+# Both create .venv (Python 3.12 or 3.13, which Django 6 needs) and install the project on first use.
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# `make bench` works on its own PostgreSQL database (created and migrated if missing).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+# `make test ARGS="tests/members -x"` runs a part of the suite.
+ARGS ?=
+
+# The first Python 3.12 or 3.13 that really runs. A pyenv shim only runs when its version is selected, so
+# the versions pyenv has are asked for by name (PYENV_VERSION=3.12.1 pyenv which python3).
+define find_python
+for candidate in "$$PYTHON" python3.12 python3.13 python3; do \
+  [ -n "$$candidate" ] || continue; \
+  "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] not in {(3, 12), (3, 13)})' >/dev/null 2>&1 \
+    && { command -v "$$candidate"; exit 0; }; \
+done; \
+if command -v pyenv >/dev/null 2>&1; then \
+  for version in $$(pyenv versions --bare | grep -E '^3\.1[23]\.[0-9]+$$' | sort -V); do \
+    candidate=$$(PYENV_VERSION=$$version pyenv which python3 2>/dev/null) \
+      && "$$candidate" -c 'import sys' >/dev/null 2>&1 && { echo "$$candidate"; exit 0; }; \
+  done; \
+fi; \
+exit 1
+endef
+
+.PHONY: run test bench lint messages compile install help
+
+help:
+	@echo "make run    start the portal with demo data on http://$(HOST):$(PORT)/ (and a Celery worker)"
+	@echo "make test   run the whole test suite (ARGS=... to pass options to pytest)"
+	@echo "make bench  run the benchmarks in bench/ on PostgreSQL ($(BENCH_DATABASE_URL))"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make messages  update the Arabic catalogue (locale/ar/LC_MESSAGES/django.po)"
+
+$(PY):
+	@python=$$($(find_python)) || { \
+	  echo "No Python 3.12 or 3.13 found (tried python3.12, python3.13, python3 and pyenv)."; \
+	  echo "Django 6 needs Python 3.12 or newer: install one, or run 'make run PYTHON=/path/to/python3.12'."; \
+	  exit 1; }; \
+	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
+	"$$python" -m venv $(VENV)
+
+# Installed again only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+compile: install
+	@DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --verbosity 0
+
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --locale ar --ignore=$(VENV) --ignore=var --no-obsolete
+	@msgfmt --statistics -o /dev/null locale/ar/LC_MESSAGES/django.po
+
+run: compile
+	@$(PY) -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("$(HOST)", $(PORT))) == 0)' \
+	  || { echo "Port $(PORT) on $(HOST) is taken; choose another: make run PORT=8001"; exit 1; }
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@mkdir -p var
+	@DEBUG=1 $(VENV)/bin/celery -A members_portal worker --beat --concurrency 1 --loglevel INFO \
+	  --logfile var/worker.log >/dev/null 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Celery worker stopped."' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo ""; \
+	echo "The portal:    http://$(HOST):$(PORT)/   (Ctrl-C stops it and the worker)"; \
+	echo "Demo logins:   listed above by load_demo"; \
+	echo "Demo SMS:      $${VAR_DIR:-var}/sms.log"; \
+	echo "Demo e-mails:  $${VAR_DIR:-var}/mail/ (one file per message)"; \
+	echo "Celery worker: pid $$worker (with beat), log in var/worker.log"; \
+	echo ""; \
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: compile
+	$(VENV)/bin/pytest $(ARGS)
+
+bench: compile
+	@if ls bench/*.py >/dev/null 2>&1; then \
+	  export DEBUG=1 DATABASE_URL="$(BENCH_DATABASE_URL)" PYTHONPATH=. ; \
+	  server="$${DATABASE_URL%/*}"; database="$${DATABASE_URL##*/}"; \
+	  psql -q "$$server/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$database'" | grep -q 1 \
+	    || psql -q "$$server/postgres" -c "CREATE DATABASE \"$$database\"" || exit 1; \
+	  $(PY) manage.py migrate --noinput --verbosity 0 || exit 1; \
+	  for script in bench/*.py; do echo "# $$script"; $(PY) "$$script" || exit 1; done; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
