@@ -2,11 +2,13 @@
 
 from members.models.access import AccessLog, OneTimeCode
 from members.models.accounts import Governorate, Member, User
+from members.models.announcements import Announcement
 from members.models.outbox import Channel, Notification
 from members.models.records import CorrectionRequest, MemberImport
 
 __all__ = [
     "AccessLog",
+    "Announcement",
     "Channel",
     "CorrectionRequest",
     "Governorate",

@@ -29,12 +29,28 @@ class Notification(models.Model):
     context = models.JSONField(default=dict, blank=True)
     language = models.CharField(_("language"), max_length=2)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    # The text as rendered (in `language`) when the row was queued: what the member reads or was sent.
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    # Shared by the rows of one message (inbox, SMS, e-mail): the short link /n/<token>/ in an SMS opens
+    # the message's page and marks the inbox copy read.
+    token = models.CharField(max_length=12, blank=True, db_index=True)
+    announcement = models.ForeignKey(
+        "members.Announcement",
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     key = models.CharField(max_length=200, unique=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When a PENDING row is next due: its creation, a retry's backoff, or the sweep's last re-enqueue.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -45,7 +61,12 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="notification_status_idx"),
             models.Index(fields=["member", "channel", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.member_id} ({self.channel})"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
