@@ -55,7 +55,7 @@ compile: install
 	@DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --verbosity 0
 
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages --locale ar --ignore=$(VENV) --ignore=var --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages --locale ar --ignore=$(VENV) --ignore=var --ignore=build --ignore=tests --no-obsolete
 	@msgfmt --statistics -o /dev/null locale/ar/LC_MESSAGES/django.po
 
 run: compile
@@ -63,9 +63,9 @@ run: compile
 	  || { echo "Port $(PORT) on $(HOST) is taken; choose another: make run PORT=8001"; exit 1; }
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	@mkdir -p var
+	@mkdir -p $${VAR_DIR:-var}
 	@DEBUG=1 $(VENV)/bin/celery -A members_portal worker --beat --concurrency 1 --loglevel INFO \
-	  --logfile var/worker.log >/dev/null 2>&1 & worker=$$!; \
+	  --logfile $${VAR_DIR:-var}/worker.log >/dev/null 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Celery worker stopped."' EXIT; \
 	trap 'exit 130' INT TERM; \
 	echo ""; \
@@ -73,7 +73,7 @@ run: compile
 	echo "Demo logins:   listed above by load_demo"; \
 	echo "Demo SMS:      $${VAR_DIR:-var}/sms.log"; \
 	echo "Demo e-mails:  $${VAR_DIR:-var}/mail/ (one file per message)"; \
-	echo "Celery worker: pid $$worker (with beat), log in var/worker.log"; \
+	echo "Celery worker: pid $$worker (with beat), log in $${VAR_DIR:-var}/worker.log"; \
 	echo ""; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
