@@ -27,7 +27,7 @@ preload_app = False
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proxy_allow_ips = forwarded_allow_ips
 # Under systemd the worker temp files go to memory, not a disk that may be slow or full.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn heartbeat files)
 
 # Logs to stdout/stderr (journald). The access log is one JSON object per line with the request id
 # that Django put on the response (members_portal/request_id.py), so an access line and the
