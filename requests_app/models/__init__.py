@@ -19,9 +19,12 @@ from requests_app.models.requests import (
     ServiceRequest,
     TimelineEvent,
 )
+from requests_app.models.staff import BoardDecision, CannedReply, StaffNotice
 
 __all__ = [
     "Attachment",
+    "BoardDecision",
+    "CannedReply",
     "Category",
     "Channel",
     "Department",
@@ -35,5 +38,6 @@ __all__ = [
     "RequestField",
     "RequestType",
     "ServiceRequest",
+    "StaffNotice",
     "TimelineEvent",
 ]
