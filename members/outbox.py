@@ -1,45 +1,275 @@
 """The notification outbox: every message to a member is a row written with the event that causes it.
 
-Delivery (the Celery task, the channels, the templates) is built on these rows; callers only queue.
+Queueing (`queue_notification`) renders the event's texts in the member's language first, so a missing
+template or a missing variable is an error before anything is written; then it writes one row per channel
+the member accepts and, after commit, enqueues the send task. The inbox copy needs no sending: it is
+written as sent and is what the member reads in the portal.
+
+Sending (`deliver_notification`) is idempotent: a worker claims a row with a conditional UPDATE
+(pending → sending), hands it to the channel, and marks it sent only if its claim still holds. A failure
+goes back to pending with a backoff, and after `OUTBOX_MAX_ATTEMPTS` ends as failed with the reason.
+`requeue_due` (beat, every minute) re-enqueues rows left pending (the broker or the worker was down) and
+rows stuck in "sending" past `OUTBOX_SENDING_TIMEOUT_S` (their worker died).
+
+Delivery guarantee, honestly: at least once. A row is re-sent only when the worker that claimed it
+died without marking it, and then only after the timeout; if it died in the instant between the channel
+accepting the message and the UPDATE to "sent", the member receives it twice. A retry, a redelivered
+task or a second worker never sends a row that is pending-claimed, sent or failed.
 """
 
-from collections.abc import Iterable
+import json
+import logging
+import math
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from urllib.parse import urljoin
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from members.models import Channel, Member, Notification
+from members import channels as delivery
+from members.models import Channel, Member, Notification, User
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+CHANNELS = (Channel.INBOX, Channel.SMS, Channel.EMAIL)
+TEMPLATE_DIR = "members/notifications"
+MAX_SMS_SEGMENTS = 2
+BATCH_SIZE = 100  # rows per delivery task
+BATCH_BUDGET_S = 40  # a batch hands the rest to a new task well before the soft time limit (60 s)
+_MISSING = "\x00missing:"
+
+
+class NotificationTemplateError(ValidationError):
+    """An event's text cannot be rendered: no template, a syntax error, or a variable the context lacks."""
+
+
+# --- SMS length ------------------------------------------------------------------------------------
+
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = set("^{}\\[~]|€\f")
+
+
+@dataclass(frozen=True)
+class SmsLength:
+    encoding: str  # "GSM-7" or "UCS-2"
+    units: int  # septets (GSM-7, an extended character counts two) or UTF-16 code units (UCS-2)
+    segments: int
+
+
+def sms_length(text: str) -> SmsLength:
+    """How many SMS segments a text needs. One segment: 160 GSM-7 or 70 UCS-2 units; concatenated
+    segments lose room to their header: 153 GSM-7 or 67 UCS-2 units each. Any Arabic letter makes the
+    whole text UCS-2, so two segments hold 134 characters."""
+    if all(char in GSM7_BASIC or char in GSM7_EXTENDED for char in text):
+        units = sum(2 if char in GSM7_EXTENDED else 1 for char in text)
+        single, multi, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, multi, encoding = 70, 67, "UCS-2"
+    segments = 0 if units == 0 else 1 if units <= single else math.ceil(units / multi)
+    return SmsLength(encoding=encoding, units=units, segments=segments)
+
+
+def fit_sms(text: str, *, keep_end: str = "") -> str:
+    """Shorten a text to MAX_SMS_SEGMENTS, cutting words before `keep_end` (the link), which stays whole.
+
+    A safety net only: every template is tested to fit with realistic values; a very long name could
+    still push one over, and an SMS cut short with its link beats three paid segments.
+    """
+    if sms_length(text).segments <= MAX_SMS_SEGMENTS:
+        return text
+    head = text.removesuffix(keep_end) if keep_end and text.endswith(keep_end) else text
+    tail = keep_end if head is not text else ""
+    words = head.split(" ")
+    while words:
+        words.pop()
+        candidate = " ".join(words).rstrip() + "…" + ((" " + tail) if tail else "")
+        if sms_length(candidate).segments <= MAX_SMS_SEGMENTS:
+            return candidate
+    return tail[:134]
+
+
+# --- Rendering -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+@cache
+def _engine() -> Engine:
+    """Plain-text templates (no HTML escaping); a variable the context lacks renders as a marker we detect."""
+    from django.template.backends.django import get_installed_libraries
+
+    return Engine(
+        dirs=[str(path) for path in settings.TEMPLATES[0]["DIRS"]],
+        app_dirs=True,
+        autoescape=False,
+        string_if_invalid=_MISSING + "%s\x00",
+        libraries=get_installed_libraries(),
+    )
+
+
+def absolute_url(path: str) -> str:
+    return urljoin(settings.SITE_URL + "/", path) if path else settings.SITE_URL + "/"
+
+
+def short_link(token: str) -> str:
+    """SITE_URL/n/<token>/: opens the message's page after sign-in and marks it read (SMS has little room)."""
+    return absolute_url(reverse("notification-link", args=[token]))
+
+
+def message_context(*, member: Member, context: Mapping, link: str, token: str) -> dict:
+    """What every template may use besides the caller's context: the member's name, the links."""
+    name = member.full_name_en if member.language == "en" and member.full_name_en else member.full_name_ar
+    return {
+        **context,
+        "member_name": name,
+        "member_first_name": name.split()[0] if name.split() else name,
+        "site_url": settings.SITE_URL,
+        "link": absolute_url(link),
+        "short_link": short_link(token) if token else absolute_url(link),
+    }
+
+
+def render_message(*, event: str, channel: str, language: str, context: Mapping, shorten: bool = True) -> Rendered:
+    """Render templates/members/notifications/<event>/<channel>[.<language>].txt in `language`.
+
+    Inbox and e-mail: the first non-empty line is the subject, the rest the body. SMS: the whole text,
+    one line per non-empty template line, shortened to two segments if it must be.
+    Raises NotificationTemplateError (in Arabic for staff) when the template is missing, broken, or
+    uses a variable the context does not give.
+    """
+    names = [f"{TEMPLATE_DIR}/{event}/{channel}.{language}.txt", f"{TEMPLATE_DIR}/{event}/{channel}.txt"]
+    try:
+        template = _engine().select_template(names)
+    except TemplateDoesNotExist as error:
+        raise NotificationTemplateError(
+            _("The message “%(event)s” has no text for the %(channel)s channel (%(template)s).")
+            % {"event": event, "channel": Channel(channel).label, "template": names[-1]},
+            code="template_missing",
+        ) from error
+    except TemplateSyntaxError as error:
+        raise NotificationTemplateError(
+            _("The text of the message “%(event)s” for the %(channel)s channel has an error: %(error)s")
+            % {"event": event, "channel": Channel(channel).label, "error": error},
+            code="template_syntax",
+        ) from error
+    with translation.override(language):
+        text = template.render(Context(dict(context), autoescape=False))
+    if _MISSING in text:
+        missing = sorted({part.split("\x00", 1)[0] for part in text.split(_MISSING)[1:]})
+        raise NotificationTemplateError(
+            _("The text of the message “%(event)s” for the %(channel)s channel needs %(names)s, which was not given.")
+            % {"event": event, "channel": Channel(channel).label, "names": "، ".join(missing)},
+            code="template_variable_missing",
+        )
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if channel == Channel.SMS:
+        body = "\n".join(line for line in lines if line)
+        if shorten:
+            body = fit_sms(body, keep_end=str(context.get("short_link", "")))
+        return Rendered(subject="", body=body)
+    subject, _sep, rest = "\n".join(lines).partition("\n")
+    return Rendered(subject=subject[:200], body=rest.strip())
+
+
+def render_all(*, event: str, language: str, context: Mapping, shorten: bool = True) -> dict[str, Rendered]:
+    """Every channel's text, so a broken template fails whichever channels this member happens to accept."""
+    return {
+        channel: render_message(event=event, channel=channel, language=language, context=context, shorten=shorten)
+        for channel in CHANNELS
+    }
+
+
+# --- Queueing --------------------------------------------------------------------------------------
 
 
 def channels_for(member: Member) -> list[Channel]:
     """The inbox always; SMS and e-mail only with the member's consent (and an address for e-mail)."""
     channels = [Channel.INBOX]
-    if member.sms_consent:
+    if member.sms_consent and member.mobile:
         channels.append(Channel.SMS)
     if member.email and member.email_consent:
         channels.append(Channel.EMAIL)
     return channels
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(6)  # 8 characters, 48 bits: unguessable enough for a link that also needs sign-in
+
+
+def _check_json(context: Mapping) -> None:
+    try:
+        json.dumps(context)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(
+            _("A message's details must be plain values (text, numbers, lists): %(error)s") % {"error": error},
+            code="context_not_json",
+        ) from error
+
+
 def queue_notification(
     *, member: Member, event: str, key: str, link: str = "", context: dict | None = None
 ) -> list[Notification]:
-    """Write one outbox row per channel the member accepts. Idempotent: a key already queued adds nothing.
+    """Write one outbox row per channel the member accepts, and send the SMS/e-mail rows after commit.
 
     Call inside the transaction of the event itself, so the message exists exactly when the event does.
+    Validates first: the event's inbox, SMS and e-mail texts must exist and render with `context` in the
+    member's language, else NotificationTemplateError and nothing is written. Idempotent: a key already
+    queued adds nothing (returns only the rows it created). `link` is a path inside the portal.
     """
-    rows = [
-        Notification(
-            member=member,
-            channel=channel,
-            event=event,
-            context=context or {},
-            language=member.language,
-            link=link,
-            key=f"{key}:{channel}",
+    context = dict(context or {})
+    _check_json(context)
+    token = new_token()
+    full_context = message_context(member=member, context=context, link=link, token=token)
+    texts = render_all(event=event, language=member.language, context=full_context)
+    now = timezone.now()
+    rows = []
+    for channel in channels_for(member):
+        rows.append(
+            Notification(
+                member=member,
+                channel=channel,
+                event=event,
+                context=context,
+                language=member.language,
+                link=link,
+                subject=texts[channel].subject,
+                body=texts[channel].body,
+                token=token,
+                key=f"{key}:{channel}"[:200],
+                # The inbox copy is delivered by being written: it is what the member reads.
+                status=Status.SENT if channel == Channel.INBOX else Status.PENDING,
+                sent_at=now if channel == Channel.INBOX else None,
+                next_attempt_at=None if channel == Channel.INBOX else now,
+            )
         )
-        for channel in channels_for(member)
-    ]
-    return _insert_new(rows)
+    created = _insert_new(rows)
+    from members import tasks  # the tasks module imports this one
+
+    from members_portal.enqueue import after_commit
+
+    for row in created:
+        if row.status == Status.PENDING:
+            after_commit(tasks.send_notification, row.pk)
+    return created
 
 
 def _insert_new(rows: Iterable[Notification]) -> list[Notification]:
@@ -54,3 +284,200 @@ def _insert_new(rows: Iterable[Notification]) -> list[Notification]:
             continue  # queued at the same moment by a concurrent call with the same key
         created.append(row)
     return created
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+
+
+def _stale_before(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_S)
+
+
+def claim(notification_id: int) -> datetime | None:
+    """Take a row for sending with one conditional UPDATE; the claim time is the claim's fencing token.
+
+    Claimable: pending, or "sending" for longer than the timeout (its worker died). Of two workers
+    racing, the database lets exactly one UPDATE match; the other gets None and sends nothing.
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id)
+        .exclude(channel=Channel.INBOX)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=_stale_before(now)))
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return now if claimed else None
+
+
+def _hand_over(row: Notification) -> None:
+    """Give one message to its channel; raises ChannelError (with the reason) when it is not taken."""
+    member = row.member
+    if row.channel == Channel.SMS:
+        if not member.sms_consent:
+            raise delivery.ChannelError("the member withdrew consent to text messages before sending")
+        delivery.send_sms(str(member.mobile), row.body)
+    elif row.channel == Channel.EMAIL:
+        if not (member.email and member.email_consent):
+            raise delivery.ChannelError("the member has no e-mail address or withdrew consent before sending")
+        delivery.send_email(member.email, row.subject, row.body)
+    else:
+        raise delivery.ChannelError(f"unknown channel {row.channel!r}")
+
+
+def backoff_s(attempts: int) -> float:
+    """Seconds before the next try after `attempts` failures: OUTBOX_RETRY_BACKOFF_S doubled each time."""
+    return settings.OUTBOX_RETRY_BACKOFF_S * (2 ** max(attempts - 1, 0))
+
+
+def deliver_notification(notification_id: int) -> str:
+    """Send one outbox row if this call can claim it. Returns "sent", "retry", "failed" or "skipped".
+
+    Idempotent: a row already claimed (by a live worker), sent or failed is skipped. On a channel error
+    the row goes back to pending with a backoff (and a delayed task), or to failed with the reason once
+    OUTBOX_MAX_ATTEMPTS tries are spent.
+    """
+    claimed_at = claim(notification_id)
+    if claimed_at is None:
+        return "skipped"
+    row = Notification.objects.select_related("member").get(pk=notification_id)
+    mine = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=claimed_at)
+    try:
+        _hand_over(row)
+    except Exception as error:  # a channel error, or anything unexpected: recorded on the row either way
+        reason = str(error) if isinstance(error, delivery.ChannelError) else f"{type(error).__name__}: {error}"
+        logger.warning("Notification %s (%s) attempt %s failed: %s", row.pk, row.channel, row.attempts, reason)
+        if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            mine.update(status=Status.FAILED, last_error=reason[:2000])
+            return "failed"
+        delay = backoff_s(row.attempts)
+        mine.update(
+            status=Status.PENDING,
+            last_error=reason[:2000],
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        )
+        _enqueue_quietly([row.pk], countdown=delay)
+        return "retry"
+    if not mine.update(status=Status.SENT, sent_at=timezone.now(), last_error=""):
+        # Our claim was taken over after the timeout: the message went out, the other worker may send it again.
+        logger.error("Notification %s was sent after its claim had expired", row.pk)
+    return "sent"
+
+
+def deliver_batch(notification_ids: list[int]) -> dict[str, int]:
+    """Deliver rows one by one (each claimed on its own); hand what is left to a new task near the time limit."""
+    started = timezone.now()
+    outcomes: dict[str, int] = {}
+    for index, notification_id in enumerate(notification_ids):
+        if (timezone.now() - started).total_seconds() > BATCH_BUDGET_S:
+            _enqueue_quietly(notification_ids[index:])
+            break
+        outcome = deliver_notification(notification_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _enqueue_quietly(ids: list[int], countdown: float | None = None) -> None:
+    """Publish delivery tasks now (outside any transaction); a broker that is down is left to the sweep."""
+    from members import tasks
+
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        try:
+            if len(chunk) == 1:
+                tasks.send_notification.apply_async(args=(chunk[0],), countdown=countdown)
+            else:
+                tasks.send_notification_batch.apply_async(args=(chunk,), countdown=countdown)
+        except Exception:
+            logger.exception("Could not enqueue %s notification(s); the outbox sweep will pick them up", len(chunk))
+            return
+
+
+def enqueue_pending(ids: list[int]) -> None:
+    """After commit, publish delivery tasks for these rows in batches (announcements)."""
+    transaction.on_commit(lambda: _enqueue_quietly(list(ids)))
+
+
+def requeue_due(*, limit: int = 10_000) -> int:
+    """The sweep: re-enqueue rows pending for longer than the grace period, and rows stuck in "sending"
+    past the timeout. Marks each pending row re-enqueued now, so the next sweep leaves it a minute.
+    Idempotent: enqueuing a row twice costs a task that finds nothing to claim."""
+    now = timezone.now()
+    due_before = now - timedelta(seconds=settings.OUTBOX_PENDING_GRACE_S)
+    ids = list(
+        Notification.objects.filter(
+            Q(status=Status.PENDING, next_attempt_at__lte=due_before)
+            | Q(status=Status.PENDING, next_attempt_at__isnull=True, created_at__lte=due_before)
+            | Q(status=Status.SENDING, claimed_at__lt=_stale_before(now))
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if ids:
+        Notification.objects.filter(pk__in=ids, status=Status.PENDING).update(next_attempt_at=now)
+        logger.info("Outbox sweep: re-enqueuing %s notification(s)", len(ids))
+        _enqueue_quietly(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def retry_notification(*, notification: Notification, by: User) -> Notification:
+    """An administrator sends a failed message again: back to pending with fresh attempts, sent after commit.
+
+    Only a failed row may be retried (a pending or sending one is already on its way, a sent one went out).
+    The last error stays on the row until the next try replaces it.
+    """
+    updated = Notification.objects.filter(pk=notification.pk, status=Status.FAILED).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+    )
+    if not updated:
+        raise ValidationError(_("Only a message that failed can be sent again."), code="not_failed")
+    logger.info("Notification %s retried by %s", notification.pk, by.pk)
+    from members import tasks
+    from members_portal.enqueue import after_commit
+
+    after_commit(tasks.send_notification, notification.pk)
+    notification.refresh_from_db()
+    return notification
+
+
+# --- The inbox -------------------------------------------------------------------------------------
+
+
+def inbox_for(user: User) -> QuerySet[Notification]:
+    """The signed-in person's own inbox messages, newest first (a guessed id of another's is not in it)."""
+    return Notification.objects.filter(member__user=user, channel=Channel.INBOX).order_by("-created_at", "-pk")
+
+
+def unread_count(user: User) -> int:
+    return inbox_for(user).filter(read_at__isnull=True).count()
+
+
+def mark_read(*, user: User, notification_id: int | None = None, token: str = "") -> int:
+    """Mark one message (by id or by its link token), or all when neither is given, as read. Returns how many.
+    Only the user's own messages can be touched; a message read before keeps its first read time."""
+    rows = inbox_for(user).filter(read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    if token:
+        rows = rows.filter(token=token)
+    return rows.update(read_at=timezone.now())
+
+
+# --- The operations view ---------------------------------------------------------------------------
+
+
+def status_summary() -> list[dict]:
+    """Counts by channel and status: one GROUP BY for the operations page."""
+    return list(Notification.objects.values("channel", "status").annotate(total=Count("pk")).order_by("channel", "status"))
+
+
+def send_test_message(*, member: Member, by: User) -> list[Notification]:
+    """Queue the "test_message" event to one member on every channel they accept (operations page)."""
+    with transaction.atomic():
+        return queue_notification(
+            member=member,
+            event="test_message",
+            key=f"test_message:{member.pk}:{new_token()}",
+            link=reverse("members:inbox"),
+            context={"sent_by": by.get_full_name() or by.get_username()},
+        )

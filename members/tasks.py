@@ -1,6 +1,15 @@
+"""Celery tasks of the members app: thin wrappers that load by id and call a service.
+
+Each may run twice (acks late, a redelivery after a worker died, the beat sweep): the services they call
+are idempotent (see members/outbox.py for how a message is never claimed twice).
+"""
+
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+from members import announcements, outbox
 
 
 @shared_task
@@ -8,3 +17,29 @@ def clear_expired_sessions() -> int:
     """Delete sessions past their expiry (beat, nightly). Idempotent: a second run finds nothing to delete."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def send_notification(notification_id: int) -> str:
+    """Deliver one outbox row. Safe to run twice: only the call that claims the row sends it."""
+    return outbox.deliver_notification(notification_id)
+
+
+@shared_task
+def send_notification_batch(notification_ids: list[int]) -> dict[str, int]:
+    """Deliver several outbox rows (announcements), each claimed on its own."""
+    return outbox.deliver_batch(list(notification_ids))
+
+
+@shared_task
+def sweep_outbox() -> int:
+    """Beat, every minute: re-enqueue messages left pending or stuck "sending", and announcements whose
+    fan-out was lost. Idempotent: what is already on its way finds nothing to claim."""
+    announcements.requeue_stuck(grace_s=settings.OUTBOX_PENDING_GRACE_S)
+    return outbox.requeue_due()
+
+
+@shared_task
+def fan_out_announcement(announcement_id: int) -> int:
+    """Write an announcement's outbox rows in bulk and hand them to delivery. Idempotent (unique keys)."""
+    return announcements.fan_out(announcement_id=announcement_id)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from members import outbox_views
 from members_portal import views
 
 urlpatterns = [
@@ -11,4 +12,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("members/", include("members.urls")),
+    path("requests/", include("requests_app.urls")),
+    # Short links for text messages (SMS has little room): a message, an announcement.
+    path("n/<str:token>/", outbox_views.notification_link, name="notification-link"),
+    path("a/<int:pk>/", outbox_views.announcement_link, name="announcement-link"),
 ]

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.roles",
+                "members.context_processors.inbox",
             ],
         },
     }
@@ -301,10 +302,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "members.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=15)},
+    # The outbox sweep: re-enqueues messages left pending (broker or worker down) and those stuck "sending".
+    "outbox-sweep": {"task": "members.tasks.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
     # Proves beat, broker and a worker alive to /healthz/ready; a heartbeat not run within 25 s is dropped.
     "worker-heartbeat": {"task": "members_portal.tasks.worker_heartbeat", "schedule": 30.0, "options": {"expires": 25}},
 }
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))  # seconds, for /healthz/ready
+# The notification outbox (members/outbox.py). A row "sending" longer than OUTBOX_SENDING_TIMEOUT_S is taken to
+# belong to a dead worker and is sent again: keep it well above CELERY_TASK_TIME_LIMIT so a live worker is never
+# overtaken (a message is re-sent only when its worker died, which is the at-least-once edge).
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+OUTBOX_RETRY_BACKOFF_S = float(os.environ.get("OUTBOX_RETRY_BACKOFF_S", "30"))  # doubled after each failure
+OUTBOX_PENDING_GRACE_S = float(os.environ.get("OUTBOX_PENDING_GRACE_S", "60"))  # before the sweep re-enqueues
+OUTBOX_SENDING_TIMEOUT_S = float(os.environ.get("OUTBOX_SENDING_TIMEOUT_S", "300"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
 

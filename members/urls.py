@@ -1,0 +1,29 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    # Getting in
+    path("activate/", views.activate, name="activate"),
+    path("activate/code/", views.activate_code, name="activate-code"),
+    path("activate/password/", views.activate_password, name="activate-password"),
+    path("register/", views.register, name="register"),
+    path("register/code/", views.register_code, name="register-code"),
+    path("register/password/", views.register_password, name="register-password"),
+    # The member's own pages
+    path("me/", views.profile, name="profile"),
+    path("me/preferences/", views.preferences, name="preferences"),
+    path("me/correction/", views.correction_new, name="correction-new"),
+    path("me/data.json", views.export_json, name="export-json"),
+    path("me/data.pdf", views.export_pdf, name="export-pdf"),
+    # Staff
+    path("directory/", views.directory, name="directory"),
+    path("directory/<int:pk>/", views.member_detail, name="member-detail"),
+    path("corrections/", views.correction_list, name="correction-list"),
+    path("corrections/<int:pk>/decide/", views.correction_decide, name="correction-decide"),
+    path("import/", views.import_upload, name="import-upload"),
+    path("import/<int:pk>/", views.import_preview, name="import-preview"),
+    path("import/<int:pk>/commit/", views.import_commit, name="import-commit"),
+]

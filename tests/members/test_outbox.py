@@ -1,0 +1,299 @@
+"""The outbox: queueing (validation first, consent, idempotency), sending (claim, retry, fail), the sweep."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from members import channels, outbox, tasks
+from members.models import Channel, Notification
+from tests.members.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+Status = Notification.Status
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms.log"
+    return settings.SMS_FILE_PATH
+
+
+def sms_lines(path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def queue_test_message(member, key="k1", **extra):
+    return outbox.queue_notification(
+        member=member, event="test_message", key=key, link="/members/inbox/", context=extra or None
+    )
+
+
+def test_a_member_gets_inbox_and_sms_but_no_email_without_an_address():
+    member = MemberFactory(email="", email_consent=True, sms_consent=True)
+
+    rows = queue_test_message(member)
+
+    assert sorted(row.channel for row in rows) == [Channel.INBOX, Channel.SMS]
+
+
+def test_email_needs_both_an_address_and_consent():
+    consenting = MemberFactory(email="a@example.org", email_consent=True, sms_consent=False)
+    refusing = MemberFactory(email="b@example.org", email_consent=False, sms_consent=False)
+
+    assert {row.channel for row in queue_test_message(consenting, key="a")} == {Channel.INBOX, Channel.EMAIL}
+    assert {row.channel for row in queue_test_message(refusing, key="b")} == {Channel.INBOX}
+
+
+def test_the_inbox_copy_is_written_as_sent_and_the_others_wait_for_the_worker():
+    member = MemberFactory(sms_consent=True)
+
+    rows = {row.channel: row for row in queue_test_message(member)}
+
+    assert rows[Channel.INBOX].status == Status.SENT
+    assert rows[Channel.SMS].status == Status.PENDING
+
+
+def test_texts_are_rendered_in_the_members_language():
+    arabic = MemberFactory(language="ar", full_name_ar="سعيد آل مريح")
+    english = MemberFactory(language="en", full_name_ar="سالم", full_name_en="Salem Al Yami")
+
+    ar_inbox = next(r for r in queue_test_message(arabic, key="ar") if r.channel == Channel.INBOX)
+    en_inbox = next(r for r in queue_test_message(english, key="en") if r.channel == Channel.INBOX)
+
+    assert "سعيد" in ar_inbox.body
+    assert any("\u0600" <= char <= "\u06ff" for char in ar_inbox.subject)
+    assert en_inbox.subject == "Test message from the members portal"
+    assert "Salem Al Yami" in en_inbox.body
+
+
+def test_the_same_key_queues_nothing_the_second_time():
+    member = MemberFactory()
+
+    first = queue_test_message(member, key="same")
+    second = queue_test_message(member, key="same")
+
+    assert first and second == []
+    assert Notification.objects.filter(member=member).count() == len(first)
+
+
+def test_an_event_without_templates_is_refused_before_anything_is_written():
+    member = MemberFactory()
+
+    with pytest.raises(outbox.NotificationTemplateError) as error:
+        outbox.queue_notification(member=member, event="no_such_event", key="x")
+
+    assert error.value.code == "template_missing"
+    assert not Notification.objects.exists()
+
+
+def test_a_template_missing_a_variable_is_a_clear_error_naming_it(settings, tmp_path):
+    folder = tmp_path / "members" / "notifications" / "needs_reference"
+    folder.mkdir(parents=True)
+    for channel in ("inbox", "email"):
+        (folder / f"{channel}.txt").write_text("Subject\nYour request {{ reference_no }} moved.", encoding="utf-8")
+    (folder / "sms.txt").write_text("Request {{ reference_no }}: {{ short_link }}", encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    outbox._engine.cache_clear()
+    member = MemberFactory()
+    try:
+        with pytest.raises(outbox.NotificationTemplateError) as error:
+            outbox.queue_notification(member=member, event="needs_reference", key="x", context={})
+        queued = outbox.queue_notification(
+            member=member, event="needs_reference", key="y", context={"reference_no": "NJC-2026-000001"}
+        )
+    finally:
+        outbox._engine.cache_clear()
+
+    assert error.value.code == "template_variable_missing"
+    assert "reference_no" in error.value.messages[0]
+    assert {row.key for row in queued} == {f"y:{row.channel}" for row in queued}
+    assert not Notification.objects.filter(key__startswith="x:").exists()
+
+
+def test_a_context_that_is_not_json_is_refused():
+    member = MemberFactory()
+
+    with pytest.raises(ValidationError):
+        queue_test_message(member, when=timezone.now())
+
+    assert not Notification.objects.exists()
+
+
+def test_the_send_task_is_enqueued_only_after_commit(django_capture_on_commit_callbacks, sms_file):
+    member = MemberFactory(sms_consent=True)
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        queue_test_message(member)
+    sms = Notification.objects.get(channel=Channel.SMS)
+    assert sms.status == Status.PENDING and sms_lines(sms_file) == []
+
+    for callback in callbacks:
+        callback()
+
+    sms.refresh_from_db()
+    assert sms.status == Status.SENT and sms.attempts == 1 and sms.sent_at is not None
+    assert [line["to"] for line in sms_lines(sms_file)] == [str(member.mobile)]
+
+
+def test_a_rolled_back_event_leaves_no_message_and_sends_nothing(django_capture_on_commit_callbacks, sms_file):
+    member = MemberFactory(sms_consent=True)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        queue_test_message(member)
+        raise RuntimeError("the event failed")
+
+    assert not Notification.objects.exists()
+    assert sms_lines(sms_file) == []
+
+
+def test_the_sms_carries_a_short_link_that_fits_two_segments(django_capture_on_commit_callbacks, sms_file):
+    member = MemberFactory(sms_consent=True, full_name_ar="عبدالرحمن بن محمد بن سعيد آل مريح")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = queue_test_message(member)
+
+    text = sms_lines(sms_file)[0]["text"]
+    token = rows[0].token
+    assert text.endswith(f"/n/{token}/")
+    assert outbox.sms_length(text).segments <= 2
+
+
+def test_a_row_is_sent_once_however_often_its_task_runs(sms_file):
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+
+    outcomes = [outbox.deliver_notification(sms.pk) for _ in range(3)]
+
+    assert outcomes == ["sent", "skipped", "skipped"]
+    assert len(sms_lines(sms_file)) == 1
+
+
+def test_a_row_claimed_by_a_live_worker_is_not_claimed_again(settings):
+    settings.OUTBOX_SENDING_TIMEOUT_S = 300
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+
+    first = outbox.claim(sms.pk)
+    second = outbox.claim(sms.pk)
+
+    assert first is not None and second is None
+
+
+def test_a_row_stuck_sending_past_the_timeout_can_be_claimed_again(settings):
+    settings.OUTBOX_SENDING_TIMEOUT_S = 300
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+    outbox.claim(sms.pk)
+    Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=301))
+
+    assert outbox.claim(sms.pk) is not None
+    assert Notification.objects.get(pk=sms.pk).attempts == 2
+
+
+def test_a_failing_channel_retries_with_backoff_then_fails_with_the_reason(settings, monkeypatch):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    settings.OUTBOX_RETRY_BACKOFF_S = 30
+    delays = []
+    monkeypatch.setattr(outbox, "_enqueue_quietly", lambda ids, countdown=None: delays.append(countdown))
+
+    def refuse(to, text):
+        raise channels.SmsError("SMS gateway answered HTTP 503: busy")
+
+    monkeypatch.setattr(channels, "send_sms", refuse)
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+
+    outcomes = [outbox.deliver_notification(sms.pk) for _ in range(4)]
+
+    sms.refresh_from_db()
+    assert outcomes == ["retry", "retry", "failed", "skipped"]
+    assert delays == [30, 60]
+    assert sms.status == Status.FAILED and sms.attempts == 3
+    assert sms.last_error == "SMS gateway answered HTTP 503: busy"
+
+
+def test_a_member_who_withdrew_consent_before_sending_is_not_texted(settings, sms_file):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+    member.sms_consent = False
+    member.save(update_fields=["sms_consent"])
+
+    assert outbox.deliver_notification(sms.pk) == "failed"
+    assert sms_lines(sms_file) == []
+    assert "consent" in Notification.objects.get(pk=sms.pk).last_error
+
+
+def test_email_goes_through_django_mail_with_the_subject_line(mailoutbox, settings):
+    member = MemberFactory(email="member@example.org", email_consent=True, sms_consent=False, language="ar")
+    email = next(row for row in queue_test_message(member) if row.channel == Channel.EMAIL)
+
+    outbox.deliver_notification(email.pk)
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["member@example.org"]
+    assert mailoutbox[0].subject == email.subject and email.subject
+    assert settings.SITE_URL + "/members/inbox/" in mailoutbox[0].body
+
+
+def test_the_sweep_reenqueues_pending_rows_past_the_grace_and_stale_sending_rows(settings, monkeypatch):
+    settings.OUTBOX_PENDING_GRACE_S = 60
+    settings.OUTBOX_SENDING_TIMEOUT_S = 300
+    enqueued = []
+    monkeypatch.setattr(outbox, "_enqueue_quietly", lambda ids, countdown=None: enqueued.extend(ids))
+    old = timezone.now() - timedelta(minutes=2)
+    fresh, due, stale, live = (
+        next(r for r in queue_test_message(MemberFactory(sms_consent=True), key=k) if r.channel == Channel.SMS)
+        for k in ("fresh", "due", "stale", "live")
+    )
+    Notification.objects.filter(pk=due.pk).update(next_attempt_at=old)
+    Notification.objects.filter(pk=stale.pk).update(status=Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=6))
+    Notification.objects.filter(pk=live.pk).update(status=Status.SENDING, claimed_at=timezone.now())
+
+    count = outbox.requeue_due()
+
+    assert count == 2 and sorted(enqueued) == sorted([due.pk, stale.pk])
+    assert fresh.pk not in enqueued
+    # Re-enqueued now: the next sweep leaves it for another grace period.
+    assert outbox.requeue_due() == 1  # only the stale "sending" one is still waiting for a worker
+
+
+def test_the_sweep_task_delivers_what_the_broker_lost(settings, sms_file):
+    settings.OUTBOX_PENDING_GRACE_S = 0
+    member = MemberFactory(sms_consent=True)
+    queue_test_message(member)  # no on_commit callback runs here: the "lost" enqueue
+
+    tasks.sweep_outbox()
+    tasks.sweep_outbox()
+
+    assert Notification.objects.get(channel=Channel.SMS).status == Status.SENT
+    assert len(sms_lines(sms_file)) == 1
+
+
+def test_retry_puts_a_failed_row_back_and_sends_it(django_capture_on_commit_callbacks, sms_file):
+    admin = UserFactory()
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+    Notification.objects.filter(pk=sms.pk).update(status=Status.FAILED, attempts=5, last_error="HTTP 500")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.retry_notification(notification=sms, by=admin)
+
+    sms.refresh_from_db()
+    assert sms.status == Status.SENT and sms.attempts == 1
+    assert len(sms_lines(sms_file)) == 1
+
+
+def test_only_a_failed_row_can_be_retried():
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+
+    with pytest.raises(ValidationError):
+        outbox.retry_notification(notification=sms, by=UserFactory())
