@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import outbox_views, views
 
 app_name = "members"
 
@@ -26,4 +26,26 @@ urlpatterns = [
     path("import/", views.import_upload, name="import-upload"),
     path("import/<int:pk>/", views.import_preview, name="import-preview"),
     path("import/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    # The member's inbox, announcements, the outbox (members/outbox_views.py)
+    path("inbox/", outbox_views.inbox, name="inbox"),
+    path("inbox/read-all/", outbox_views.inbox_mark_all_read, name="inbox-read-all"),
+    path("inbox/<int:pk>/read/", outbox_views.inbox_mark_read, name="inbox-read"),
+    path("announcements/", outbox_views.announcement_list, name="announcement-list"),
+    path("announcements/new/", outbox_views.announcement_create, name="announcement-create"),
+    path("announcements/<int:pk>/", outbox_views.announcement_detail, name="announcement-detail"),
+    path("announcements/<int:pk>/report/", outbox_views.announcement_report, name="announcement-report"),
+    path("outbox/", outbox_views.outbox_list, name="outbox-list"),
+    path("outbox/<int:pk>/retry/", outbox_views.outbox_retry, name="outbox-retry"),
+    path("outbox/test-message/", outbox_views.outbox_test_message, name="outbox-test-message"),
+    # The inbox, announcements and the outbox (members/outbox_views.py)
+    path("inbox/", outbox_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", outbox_views.inbox_mark_read, name="inbox-read"),
+    path("inbox/read-all/", outbox_views.inbox_mark_all_read, name="inbox-read-all"),
+    path("announcements/", outbox_views.announcement_list, name="announcement-list"),
+    path("announcements/new/", outbox_views.announcement_create, name="announcement-create"),
+    path("announcements/<int:pk>/", outbox_views.announcement_detail, name="announcement-detail"),
+    path("announcements/<int:pk>/report/", outbox_views.announcement_report, name="announcement-report"),
+    path("outbox/", outbox_views.outbox_list, name="outbox-list"),
+    path("outbox/<int:pk>/retry/", outbox_views.outbox_retry, name="outbox-retry"),
+    path("outbox/test-message/", outbox_views.outbox_test_message, name="outbox-test-message"),
 ]
