@@ -1,0 +1,225 @@
+"""Reads of member records, shaped for a page, with who-may-see-what built in.
+
+Staff reach records only through `directory_for` and `record_for_staff`; a member reaches only their own
+record (`request.user.member`); the export gathers everything the portal holds about one member.
+"""
+
+import contextlib
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from members.models import AccessLog, CorrectionRequest, Member, MemberImport, Notification, User
+from members.roles import Role, has_role
+from members.validators import normalise_national_id, normalise_saudi_mobile, western_digits
+from members_portal.arabic import normalise
+
+DIRECTORY_FIELDS = (
+    "pk",
+    "membership_no",
+    "national_id",
+    "full_name_ar",
+    "full_name_en",
+    "mobile",
+    "governorate",
+    "village",
+    "status",
+    "user_id",
+)
+
+
+def _require_staff(user: User) -> None:
+    if not has_role(user, Role.STAFF):
+        raise PermissionDenied
+
+
+def directory_for(*, by: User, query: str = "", governorate: str = "", status: str = "") -> QuerySet[Member]:
+    """Members matching a staff search: a national ID, a mobile, a membership number, or words of a name
+    (Arabic-normalised: أحمد finds احمد and أَحْمَد). One query for the rows; no joins needed."""
+    _require_staff(by)
+    members = Member.objects.only(*DIRECTORY_FIELDS).order_by("membership_no", "pk")
+    if governorate:
+        members = members.filter(governorate=governorate)
+    if status:
+        members = members.filter(status=status)
+    query = " ".join(query.split())
+    if not query:
+        return members
+    return members.filter(_search_condition(query))
+
+
+def _search_condition(query: str) -> Q:
+    digits = re.sub(r"[\s\-()]", "", western_digits(query))
+    condition = Q(membership_no__iexact=query.strip()) | Q(membership_no__iexact=digits)
+    if digits.lstrip("+").isdigit():
+        with contextlib.suppress(ValidationError):
+            condition |= Q(national_id=normalise_national_id(digits))
+        with contextlib.suppress(ValidationError):
+            condition |= Q(mobile=normalise_saudi_mobile(digits))
+    words = normalise(query).split()
+    if words and not digits.lstrip("+").isdigit():
+        name_condition = Q()
+        for word in words:
+            name_condition &= Q(name_search__contains=word)
+        condition |= name_condition
+    return condition
+
+
+def record_for_staff(*, by: User, pk: int) -> Member:
+    """One member's record for a staff page (404 if absent). The caller writes the access-log line."""
+    _require_staff(by)
+    return Member.objects.select_related("user").get(pk=pk)
+
+
+def requests_of(member: Member, *, limit: int = 20) -> list:
+    """The member's service requests, newest first, when the requests app provides them (reverse relation
+    `requests`); an empty list otherwise. members cannot import requests_app, so the relation is looked up."""
+    try:
+        Member._meta.get_field("requests")
+    except FieldDoesNotExist:
+        return []
+    related = member.requests.select_related("request_type")
+    return list(related[:limit])
+
+
+def corrections_for_staff(*, by: User, status: str = CorrectionRequest.Status.OPEN) -> QuerySet[CorrectionRequest]:
+    _require_staff(by)
+    corrections = CorrectionRequest.objects.select_related("member", "handled_by").order_by("created_at", "pk")
+    return corrections.filter(status=status) if status else corrections
+
+
+def imports_for_staff(*, by: User) -> QuerySet[MemberImport]:
+    _require_staff(by)
+    return MemberImport.objects.select_related("uploaded_by")
+
+
+def access_log_of(member: Member, *, limit: int = 20) -> QuerySet[AccessLog]:
+    return AccessLog.objects.filter(member=member).select_related("viewer")[:limit]
+
+
+# --- The member's own data ---------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A value as JSON would carry it: dates in ISO 8601, decimals and phone numbers as text."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+RECORD_FIELDS = (
+    "membership_no",
+    "national_id",
+    "full_name_ar",
+    "full_name_en",
+    "mobile",
+    "email",
+    "governorate",
+    "village",
+    "coffee_trees",
+    "farm_area_dunum",
+    "shares",
+    "joined_on",
+    "status",
+    "language",
+    "sms_consent",
+    "email_consent",
+    "consent_updated_at",
+    "surveys_opt_out",
+    "created_at",
+    "updated_at",
+)
+NOTIFICATION_FIELDS = ("created_at", "channel", "event", "subject", "body", "status", "sent_at", "read_at")
+
+
+def _labelled(model, instance, fields) -> list[dict]:
+    """[{field, label, value, display}] for a readable export: labels in the active language."""
+    rows = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        value = getattr(instance, name)
+        display_method = getattr(instance, f"get_{name}_display", None)
+        rows.append(
+            {
+                "field": name,
+                "label": str(field.verbose_name),
+                "value": _plain(value),
+                "display": str(display_method()) if display_method else _plain(value),
+            }
+        )
+    return rows
+
+
+def member_data_export(member: Member) -> dict:
+    """Everything the portal holds about one member, for the member (Saudi PDPL right of access).
+
+    The record, the account, correction requests, messages sent to them, their service requests, and the
+    dates and kinds of staff access to their record (not staff names). Never includes another member.
+    """
+    user = member.user
+    account = None
+    if user is not None:
+        account = {
+            "mobile": _plain(user.phone),
+            "mobile_verified": user.phone_verified,
+            "email": user.email,
+            "date_joined": _plain(user.date_joined),
+            "last_login": _plain(user.last_login),
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+        }
+    notification_fields = [
+        name for name in NOTIFICATION_FIELDS if any(f.name == name for f in Notification._meta.get_fields())
+    ]
+    return {
+        "generated_at": _plain(timezone.now()),
+        "record": _labelled(Member, member, RECORD_FIELDS),
+        "account": account,
+        "correction_requests": [
+            {
+                "submitted": _plain(correction.created_at),
+                "field": correction.field,
+                "field_label": str(correction.get_field_display()),
+                "value_on_record": correction.current_value,
+                "requested_value": correction.requested_value,
+                "reason": correction.reason,
+                "status": correction.status,
+                "status_label": str(correction.get_status_display()),
+                "staff_note": correction.staff_note,
+                "handled": _plain(correction.handled_at),
+            }
+            for correction in member.correction_requests.order_by("created_at", "pk")
+        ],
+        "messages": [
+            {name: _plain(value) for name, value in row.items()}
+            for row in Notification.objects.filter(member=member)
+            .order_by("created_at", "pk")
+            .values(*notification_fields)
+        ],
+        "service_requests": [_request_summary(service_request) for service_request in requests_of(member, limit=1000)],
+        "record_access": [
+            {"when": _plain(entry.at), "what": entry.action, "what_label": str(entry.get_action_display())}
+            for entry in AccessLog.objects.filter(member=member).order_by("at", "pk")
+        ],
+    }
+
+
+def _request_summary(service_request) -> dict:
+    summary = {}
+    for name in ("reference_no", "status", "submitted_at", "closed_at", "outcome", "answers"):
+        if hasattr(service_request, name):
+            summary[name] = _plain(getattr(service_request, name))
+    if hasattr(service_request, "get_status_display"):
+        summary["status_label"] = str(service_request.get_status_display())
+    if hasattr(service_request, "request_type"):
+        summary["service"] = str(service_request.request_type)
+    return summary

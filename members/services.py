@@ -1,0 +1,327 @@
+"""Every change to a member record: one function per use case, each in one transaction.
+
+Rules kept here (DOMAIN.md a.3, a.4, a.10): members are Saudi (ID starting with 1, see validators), shares are
+whole, and no member holds more than 10 % of the cooperative's shares. `name_search` and the linked account's
+mobile and e-mail follow the record in the same transaction.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Max, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import outbox, validators
+from members.models import AccessLog, CorrectionRequest, Governorate, Member, User
+from members.roles import Role
+from members_portal.arabic import normalise
+
+MAX_HOLDING_PERCENT = 10  # DOMAIN.md a.4: no member above 10 % of the capital
+SHARE_CAP_LOCK = 7_351_001  # PostgreSQL advisory lock serialising changes to share holdings
+MEMBERSHIP_NO_LOCK = 7_351_002  # … and the allocation of membership numbers
+# Fields a member changes only through staff (a correction request); the rest of the record is staff-only too.
+EDITABLE_BY_STAFF = (
+    "membership_no",
+    "national_id",
+    "full_name_ar",
+    "full_name_en",
+    "mobile",
+    "email",
+    "governorate",
+    "village",
+    "coffee_trees",
+    "farm_area_dunum",
+    "shares",
+    "joined_on",
+    "status",
+)
+
+
+class ShareCapExceeded(ValidationError):
+    """A change would leave a member holding more than MAX_HOLDING_PERCENT of all shares."""
+
+
+def name_search_for(full_name_ar: str, full_name_en: str = "") -> str:
+    """What the directory searches: both names, folded by members_portal.arabic.normalise."""
+    return normalise(f"{full_name_ar} {full_name_en}")[:200]
+
+
+def _advisory_lock(key: int) -> None:
+    """Serialise a rule that spans rows (a total, a sequence) across concurrent transactions; PostgreSQL only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def check_share_cap(new_holdings: Mapping[str, int], *, exclude_pks: set[int] = frozenset()) -> None:
+    """Raise ShareCapExceeded if any holding in `new_holdings` (label → shares) is above the cap of the total.
+
+    The total is every share held by members who have not withdrawn, with the members in `exclude_pks`
+    counted at their new holdings instead of their current ones. Call inside the transaction, after
+    `_advisory_lock(SHARE_CAP_LOCK)`, so two changes cannot both pass against the same old total.
+    """
+    for label, shares in new_holdings.items():
+        if shares < 0:
+            raise ValidationError(_("%(who)s: shares cannot be negative.") % {"who": label})
+    others = (
+        Member.objects.exclude(status=Member.Status.WITHDRAWN)
+        .exclude(pk__in=exclude_pks)
+        .aggregate(total=Sum("shares"))["total"]
+        or 0
+    )
+    total = others + sum(new_holdings.values())
+    over = [label for label, shares in new_holdings.items() if shares * 100 > total * MAX_HOLDING_PERCENT]
+    if over:
+        raise ShareCapExceeded(
+            _(
+                "No member may hold more than %(percent)s%% of the cooperative's shares (%(total)s in all): "
+                "%(who)s would be above it."
+            )
+            % {"percent": MAX_HOLDING_PERCENT, "total": total, "who": "، ".join(over[:5])}
+        )
+
+
+def _sync_account(member: Member) -> None:
+    """The account signs in with the register's mobile and e-mail: copy them over, refusing a clash."""
+    user = member.user
+    if user is None:
+        return
+    if User.objects.filter(phone=member.mobile).exclude(pk=user.pk).exists():
+        raise ValidationError({"mobile": _("This mobile number belongs to another account.")})
+    user.phone = member.mobile
+    user.phone_verified = True  # the register is the source of truth for a member's mobile
+    email_taken = member.email and User.objects.filter(email__iexact=member.email).exclude(pk=user.pk).exists()
+    user.email = "" if email_taken else member.email
+    user.save(update_fields=["phone", "phone_verified", "email"])
+
+
+@transaction.atomic
+def create_member(*, by: User | None, **fields) -> Member:
+    """Add one member to the register (staff, the admin, the demo). Validates every field and the share cap."""
+    member = Member(**fields)
+    member.name_search = name_search_for(member.full_name_ar, member.full_name_en)
+    member.full_clean()
+    if member.shares and member.status != Member.Status.WITHDRAWN:
+        _advisory_lock(SHARE_CAP_LOCK)
+        check_share_cap({member.full_name_ar: member.shares})
+    member.save()
+    if by is not None:
+        log_access(viewer=by, member=member, action=AccessLog.Action.CHANGED_RECORD, detail="created")
+    return member
+
+
+@transaction.atomic
+def update_member(*, member: Member, by: User | None, changes: Mapping[str, object]) -> Member:
+    """Change fields of a record as staff: validate, keep the share cap, name_search and the account in step.
+
+    Writes an access-log line naming the changed fields. Raises ValidationError and changes nothing on bad input.
+    """
+    unknown = set(changes) - set(EDITABLE_BY_STAFF)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    locked = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.name_search = name_search_for(locked.full_name_ar, locked.full_name_en)
+    locked.full_clean()
+    if {"shares", "status"} & set(changed) and locked.status != Member.Status.WITHDRAWN:
+        _advisory_lock(SHARE_CAP_LOCK)
+        check_share_cap({locked.full_name_ar: locked.shares}, exclude_pks={locked.pk})
+    locked.save()
+    if {"mobile", "email"} & set(changed):
+        _sync_account(locked)
+    if by is not None:
+        log_access(viewer=by, member=locked, action=AccessLog.Action.CHANGED_RECORD, detail=", ".join(sorted(changed)))
+    return locked
+
+
+@transaction.atomic
+def update_preferences(
+    *, member: Member, by: User, language: str, sms_consent: bool, email_consent: bool, surveys_opt_out: bool
+) -> Member:
+    """The member's own choices, changed directly: language and the channels they agree to (dated when changed).
+
+    Only the member may change them. Consent to e-mail needs an e-mail address on record.
+    """
+    if member.user_id != by.pk:
+        raise ValidationError(_("Only the member can change their own preferences."))
+    if email_consent and not member.email:
+        raise ValidationError(
+            {"email_consent": _("There is no e-mail address on your record; ask for a correction to add one first.")}
+        )
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if (locked.sms_consent, locked.email_consent) != (sms_consent, email_consent):
+        locked.consent_updated_at = timezone.now()
+    locked.language = language
+    locked.sms_consent = sms_consent
+    locked.email_consent = email_consent
+    locked.surveys_opt_out = surveys_opt_out
+    locked.full_clean()
+    locked.save(
+        update_fields=[
+            "language",
+            "sms_consent",
+            "email_consent",
+            "surveys_opt_out",
+            "consent_updated_at",
+            "updated_at",
+        ]
+    )
+    return locked
+
+
+def _display_value(member: Member, field: str) -> str:
+    value = getattr(member, field)
+    if field == "governorate":
+        return member.get_governorate_display()
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def request_correction(
+    *, member: Member, by: User, field: str, requested_value: str, reason: str = ""
+) -> CorrectionRequest:
+    """A member asks staff to correct a locked field of their own record. Nothing on the record changes yet.
+
+    One open request per field: a second one for the same field is refused until staff handle the first.
+    """
+    if member.user_id != by.pk:
+        raise ValidationError(_("Only the member can ask to correct their own record."))
+    if member.correction_requests.filter(field=field, status=CorrectionRequest.Status.OPEN).exists():
+        raise ValidationError(_("You already asked to correct this; staff will answer that request first."))
+    correction = CorrectionRequest(
+        member=member,
+        field=field,
+        current_value=_display_value(member, field)[:200],
+        requested_value=requested_value.strip(),
+        reason=reason.strip(),
+    )
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+def _coerce_correction(field: str, value: str):
+    """The requested text as the record stores it; a bad value is the staff member's ValidationError."""
+    if field in {"shares", "coffee_trees"}:
+        text = validators.western_digits(value).strip()
+        if not text.isdigit():
+            raise ValidationError(_("Enter a whole number."))
+        return int(text)
+    if field == "farm_area_dunum":
+        try:
+            return Decimal(validators.western_digits(value).strip())
+        except InvalidOperation as error:
+            raise ValidationError(_("Enter a number.")) from error
+    if field == "national_id":
+        return validators.normalise_member_national_id(value)
+    if field == "mobile":
+        return validators.normalise_saudi_mobile(value)
+    if field == "governorate":
+        for key, label in Governorate.choices:
+            if value.strip() in {key, str(label)}:
+                return key
+        raise ValidationError(_("Choose one of the governorates of Najran Region."))
+    return value.strip()
+
+
+@transaction.atomic
+def apply_correction(*, correction: CorrectionRequest, by: User, staff_note: str = "") -> CorrectionRequest:
+    """Staff accept a correction: the record takes the requested value (all record rules apply), the request
+    is closed, the member is notified. Raises ValidationError (nothing changes) if the value breaks a rule."""
+    locked = CorrectionRequest.objects.select_for_update().select_related("member").get(pk=correction.pk)
+    if locked.status != CorrectionRequest.Status.OPEN:
+        raise ValidationError(_("This correction request was already handled."))
+    value = _coerce_correction(locked.field, locked.requested_value)
+    update_member(member=locked.member, by=by, changes={locked.field: value})
+    return _close_correction(locked, by=by, status=CorrectionRequest.Status.APPLIED, staff_note=staff_note)
+
+
+@transaction.atomic
+def decline_correction(*, correction: CorrectionRequest, by: User, staff_note: str) -> CorrectionRequest:
+    """Staff decline a correction with a reason the member reads; the record is unchanged."""
+    if not staff_note.strip():
+        raise ValidationError({"staff_note": _("Say why the correction is declined; the member will read it.")})
+    locked = CorrectionRequest.objects.select_for_update().select_related("member").get(pk=correction.pk)
+    if locked.status != CorrectionRequest.Status.OPEN:
+        raise ValidationError(_("This correction request was already handled."))
+    return _close_correction(locked, by=by, status=CorrectionRequest.Status.DECLINED, staff_note=staff_note)
+
+
+def _close_correction(correction: CorrectionRequest, *, by: User, status: str, staff_note: str) -> CorrectionRequest:
+    correction.status = status
+    correction.staff_note = staff_note.strip()
+    correction.handled_by = by
+    correction.handled_at = timezone.now()
+    correction.save(update_fields=["status", "staff_note", "handled_by", "handled_at"])
+    log_access(
+        viewer=by,
+        member=correction.member,
+        action=AccessLog.Action.HANDLED_CORRECTION,
+        detail=f"{correction.field}: {status}",
+    )
+    outbox.queue_notification(
+        member=correction.member,
+        event="correction_handled",
+        key=f"correction:{correction.pk}:{status}",
+        link="/members/me/",
+        context={"field": str(correction.get_field_display()), "status": status, "note": correction.staff_note},
+    )
+    return correction
+
+
+def log_access(*, viewer: User, member: Member, action: str, detail: str = "") -> AccessLog:
+    """Write one access-log line (who, whom, what; the time is added). Never updated or deleted afterwards."""
+    return AccessLog.objects.create(viewer=viewer, member=member, action=action, detail=detail[:300])
+
+
+def _next_membership_no() -> str:
+    """One more than the highest all-digit membership number (under MEMBERSHIP_NO_LOCK), at least 5 digits."""
+    highest = Member.objects.filter(membership_no__regex=r"^[0-9]{1,18}$").aggregate(
+        highest=Max(Cast("membership_no", output_field=BigIntegerField()))
+    )["highest"]
+    return f"{(highest or 10000) + 1}"
+
+
+@transaction.atomic
+def admit_applicant(*, member: Member, by: User, joined_on: date | None = None) -> Member:
+    """The board accepted an application: the applicant becomes an active member with a new membership number,
+    keeping the same account (its role changes from applicant to member). Notifies the new member.
+
+    Raises ValidationError if the record is not an applicant's. Membership numbers never collide: they are
+    allocated under an advisory lock and the database keeps them unique.
+    """
+    _advisory_lock(MEMBERSHIP_NO_LOCK)
+    locked = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    if locked.status != Member.Status.APPLICANT:
+        raise ValidationError(_("Only a membership applicant can be admitted."))
+    locked.membership_no = _next_membership_no()
+    locked.status = Member.Status.ACTIVE
+    locked.joined_on = joined_on or timezone.localdate()
+    if locked.shares:
+        _advisory_lock(SHARE_CAP_LOCK)
+        check_share_cap({locked.full_name_ar: locked.shares}, exclude_pks={locked.pk})
+    locked.full_clean()
+    locked.save()
+    if locked.user is not None:
+        locked.user.groups.remove(*Group.objects.filter(name=Role.APPLICANT))
+        locked.user.groups.add(*Group.objects.filter(name=Role.MEMBER))
+    log_access(viewer=by, member=locked, action=AccessLog.Action.CHANGED_RECORD, detail="admitted")
+    outbox.queue_notification(
+        member=locked,
+        event="membership_admitted",
+        key=f"admitted:{locked.pk}",
+        link="/members/me/",
+        context={"membership_no": locked.membership_no, "name": locked.full_name_ar},
+    )
+    member.refresh_from_db()
+    return locked
