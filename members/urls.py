@@ -37,15 +37,4 @@ urlpatterns = [
     path("outbox/", outbox_views.outbox_list, name="outbox-list"),
     path("outbox/<int:pk>/retry/", outbox_views.outbox_retry, name="outbox-retry"),
     path("outbox/test-message/", outbox_views.outbox_test_message, name="outbox-test-message"),
-    # The inbox, announcements and the outbox (members/outbox_views.py)
-    path("inbox/", outbox_views.inbox, name="inbox"),
-    path("inbox/<int:pk>/read/", outbox_views.inbox_mark_read, name="inbox-read"),
-    path("inbox/read-all/", outbox_views.inbox_mark_all_read, name="inbox-read-all"),
-    path("announcements/", outbox_views.announcement_list, name="announcement-list"),
-    path("announcements/new/", outbox_views.announcement_create, name="announcement-create"),
-    path("announcements/<int:pk>/", outbox_views.announcement_detail, name="announcement-detail"),
-    path("announcements/<int:pk>/report/", outbox_views.announcement_report, name="announcement-report"),
-    path("outbox/", outbox_views.outbox_list, name="outbox-list"),
-    path("outbox/<int:pk>/retry/", outbox_views.outbox_retry, name="outbox-retry"),
-    path("outbox/test-message/", outbox_views.outbox_test_message, name="outbox-test-message"),
 ]
