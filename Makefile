@@ -65,7 +65,7 @@ run: compile
 	DEBUG=1 $(PY) manage.py load_demo
 	@mkdir -p $${VAR_DIR:-var}
 	@DEBUG=1 $(VENV)/bin/celery -A members_portal worker --beat --concurrency 1 --loglevel INFO \
-	  --logfile $${VAR_DIR:-var}/worker.log >/dev/null 2>&1 & worker=$$!; \
+	  >>$${VAR_DIR:-var}/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Celery worker stopped."' EXIT; \
 	trap 'exit 130' INT TERM; \
 	echo ""; \
