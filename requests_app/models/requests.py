@@ -152,7 +152,12 @@ class TimelineEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=24, choices=ServiceRequest.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=ServiceRequest.Status.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     visible_to_member = models.BooleanField(_("visible to the member"), default=True)
@@ -254,12 +259,12 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("requests_app:attachment-download", args=[self.public_id])
+
     @property
     def extension(self) -> str:
         return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, ".bin")
-
-    def get_absolute_url(self) -> str:
-        return reverse("requests_app:attachment-download", args=[self.public_id])
 
 
 def receipt_path(instance: "Receipt", filename: str) -> str:

@@ -1,0 +1,262 @@
+"""Forms: the request form built from a service's fields and documents, and the member's small forms."""
+
+import datetime
+import decimal
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from members_portal.arabic import to_western_digits
+from requests_app import uploads
+from requests_app.models import Attachment, RequestDocument, RequestField, RequestType
+
+YES, NO = "yes", "no"
+
+
+class WesternDigitsMixin:
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_western_digits(value).replace("٫", ".").replace("٬", "").replace(",", "")
+        return super().to_python(value)
+
+
+class NumberField(WesternDigitsMixin, forms.DecimalField):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateField(WesternDigitsMixin, forms.DateField):
+    pass
+
+
+def _document_field_name(document: RequestDocument) -> str:
+    return f"document_{document.pk}"
+
+
+def _accept(document: RequestDocument) -> str:
+    mapping = {"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png"}
+    return ",".join(mapping[key] for key in document.allowed)
+
+
+class RequestForm(forms.Form):
+    """The form of one service: its active fields, then a file input per document it needs.
+
+    A required document already uploaded into the draft (an earlier try) is not asked again.
+    Files are checked here (type by content, size) so that only good files reach the draft.
+    """
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        request_type: RequestType,
+        *args,
+        kept: list[Attachment] = (),
+        too_large: set[str] = frozenset(),
+        **kwargs,
+    ):
+        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.request_type = request_type
+        self.too_large = too_large
+        self.request_fields = [field for field in request_type.fields.all() if field.active]
+        self.request_documents = [document for document in request_type.documents.all() if document.active]
+        kept_documents = {attachment.document_id for attachment in kept}
+        for request_field in self.request_fields:
+            self.fields[request_field.key] = self._build(request_field)
+        for document in self.request_documents:
+            already = document.pk in kept_documents
+            self.fields[_document_field_name(document)] = forms.FileField(
+                label=document.name,
+                required=document.required and not already,
+                help_text=" ".join(
+                    part
+                    for part in [
+                        document.help,
+                        str(_("Already attached; add another file only to replace or complete it.")) if already else "",
+                    ]
+                    if part
+                ),
+                widget=forms.ClearableFileInput(attrs={"accept": _accept(document)}),
+            )
+
+    def _build(self, request_field: RequestField) -> forms.Field:
+        common = {"label": request_field.label, "required": request_field.required, "help_text": request_field.help}
+        kind = RequestField.FieldType
+        if request_field.field_type == kind.LONG_TEXT:
+            return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+        if request_field.field_type == kind.NUMBER:
+            return NumberField(max_digits=14, decimal_places=2, min_value=0, **common)
+        if request_field.field_type == kind.DATE:
+            return DateField(widget=DateInput(), **common)
+        if request_field.field_type == kind.CHOICE:
+            english = (translation.get_language() or "ar").startswith("en")
+            options = [(key, en if english else ar) for key, ar, en in request_field.choice_options()]
+            return forms.ChoiceField(choices=[("", "---------"), *options], **common)
+        if request_field.field_type == kind.YES_NO:
+            return forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
+        return forms.CharField(max_length=500, **common)
+
+    def clean(self):
+        cleaned = super().clean()
+        for document in self.request_documents:
+            name = _document_field_name(document)
+            if name in self.too_large:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("The file is larger than %(limit)s."),
+                        params={"limit": "10 MB"},
+                        code="too_large",
+                    ),
+                )
+                continue
+            upload = cleaned.get(name)
+            if upload:
+                try:
+                    uploads.check_upload(upload, allowed=document.allowed)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+    # --- What the views take from the form ---------------------------------------------------------------------
+
+    def good_files(self) -> list[tuple[RequestDocument, object]]:
+        """Files that passed their checks (also when another field failed): they go into the draft."""
+        files = []
+        for document in self.request_documents:
+            name = _document_field_name(document)
+            upload = self.files.get(name)
+            if not upload or name in self.too_large:
+                continue
+            try:
+                uploads.check_upload(upload, allowed=document.allowed)
+            except ValidationError:
+                continue
+            files.append((document, upload))
+        return files
+
+    def raw_answers(self) -> dict:
+        """What was typed, as typed (also when invalid): kept in the draft so nothing is retyped."""
+        return {field.key: self.data.get(field.key, "") for field in self.request_fields}
+
+    def cleaned_answers(self) -> list[dict]:
+        """The snapshot a request keeps: each field's labels in both languages, its value, and how it reads."""
+        snapshot = []
+        for request_field in self.request_fields:
+            value = self.cleaned_data.get(request_field.key)
+            snapshot.append(
+                {
+                    "key": request_field.key,
+                    "label_ar": request_field.label_ar,
+                    "label_en": request_field.label_en or request_field.label_ar,
+                    "type": request_field.field_type,
+                    "value": _json_value(value),
+                    "display_ar": _display(request_field, value, "ar"),
+                    "display_en": _display(request_field, value, "en"),
+                }
+            )
+        return snapshot
+
+
+def _json_value(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value if value is not None else ""
+
+
+def _display(request_field: RequestField, value, language: str) -> str:
+    if value in (None, ""):
+        return ""
+    kind = RequestField.FieldType
+    if request_field.field_type == kind.CHOICE:
+        for key, ar, en in request_field.choice_options():
+            if key == value:
+                return ar if language == "ar" else en
+    if request_field.field_type == kind.YES_NO:
+        with translation.override(language):
+            return str(_("Yes") if value == YES else _("No"))
+    if request_field.field_type == kind.DATE:
+        return value.isoformat()
+    return str(_json_value(value))
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    document = forms.FileField(label=_("Attach a document (optional)"), required=False)
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            uploads.check_upload(upload, allowed=["pdf", "jpeg", "png"])
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("text") or "").strip() and not cleaned.get("document") and not self.errors:
+            raise ValidationError(_("Write a message or attach a document."))
+        return cleaned
+
+
+class ResubmitForm(forms.Form):
+    """Completing a returned request: one file input per document of the service, and a note."""
+
+    note = forms.CharField(
+        label=_("A note for the staff"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, request_type: RequestType, *args, too_large: set[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.request_documents = [document for document in request_type.documents.all() if document.active]
+        for document in self.request_documents:
+            self.fields[_document_field_name(document)] = forms.FileField(
+                label=document.name,
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": _accept(document)}),
+            )
+        self.fields["other"] = forms.FileField(label=_("Another document"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.checked_files = []
+        for name in self.too_large:
+            if name in self.fields:
+                self.add_error(
+                    name, ValidationError(_("The file is larger than %(limit)s."), params={"limit": "10 MB"})
+                )
+        documents = {_document_field_name(document): document for document in self.request_documents}
+        for name, document in [*documents.items(), ("other", None)]:
+            upload = cleaned.get(name)
+            if not upload or name in self.too_large:
+                continue
+            try:
+                uploads.check_upload(upload, allowed=document.allowed if document else ["pdf", "jpeg", "png"])
+            except ValidationError as error:
+                self.add_error(name, error)
+            else:
+                self.checked_files.append((document, upload))
+        if not self.errors and not (cleaned.get("note") or "").strip() and not self.checked_files:
+            raise ValidationError(_("Add the missing documents or a note before you resubmit."))
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why are you cancelling? (optional)"), max_length=1000, required=False)
+
+
+class GuideSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the services and questions"), max_length=100, required=False)

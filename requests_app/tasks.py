@@ -1,0 +1,21 @@
+"""Celery tasks of the requests app: thin wrappers that load by id and call a service."""
+
+from celery import shared_task
+
+from requests_app.models import Receipt
+
+
+@shared_task
+def render_submission_receipt(service_request_id: int) -> int:
+    """Issue the submission receipt. Safe to run twice: a receipt already issued is kept."""
+    from requests_app import receipts
+
+    return receipts.issue_receipt(service_request_id=service_request_id, kind=Receipt.Kind.SUBMITTED).pk
+
+
+@shared_task
+def render_completion_receipt(service_request_id: int) -> int:
+    """Issue the completion receipt. Safe to run twice."""
+    from requests_app import receipts
+
+    return receipts.issue_receipt(service_request_id=service_request_id, kind=Receipt.Kind.COMPLETED).pk

@@ -1,0 +1,323 @@
+"""The member's pages: the public services guide, submitting, following up, files and receipts, verification."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from requests_app import receipts, selectors, services, uploads
+from requests_app.forms import CancelForm, GuideSearchForm, MessageForm, RequestForm, ResubmitForm
+from requests_app.models import Draft, ServiceRequest
+
+
+def _with_upload_limit(view):
+    """Install the size-limited upload handler before anything reads the body, then check CSRF as usual.
+
+    Django reads the body for the CSRF check, so the view is csrf_exempt on the outside and csrf_protect inside.
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            uploads.install_size_limit(request)
+        return protected(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --- The public guide ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def guide(request: HttpRequest) -> HttpResponse:
+    """Every active service by category, and the general questions; searchable; no sign-in needed."""
+    form = GuideSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    return render(
+        request,
+        "requests_app/guide.html",
+        {
+            "form": form,
+            "query": query,
+            "categories": selectors.guide_categories(query),
+            "questions": selectors.guide_questions(query),
+        },
+    )
+
+
+@require_GET
+def guide_service(request: HttpRequest, code: str) -> HttpResponse:
+    """One service: what it is, who may ask, documents, expected time, its questions."""
+    request_type = get_object_or_404(selectors.guide_type(code))
+    member = selectors.member_of(request.user)
+    refusal = ""
+    if member is not None:
+        try:
+            services.check_may_request(member=member, request_type=request_type)
+        except ValidationError as error:
+            refusal = error.messages[0]
+    return render(
+        request,
+        "requests_app/guide_service.html",
+        {
+            "request_type": request_type,
+            "fields": [field for field in request_type.fields.all() if field.active],
+            "documents": [document for document in request_type.documents.all() if document.active],
+            "questions": selectors.guide_questions(request_type=request_type),
+            "member": member,
+            "refusal": refusal,
+        },
+    )
+
+
+# --- Submitting ------------------------------------------------------------------------------------------------
+
+
+def _token(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+@_with_upload_limit
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_submit(request: HttpRequest, code: str) -> HttpResponse:
+    """The service's form. Invalid input or a bad file keeps the rest in a draft; a double click submits once."""
+    request_type = get_object_or_404(selectors.guide_type(code))
+    member = selectors.member_of(request.user)
+    try:
+        services.check_may_request(member=member, request_type=request_type)
+    except ValidationError as error:
+        return render(
+            request,
+            "requests_app/request_refused.html",
+            {"request_type": request_type, "message": error.messages[0]},
+            status=403,
+        )
+    token = _token(request.POST.get("token") if request.method == "POST" else request.GET.get("draft"))
+    draft = Draft.objects.filter(token=token, member=member, request_type=request_type).first() if token else None
+    if draft and draft.service_request_id:
+        messages.info(request, _("This request was already submitted."))
+        return redirect(draft.service_request)
+    kept = list(draft.attachments.select_related("document")) if draft else []
+    if request.method == "GET":
+        initial = {"token": draft.token, **draft.answers} if draft else {}
+        form = RequestForm(request_type, initial=initial, kept=kept)
+        return _render_form(request, request_type, form, kept)
+
+    form = RequestForm(request_type, request.POST, request.FILES, kept=kept, too_large=request.uploads_too_large)
+    valid = form.is_valid()
+    draft = services.save_draft(
+        member=member,
+        request_type=request_type,
+        token=token or uuid.uuid4(),
+        answers=form.raw_answers(),
+        files=form.good_files() if not draft or not draft.service_request_id else [],
+        by=request.user,
+    )
+    if valid:
+        try:
+            service_request = services.submit_request(draft=draft, answers=form.cleaned_answers(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("We received your request. Its number is %(reference_no)s.")
+                % {"reference_no": service_request.reference_no},
+            )
+            return redirect(service_request)
+    kept = list(draft.attachments.select_related("document"))
+    return _render_form(request, request_type, form, kept, draft=draft, status=400)
+
+
+def _render_form(request, request_type, form, kept, *, draft=None, status=200) -> HttpResponse:
+    if draft is not None:
+        # The hidden token must name the draft the files went into, even if the form arrived without one.
+        form.data = form.data.copy()
+        form.data["token"] = str(draft.token)
+    return render(
+        request,
+        "requests_app/request_form.html",
+        {"request_type": request_type, "form": form, "kept": kept},
+        status=status,
+    )
+
+
+# --- Following up ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_requests(request: HttpRequest) -> HttpResponse:
+    """The member's requests: status, submitted, expected completion, what waits on them; and unfinished drafts."""
+    member = selectors.member_of(request.user)
+    if member is None:
+        return render(request, "requests_app/no_member.html", status=403)
+    page = Paginator(selectors.requests_for_member(member), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "requests_app/my_requests.html",
+        {"page": page, "drafts": selectors.open_drafts_for_member(member)[:10], "member": member},
+    )
+
+
+def _own_request(request: HttpRequest, reference_no: str) -> ServiceRequest:
+    return get_object_or_404(selectors.request_for_member(selectors.member_of(request.user), reference_no))
+
+
+@never_cache
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """One request: its answers, timeline (no internal notes), documents, receipts; message, cancel, resubmit."""
+    service_request = _own_request(request, reference_no)
+    return _render_detail(request, service_request, MessageForm())
+
+
+def _render_detail(request, service_request, message_form, *, status=200) -> HttpResponse:
+    return render(
+        request,
+        "requests_app/request_detail.html",
+        {
+            "service_request": service_request,
+            "timeline": selectors.member_timeline(service_request),
+            "attachments": selectors.member_attachments(service_request),
+            "receipts": selectors.member_receipts(service_request),
+            "expected_completion": services.expected_completion(service_request),
+            "message_form": message_form,
+            "cancel_form": CancelForm(),
+        },
+        status=status,
+    )
+
+
+@_with_upload_limit
+@login_required
+@require_POST
+def request_message(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """The member writes to the staff (and may attach a document), whatever the request's status."""
+    service_request = _own_request(request, reference_no)
+    form = MessageForm(request.POST, request.FILES)
+    if request.uploads_too_large:
+        form.add_error("document", _("The file is larger than %(limit)s.") % {"limit": "10 MB"})
+    if form.is_valid():
+        document = form.cleaned_data.get("document")
+        services.add_member_message(
+            service_request=service_request,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            files=[(None, document)] if document else [],
+        )
+        messages.success(request, _("Your message was added to the request."))
+        return redirect(service_request)
+    return _render_detail(request, service_request, form, status=400)
+
+
+@_with_upload_limit
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_resubmit(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """Complete a request returned for completion: shows exactly what is missing; sends it back for review."""
+    service_request = _own_request(request, reference_no)
+    if not service_request.waits_on_member:
+        messages.info(request, _("This request is not waiting for anything from you."))
+        return redirect(service_request)
+    too_large = getattr(request, "uploads_too_large", set())
+    form = ResubmitForm(service_request.request_type, request.POST or None, request.FILES or None, too_large=too_large)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit(
+                service_request=service_request,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                files=form.checked_files,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. Your request is back with the staff for review."))
+            return redirect(service_request)
+    return render(
+        request,
+        "requests_app/request_resubmit.html",
+        {"service_request": service_request, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def request_cancel(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """The member cancels before work starts; after that the workflow refuses and the page says so."""
+    service_request = _own_request(request, reference_no)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.cancel_request(service_request=service_request, by=request.user, reason=reason)
+    except services.TransitionNotAllowed:
+        messages.error(request, _("This request can no longer be cancelled: work on it has started."))
+    else:
+        messages.success(request, _("Your request was cancelled."))
+    return redirect(service_request)
+
+
+# --- Files -----------------------------------------------------------------------------------------------------
+
+
+def _serve(file_field, *, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = file_field.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    """A document, to the request's member and the staff of its department only; anyone else gets a 404."""
+    attachment = get_object_or_404(selectors.attachments_visible_to(request.user), public_id=public_id)
+    return _serve(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@login_required
+@require_GET
+def receipt_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    receipt = get_object_or_404(selectors.receipts_visible_to(request.user), public_id=public_id)
+    filename = f"{receipt.service_request.reference_no}-{receipt.kind}.pdf"
+    return _serve(receipt.file, filename=filename, content_type="application/pdf")
+
+
+@require_GET
+def receipt_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: what proves a receipt genuine (reference, service, date, status, masked name), nothing more."""
+    receipt = receipts.receipt_for_token(token)
+    if receipt is None:
+        return render(request, "requests_app/receipt_verify.html", {"receipt": None}, status=404)
+    service_request = receipt.service_request
+    return render(
+        request,
+        "requests_app/receipt_verify.html",
+        {
+            "receipt": receipt,
+            "service_request": service_request,
+            "masked_name": receipts.mask_name(service_request.member.full_name_ar),
+        },
+    )
