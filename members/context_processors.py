@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from members.roles import roles_of
 
@@ -10,15 +10,21 @@ def roles(request: HttpRequest) -> dict:
     return {"roles": SimpleLazyObject(lambda: {role.value: True for role in roles_of(user)})}
 
 
-def inbox(request: HttpRequest) -> dict:
-    """`inbox_unread` for the bell in the header: one COUNT query, run only when a template reads it."""
-    user = getattr(request, "user", None)
+class _InboxBell:
+    """`inbox_bell.unread`: counted on first use (one COUNT query), then remembered for the request."""
 
-    def unread() -> int:
-        if user is None or not user.is_authenticated:
+    def __init__(self, user) -> None:
+        self._user = user
+
+    @cached_property
+    def unread(self) -> int:
+        if self._user is None or not self._user.is_authenticated:
             return 0
         from members.outbox import unread_count
 
-        return unread_count(user)
+        return unread_count(self._user)
 
-    return {"inbox_unread": SimpleLazyObject(unread)}
+
+def inbox(request: HttpRequest) -> dict:
+    """The bell in the header: no query unless a template reads `inbox_bell.unread`."""
+    return {"inbox_bell": _InboxBell(getattr(request, "user", None))}

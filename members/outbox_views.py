@@ -168,7 +168,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
             "sent_at",
             "subject",
             "body",
-            "member__pk",
+            "member__id",
             "member__full_name_ar",
             "member__membership_no",
         )
