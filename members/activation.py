@@ -198,7 +198,7 @@ def complete_activation(*, code: OneTimeCode, password: str) -> User:
     Raises ValidationError for a weak password, an expired step, or a mobile another account already uses.
     """
     _check_proven(code, OneTimeCode.Purpose.ACTIVATION)
-    member = Member.objects.select_for_update().select_related("user").get(pk=code.member_id)
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=code.member_id)
     user = member.user
     if user is None:
         if User.objects.filter(phone=member.mobile).exists():

@@ -139,6 +139,18 @@ RECORD_FIELDS = (
     "created_at",
     "updated_at",
 )
+# Latin text shown left-to-right inside Arabic (STYLE.md §7): numbers, addresses, dates.
+LTR_FIELDS = {
+    "membership_no",
+    "national_id",
+    "mobile",
+    "email",
+    "joined_on",
+    "consent_updated_at",
+    "created_at",
+    "updated_at",
+    "farm_area_dunum",
+}
 NOTIFICATION_FIELDS = ("created_at", "channel", "event", "subject", "body", "status", "sent_at", "read_at")
 
 
@@ -155,6 +167,7 @@ def _labelled(model, instance, fields) -> list[dict]:
                 "label": str(field.verbose_name),
                 "value": _plain(value),
                 "display": str(display_method()) if display_method else _plain(value),
+                "ltr": name in LTR_FIELDS,
             }
         )
     return rows

@@ -125,7 +125,7 @@ def update_member(*, member: Member, by: User | None, changes: Mapping[str, obje
     unknown = set(changes) - set(EDITABLE_BY_STAFF)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    locked = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    locked = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
     if not changed:
         return locked
@@ -301,7 +301,7 @@ def admit_applicant(*, member: Member, by: User, joined_on: date | None = None) 
     allocated under an advisory lock and the database keeps them unique.
     """
     _advisory_lock(MEMBERSHIP_NO_LOCK)
-    locked = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    locked = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     if locked.status != Member.Status.APPLICANT:
         raise ValidationError(_("Only a membership applicant can be admitted."))
     locked.membership_no = _next_membership_no()
