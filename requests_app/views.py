@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members_portal.private_files import serve_private
 from requests_app import receipts, selectors, services, uploads
 from requests_app.forms import CancelForm, GuideSearchForm, MessageForm, RequestForm, ResubmitForm
 from requests_app.models import Draft, ServiceRequest
@@ -278,31 +279,20 @@ def request_cancel(request: HttpRequest, reference_no: str) -> HttpResponse:
 # --- Files -----------------------------------------------------------------------------------------------------
 
 
-def _serve(file_field, *, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = file_field.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def attachment_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A document, to the request's member and the staff of its department only; anyone else gets a 404."""
     attachment = get_object_or_404(selectors.attachments_visible_to(request.user), public_id=public_id)
-    return _serve(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+    return serve_private(attachment.file, attachment.original_name, attachment.content_type)
 
 
 @login_required
 @require_GET
-def receipt_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def receipt_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     receipt = get_object_or_404(selectors.receipts_visible_to(request.user), public_id=public_id)
     filename = f"{receipt.service_request.reference_no}-{receipt.kind}.pdf"
-    return _serve(receipt.file, filename=filename, content_type="application/pdf")
+    return serve_private(receipt.file, filename, "application/pdf", as_attachment=False)
 
 
 @require_GET

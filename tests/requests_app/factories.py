@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from members.models import Member, User
+from members.models import User
 from members.roles import Role
 from requests_app.models import (
     Category,
@@ -19,35 +19,26 @@ from requests_app.models import (
     RequestType,
     ServiceRequest,
 )
+from tests.members import factories as members_factories
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.django.Password("Qahwa-Najran-2026")
+class UserFactory(members_factories.UserFactory):
+    """An account; roles are created if a transactional test flushed the groups the data migration made."""
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        if create and extracted:
+        if extracted:
             self.groups.add(*(Group.objects.get_or_create(name=Role(role).value)[0] for role in extracted))
+        if create:
+            self.save()
 
 
-class MemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Member
+class MemberFactory(members_factories.MemberFactory):
+    """An active member with an account (the members app's factory makes none by default)."""
 
     user = factory.SubFactory(UserFactory, roles=[Role.MEMBER])
-    membership_no = factory.Sequence(lambda n: f"M-{n:05d}")
-    national_id = factory.Sequence(lambda n: f"1{n:09d}")
     full_name_ar = "سعيد محمد آل مريح"
     full_name_en = "Saeed Mohammed Al Murayh"
-    mobile = factory.Sequence(lambda n: f"+9665{n:08d}")
-    governorate = "najran"
-    status = Member.Status.ACTIVE
     sms_consent = True
 
 
