@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
+    path("surveys/", include("surveys.urls")),
     path("requests/", include("requests_app.urls")),
     # Short links for text messages (SMS has little room): a message, an announcement.
     path("n/<str:token>/", outbox_views.notification_link, name="notification-link"),

@@ -306,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "members.tasks.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
     # Proves beat, broker and a worker alive to /healthz/ready; a heartbeat not run within 25 s is dropped.
     "worker-heartbeat": {"task": "members_portal.tasks.worker_heartbeat", "schedule": 30.0, "options": {"expires": 25}},
+    # Survey reminders: once per invitation, 3 days after it was sent (each invitation is claimed by its row).
+    "survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": crontab(minute=17)},
 }
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))  # seconds, for /healthz/ready
 # The notification outbox (members/outbox.py). A row "sending" longer than OUTBOX_SENDING_TIMEOUT_S is taken to

@@ -1,0 +1,118 @@
+"""Administrators keep questionnaires here, and read responses and suggestions.
+
+Deliberately absent: invitations (they name members; linking them to responses is what the design
+forbids), staff tallies (staff read their own page) and the monthly general-rating marks. Responses are
+read-only, without search, sorted by their random id, and show only dimensions and ratings.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from surveys import services
+from surveys.models import AdoptedSuggestion, Questionnaire, QuestionnaireVersion, Response, Suggestion
+
+
+class QuestionnaireVersionInline(admin.TabularInline):
+    model = QuestionnaireVersion
+    fields = ["number", "published_at"]
+    readonly_fields = ["number", "published_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "request_type", "is_default", "active"]
+    list_filter = ["active", "is_default"]
+    autocomplete_fields = ["request_type"]
+    inlines = [QuestionnaireVersionInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "request_type", "is_default", "active"]}),
+        (
+            _("Questions (saving a change publishes a new version; answers keep the version they answered)"),
+            {
+                "fields": [
+                    ("intro_ar", "intro_en"),
+                    ("overall_ar", "overall_en"),
+                    ("ask_speed", "ask_clarity", "ask_courtesy", "ask_ease"),
+                    ("recommend_ar", "recommend_en"),
+                    ("comment_ar", "comment_en"),
+                ]
+            },
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.publish_version(questionnaire=form.instance)
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    """Anonymous answers: dimensions and ratings only. Nothing here leads to a member."""
+
+    list_display = ["month", "source", "request_type", "department", "governorate", "channel", "overall", "recommend"]
+    list_filter = ["source", "month", "governorate", "channel", "outcome", "department"]
+    fields = [
+        "source",
+        "questionnaire_version",
+        "month",
+        "request_type",
+        "department",
+        "governorate",
+        "channel",
+        "outcome",
+        ("overall", "speed", "clarity", "courtesy", "ease", "recommend"),
+        "comment",
+    ]
+    readonly_fields = [
+        "source",
+        "questionnaire_version",
+        "month",
+        "request_type",
+        "department",
+        "governorate",
+        "channel",
+        "outcome",
+        "overall",
+        "speed",
+        "clarity",
+        "courtesy",
+        "ease",
+        "recommend",
+        "comment",
+    ]
+    ordering = ["id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "month", "status", "service_request"]
+    list_filter = ["status", "month"]
+    fields = ["text", "month", "service_request", "status"]
+    readonly_fields = ["text", "month", "service_request"]
+    ordering = ["-month", "id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(AdoptedSuggestion)
+class AdoptedSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["title_ar", "adopted_on", "published"]
+    list_filter = ["published"]
+    fields = [("title_ar", "title_en"), ("body_ar", "body_en"), "adopted_on", "published"]
