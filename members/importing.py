@@ -710,30 +710,32 @@ def _safe_name(filename: str) -> str:
     return f"register-{timezone.now():%Y%m%d-%H%M%S}{extension}"
 
 
-@transaction.atomic
 def commit_upload(*, member_import: MemberImport, by: User) -> MemberImport:
     """Import a checked upload: read its file again, re-check it, commit all or nothing, record the counts.
 
-    Raises ValidationError (nothing written) if it was already imported or now has problems.
+    Raises ValidationError (nothing imported) if it was already imported or now has problems; the preview
+    is then updated with the problems found.
     """
-    locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
-    if locked.status != MemberImport.Status.CHECKED:
-        raise ValidationError(_("This file was already imported or discarded."))
-    with locked.file.open("rb") as stored:
-        data = stored.read()
-    report = check_file(data, locked.original_name)
-    if not report.ok:
+    with transaction.atomic():
+        locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
+        if locked.status != MemberImport.Status.CHECKED:
+            raise ValidationError(_("This file was already imported or discarded."))
+        with locked.file.open("rb") as stored:
+            data = stored.read()
+        report = check_file(data, locked.original_name)
+        if report.ok:
+            created, updated = commit(report, by=by)
+            locked.status = MemberImport.Status.COMMITTED
+            locked.new_rows, locked.updated_rows = created, updated
+            locked.committed_at = timezone.now()
+            locked.save(update_fields=["status", "new_rows", "updated_rows", "committed_at"])
+            logger.info("register import %s: %s new, %s updated, by user %s", locked.pk, created, updated, by.pk)
+            return locked
+        locked.total_rows = len(report.rows)
         locked.problem_rows = len(report.problem_rows)
         locked.report = report.as_json()
-        locked.save(update_fields=["problem_rows", "report"])
-        raise ValidationError(_("The file has problems; nothing was imported. Check it again and correct them."))
-    created, updated = commit(report, by=by)
-    locked.status = MemberImport.Status.COMMITTED
-    locked.new_rows, locked.updated_rows = created, updated
-    locked.committed_at = timezone.now()
-    locked.save(update_fields=["status", "new_rows", "updated_rows", "committed_at"])
-    logger.info("register import %s: %s new, %s updated, by user %s", locked.pk, created, updated, by.pk)
-    return locked
+        locked.save(update_fields=["total_rows", "problem_rows", "report"])
+    raise ValidationError(_("The file has problems; nothing was imported. Check it again and correct them."))
 
 
 @transaction.atomic
