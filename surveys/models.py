@@ -410,3 +410,6 @@ class AdoptedSuggestion(models.Model):
     @property
     def body(self) -> str:
         return _in_language(self.body_ar, self.body_en)
+
+# The board reports' own tables live in surveys/reports/models.py; imported here so Django registers them.
+from surveys.reports.models import BoardReportEmail, QuarterlyReport, WorkingDayIndex  # noqa: E402, F401

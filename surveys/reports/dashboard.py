@@ -1,0 +1,302 @@
+"""The whole report for one period, scope and viewer: what the page, the PDF and the CSV all show.
+
+Queries: one for the survey cube, one for the response rate, one for comments, and for requests two
+aggregates (this period, the previous one), three GROUP BYs (by service, department, governorate) and
+two for the monthly trend; plus the names of services and departments. None grows with the data.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Governorate
+from requests_app.models import Department, RequestType
+from surveys import charts
+from surveys.models import ASPECTS, Response
+from surveys.reports import satisfaction, service_performance
+from surveys.reports.periods import Period, month_label
+from surveys.reports.satisfaction import ALL, Cube, Scope, Stats
+from surveys.reports.service_performance import ServiceFigures
+
+DIMENSIONS = ("service", "department", "governorate")
+
+
+def aspect_labels() -> dict[str, str]:
+    return {aspect: str(Response._meta.get_field(aspect).verbose_name) for aspect in ASPECTS}
+
+
+@dataclass
+class Change:
+    """This period against the previous one."""
+
+    current: float | None
+    previous: float | None
+
+    @property
+    def difference(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def direction(self) -> str:
+        """"up", "down", "same", or "" when one side is missing."""
+        difference = self.difference
+        if difference is None:
+            return ""
+        if abs(difference) < 1e-9:
+            return "same"
+        return "up" if difference > 0 else "down"
+
+
+@dataclass
+class Satisfaction:
+    published: bool
+    stats: Stats
+    answered: int = 0
+    invited: int = 0
+
+    @property
+    def response_rate(self) -> float | None:
+        return 100 * self.answered / self.invited if self.invited and self.published else None
+
+    @property
+    def average(self):
+        return self.stats.average if self.published else None
+
+    @property
+    def satisfied_share(self):
+        return self.stats.satisfied_share if self.published else None
+
+    @property
+    def recommendation_score(self):
+        return self.stats.recommendation_score if self.published else None
+
+    @property
+    def answers(self):
+        return self.stats.n if self.published else None
+
+    def aspects(self) -> list[tuple[str, str, float | None]]:
+        labels = aspect_labels()
+        return [
+            (aspect, labels[aspect], self.stats.aspect_average(aspect) if self.published else None)
+            for aspect in ASPECTS
+        ]
+
+
+@dataclass
+class BreakdownRow:
+    key: object
+    label: str
+    satisfaction: Satisfaction
+    service: ServiceFigures
+    rank: int | None = None
+
+
+@dataclass
+class TrendPoint:
+    month: datetime.date
+    label: str
+    average: float | None
+    received: int
+    completed: int
+    on_time_share: float | None
+
+
+@dataclass
+class Report:
+    period: Period
+    previous: Period
+    scope: Scope
+    scope_labels: list[tuple[str, str]]
+    issued_at: datetime.datetime
+    satisfaction: Satisfaction
+    previous_satisfaction: Satisfaction
+    service: ServiceFigures
+    previous_service: ServiceFigures
+    trend: list[TrendPoint]
+    breakdowns: dict[str, list[BreakdownRow]]
+    comments: list[dict] | None
+    comment_rating: int | None
+    changes: dict[str, Change] = field(default_factory=dict)
+
+    @property
+    def aspects(self):
+        return self.satisfaction.aspects()
+
+
+def names() -> dict[str, dict]:
+    return {
+        "service": {request_type.pk: request_type.name for request_type in RequestType.objects.only("name_ar", "name_en")},
+        "department": {department.pk: department.name for department in Department.objects.only("name_ar", "name_en")},
+        "governorate": dict(Governorate.choices),
+    }
+
+
+def _satisfaction(cube: Cube, scope: Scope, period: Period) -> Satisfaction:
+    org, geo = cube.org_node(scope), scope.governorate or ALL
+    return Satisfaction(published=cube.is_published(org, geo, period), stats=cube.stats(scope, period.months))
+
+
+def _row_scope(scope: Scope, dimension: str, key) -> Scope:
+    if dimension == "service":
+        return Scope(scope.department_id, key, scope.governorate)
+    if dimension == "department":
+        return Scope(key, scope.request_type_id, scope.governorate)
+    return Scope(scope.department_id, scope.request_type_id, key)
+
+
+def _breakdown(cube, scope, period, dimension, labels, now) -> list[BreakdownRow]:
+    service_rows = service_performance.breakdown(scope, period, dimension, now=now)
+    keys = set(service_rows)
+    attribute = {"service": "request_type_id", "department": "department_id", "governorate": "governorate"}[dimension]
+    keys |= set(cube.grouped(scope, period.months, lambda row: getattr(row, attribute)))
+    keys.discard(None)
+    keys.discard("")
+    rows = []
+    for key in keys:
+        row_scope = _row_scope(scope, dimension, key)
+        rows.append(
+            BreakdownRow(
+                key=key,
+                label=str(labels.get(key, key)),
+                satisfaction=_satisfaction(cube, row_scope, period),
+                service=service_rows.get(key, ServiceFigures()),
+            )
+        )
+    # Ranked by average rating; rows with hidden ratings after them, by requests received.
+    rows.sort(key=lambda row: (row.satisfaction.average is None, -(row.satisfaction.average or 0), -row.service.received, row.label))
+    rank = 0
+    for row in rows:
+        if row.satisfaction.average is not None:
+            rank += 1
+            row.rank = rank
+    return rows
+
+
+def build(
+    *,
+    period: Period,
+    scope: Scope,
+    comment_rating: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Report:
+    """Everything the board report shows for this period and scope, anonymity rules applied."""
+    now = now or timezone.now()
+    previous = period.previous()
+    cube = Cube(satisfaction.load_cube(satisfaction.years_needed(period)))
+    labels = names()
+    current_sat = _satisfaction(cube, scope, period)
+    current_sat.answered, current_sat.invited = satisfaction.response_rate(scope, period)
+    previous_sat = _satisfaction(cube, scope, previous)
+    current_service = service_performance.figures(scope, period, now=now)
+    previous_service = service_performance.figures(scope, previous, now=now)
+
+    trend_months = period.trend_months()
+    monthly = service_performance.monthly(scope, trend_months)
+    org, geo = cube.org_node(scope), scope.governorate or ALL
+    trend = []
+    for month in trend_months:
+        month_period = Period.month(month.year, month.month)
+        stats = cube.stats(scope, [month])
+        published = cube.is_published(org, geo, month_period)
+        figures = monthly.get(month, {})
+        completed = figures.get("completed", 0)
+        trend.append(
+            TrendPoint(
+                month=month,
+                label=month_label(month),
+                average=stats.average if published else None,
+                received=figures.get("received", 0),
+                completed=completed,
+                on_time_share=100 * figures.get("completed_on_time", 0) / completed if completed else None,
+            )
+        )
+
+    breakdowns = {
+        dimension: _breakdown(cube, scope, period, dimension, labels[dimension], now) for dimension in DIMENSIONS
+    }
+    comments = None
+    if cube.comments_allowed(scope, period):
+        comments = satisfaction.latest_comments(scope, period, rating=comment_rating)
+
+    scope_labels = []
+    if scope.request_type_id is not None:
+        scope_labels.append((_("Service"), labels["service"].get(scope.request_type_id, "")))
+    if scope.department_id is not None:
+        scope_labels.append((_("Department"), labels["department"].get(scope.department_id, "")))
+    if scope.governorate is not None:
+        scope_labels.append((_("Governorate"), str(labels["governorate"].get(scope.governorate, ""))))
+
+    report = Report(
+        period=period,
+        previous=previous,
+        scope=scope,
+        scope_labels=scope_labels,
+        issued_at=now,
+        satisfaction=current_sat,
+        previous_satisfaction=previous_sat,
+        service=current_service,
+        previous_service=previous_service,
+        trend=trend,
+        breakdowns=breakdowns,
+        comments=comments,
+        comment_rating=comment_rating,
+    )
+    report.changes = {
+        "average": Change(current_sat.average, previous_sat.average),
+        "satisfied_share": Change(current_sat.satisfied_share, previous_sat.satisfied_share),
+        "recommendation_score": Change(current_sat.recommendation_score, previous_sat.recommendation_score),
+        "received": Change(current_service.received, previous_service.received),
+        "completed": Change(current_service.completed, previous_service.completed),
+        "rejected": Change(current_service.rejected, previous_service.rejected),
+        "median_days": Change(current_service.median_days, previous_service.median_days),
+        "on_time_share": Change(current_service.on_time_share, previous_service.on_time_share),
+    }
+    return report
+
+
+def chart_svgs(report: Report) -> dict:
+    """The report's charts, drawn in the active language (call under translation.override for the PDF)."""
+    not_enough = _("not enough answers")
+    categories = [point.label for point in report.trend]
+    result = {
+        "satisfaction_trend": charts.lines(
+            chart_id="chart-satisfaction-trend",
+            title=_("Average rating by month (1 to 5)"),
+            description=_("The average rating of each of the last 12 months; a gap where there were not enough answers."),
+            categories=categories,
+            series=[charts.Series(_("Average rating"), [point.average for point in report.trend])],
+            minimum=1,
+            maximum=5,
+        ),
+        "requests_trend": charts.columns(
+            chart_id="chart-requests-trend",
+            title=_("Requests received and completed by month"),
+            description=_("Requests received and requests completed in each of the last 12 months."),
+            categories=categories,
+            series=[
+                charts.Series(_("Received"), [point.received for point in report.trend]),
+                charts.Series(_("Completed"), [point.completed for point in report.trend]),
+            ],
+        ),
+    }
+    for dimension, title in (
+        ("service", _("Average rating by service")),
+        ("department", _("Average rating by department")),
+        ("governorate", _("Average rating by governorate")),
+    ):
+        rows = report.breakdowns[dimension][:12]
+        result[f"{dimension}_ranking"] = charts.horizontal_bars(
+            chart_id=f"chart-{dimension}-ranking",
+            title=title,
+            description=_("Ranked from the highest average rating; rows without enough answers last."),
+            labels=[row.label for row in rows],
+            values=[row.satisfaction.average for row in rows],
+            maximum=5,
+            decimals=2,
+            missing_label=not_enough,
+        )
+    return result

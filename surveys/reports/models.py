@@ -1,0 +1,112 @@
+"""The reports' own tables: the working-day index (a summary of the working calendar) and quarterly reports.
+
+Imported by surveys/models.py so that Django registers them in the surveys app.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkingDayIndex(models.Model):
+    """For each calendar day, how many working days (Sunday–Thursday, not a holiday) came up to and
+    including it. The working days from day A to day B are index(B) − index(A), so the time to complete
+    every request of a year is one join in the database, not a loop over days in Python.
+
+    A summary of requests_app's Holiday table: rebuilt when a holiday changes and every night
+    (surveys.reports.calendar_index).
+    """
+
+    date = models.DateField(primary_key=True)
+    working_index = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("working-day index")
+        verbose_name_plural = _("working-day index")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.working_index}"
+
+
+def quarterly_report_path(instance: "QuarterlyReport", filename: str) -> str:
+    return f"board-reports/{instance.public_id.hex}.pdf"
+
+
+class QuarterlyReport(models.Model):
+    """The board's report of one quarter, rendered once and kept. Stored privately (board and administrators)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    period_start = models.DateField(_("quarter"), unique=True, help_text=_("The first day of the quarter."))
+    file = models.FileField(_("file"), upload_to=quarterly_report_path, max_length=200, blank=True)
+    generated_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent to the board"), null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("board members notified"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the scheduled task issued it."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quarterly board report")
+        verbose_name_plural = _("quarterly board reports")
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__day=1) & models.Q(period_start__month__in=[1, 4, 7, 10]),
+                name="quarterly_report_starts_a_quarter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.period.key
+
+    @property
+    def period(self):
+        from surveys.reports.periods import Period, quarter_of
+
+        return Period.quarter(self.period_start.year, quarter_of(self.period_start))
+
+    @property
+    def is_ready(self) -> bool:
+        return bool(self.file)
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:quarterly-report-download", args=[self.public_id])
+
+
+class BoardReportEmail(models.Model):
+    """The e-mail that carries a quarterly report's PDF to one board member. One per report and person,
+    claimed by a conditional UPDATE before sending, so a task run twice never sends it twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="emails")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("e-mail"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("board report e-mail")
+        verbose_name_plural = _("board report e-mails")
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="one_report_email_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.email}"

@@ -1,0 +1,305 @@
+"""Satisfaction figures from survey answers, aggregated in the database, shown only where anonymity allows.
+
+One GROUP BY query reads the answers of the calendar years a page needs as a small "cube": answers and
+rating sums per (department, service, governorate, month), a few thousand rows at most whatever the number
+of answers. Every figure on the page is a sum over cube rows, and `anonymity.suppress` decides on the
+whole cube which cells may be shown, so the decision is the same from every page, filter and period.
+
+Only ratings of requests count (`Response.source == "request"`): general ratings from the suggestion box
+carry no service, department or governorate and would make totals differ from their breakdowns.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from surveys.models import ASPECTS, Invitation, Response
+from surveys.reports import anonymity
+from surveys.reports.periods import Period, add_months, quarter_of
+
+ALL = "all"
+STAT_FIELDS = (
+    "n",
+    "overall_sum",
+    "satisfied",
+    "recommend_n",
+    "promoters",
+    "detractors",
+    *(f"{aspect}_{part}" for aspect in ASPECTS for part in ("sum", "n")),
+)
+
+
+@dataclass
+class Stats:
+    """Sums over a set of answers; the figures are ratios of these sums."""
+
+    values: list[int] = field(default_factory=lambda: [0] * len(STAT_FIELDS))
+
+    def add(self, other: "Stats") -> None:
+        mine = self.values
+        for index, value in enumerate(other.values):
+            mine[index] += value
+
+    def __getattr__(self, name: str) -> int:
+        try:
+            return self.values[STAT_FIELDS.index(name)]
+        except ValueError:
+            raise AttributeError(name) from None
+
+    @property
+    def average(self) -> float | None:
+        return self.overall_sum / self.n if self.n else None
+
+    @property
+    def satisfied_share(self) -> float | None:
+        """Share of answers rating 4 or 5, in percent."""
+        return 100 * self.satisfied / self.n if self.n else None
+
+    @property
+    def recommendation_score(self) -> float | None:
+        """Promoters (9–10) minus detractors (0–6), in points from -100 to 100; hidden under 5 answers."""
+        if self.recommend_n < anonymity.MIN_ANSWERS:
+            return None
+        return 100 * (self.promoters - self.detractors) / self.recommend_n
+
+    def aspect_average(self, aspect: str) -> float | None:
+        count = getattr(self, f"{aspect}_n")
+        if count < anonymity.MIN_ANSWERS:
+            return None
+        return getattr(self, f"{aspect}_sum") / count
+
+
+@dataclass(frozen=True)
+class CubeRow:
+    department_id: int | None
+    request_type_id: int | None
+    governorate: str
+    month: datetime.date
+    stats: Stats
+
+
+def load_cube(years: Iterable[int]) -> list[CubeRow]:
+    """The answers of these calendar years as sums per (department, service, governorate, month): one query."""
+    years = sorted(set(years))
+    if not years:
+        return []
+    aggregates = {
+        "n": Count("id"),
+        "overall_sum": Sum("overall"),
+        "satisfied": Count("id", filter=Q(overall__gte=4)),
+        "recommend_n": Count("recommend"),
+        "promoters": Count("id", filter=Q(recommend__gte=9)),
+        "detractors": Count("id", filter=Q(recommend__lte=6)),
+    }
+    for aspect in ASPECTS:
+        aggregates[f"{aspect}_sum"] = Sum(aspect)
+        aggregates[f"{aspect}_n"] = Count(aspect)
+    rows = (
+        Response.objects.for_service()
+        .filter(month__gte=datetime.date(years[0], 1, 1), month__lt=datetime.date(years[-1] + 1, 1, 1))
+        .values("department_id", "request_type_id", "governorate", "month")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return [
+        CubeRow(
+            row["department_id"],
+            row["request_type_id"],
+            row["governorate"] or "",
+            row["month"],
+            Stats([row[name] or 0 for name in STAT_FIELDS]),
+        )
+        for row in rows
+    ]
+
+
+# --- Cells ------------------------------------------------------------------------------------------
+# A cell is (org, geo, time): org is ALL, ("d", department), ("s", service) or ("p", department, service)
+# (a service answered under two departments); geo is ALL or a governorate; time is ("Y", year),
+# ("Q", year, quarter) or ("M", first day of the month).
+
+
+def time_nodes(month: datetime.date) -> tuple:
+    return (("M", month), ("Q", month.year, quarter_of(month)), ("Y", month.year))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the viewer filtered on; None means all."""
+
+    department_id: int | None = None
+    request_type_id: int | None = None
+    governorate: str | None = None
+
+
+class Cube:
+    """The cube of some calendar years, with the cells that may be shown worked out once."""
+
+    def __init__(self, rows: list[CubeRow]):
+        self.rows = rows
+        departments_of: dict[int, set] = defaultdict(set)
+        for row in rows:
+            departments_of[row.request_type_id].add(row.department_id)
+        # A service answered under more than one department (it moved) is split into pairs below them.
+        self.split_services = {service for service, departments in departments_of.items() if len(departments) > 1}
+        self.counts = self._count_cells()
+        self.hidden = anonymity.suppress(self.counts, self._breakdowns())
+
+    def org_nodes(self, row: CubeRow) -> list:
+        nodes = [ALL, ("d", row.department_id), ("s", row.request_type_id)]
+        if row.request_type_id in self.split_services:
+            nodes.append(("p", row.department_id, row.request_type_id))
+        return nodes
+
+    def _count_cells(self) -> dict:
+        counts: dict = defaultdict(int)
+        for row in self.rows:
+            n = row.stats.n
+            for org in self.org_nodes(row):
+                for geo in (ALL, row.governorate):
+                    for time in time_nodes(row.month):
+                        counts[(org, geo, time)] += n
+        return dict(counts)
+
+    def _breakdowns(self) -> list[list]:
+        """Every parent cell split along one dimension: organisation, governorate, time."""
+        departments, services, governorates, months = set(), set(), set(), set()
+        services_in: dict = defaultdict(set)  # department -> its child org nodes
+        pairs_of: dict = defaultdict(set)  # split service -> its pairs
+        for row in self.rows:
+            departments.add(("d", row.department_id))
+            services.add(("s", row.request_type_id))
+            governorates.add(row.governorate)
+            months.add(row.month)
+            if row.request_type_id in self.split_services:
+                pair = ("p", row.department_id, row.request_type_id)
+                services_in[("d", row.department_id)].add(pair)
+                pairs_of[("s", row.request_type_id)].add(pair)
+            else:
+                services_in[("d", row.department_id)].add(("s", row.request_type_id))
+        times = set()
+        for month in months:
+            times.update(time_nodes(month))
+        org_nodes = {ALL} | departments | services | {pair for pairs in pairs_of.values() for pair in pairs}
+        geo_nodes = {ALL} | governorates
+        org_groups = [sorted(departments, key=repr), sorted(services, key=repr)]
+        org_parent = [ALL, ALL]
+        for parent, children in list(services_in.items()) + list(pairs_of.items()):
+            org_groups.append(sorted(children, key=repr))
+            org_parent.append(parent)
+        breakdowns = []
+        for geo in geo_nodes:
+            for time in times:
+                for children in org_groups:
+                    breakdowns.append([(org, geo, time) for org in children])
+        for org in org_nodes:
+            for time in times:
+                breakdowns.append([(org, geo, time) for geo in sorted(governorates)])
+            for geo in geo_nodes:
+                for year in {time[1] for time in times if time[0] == "Y"}:
+                    breakdowns.append([(org, geo, ("Q", year, quarter)) for quarter in (1, 2, 3, 4)])
+                    for quarter in (1, 2, 3, 4):
+                        first = datetime.date(year, 3 * quarter - 2, 1)
+                        breakdowns.append([(org, geo, ("M", add_months(first, step))) for step in range(3)])
+        return breakdowns
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def org_node(self, scope: Scope):
+        if scope.request_type_id is not None:
+            if scope.request_type_id in self.split_services and scope.department_id is not None:
+                return ("p", scope.department_id, scope.request_type_id)
+            return ("s", scope.request_type_id)
+        if scope.department_id is not None:
+            return ("d", scope.department_id)
+        return ALL
+
+    def matches(self, row: CubeRow, scope: Scope) -> bool:
+        return (
+            (scope.department_id is None or row.department_id == scope.department_id)
+            and (scope.request_type_id is None or row.request_type_id == scope.request_type_id)
+            and (scope.governorate is None or row.governorate == scope.governorate)
+        )
+
+    def is_published(self, org, geo, period: Period) -> bool:
+        """At least MIN_ANSWERS answers and not hidden to protect another cell."""
+        cells = period_cells(period)
+        if cells is None:  # a range of months: shown only if every month in it is
+            months = [(org, geo, ("M", month)) for month in period.months]
+            total = sum(self.counts.get(cell, 0) for cell in months)
+            return total >= anonymity.MIN_ANSWERS and not any(cell in self.hidden for cell in months)
+        cell = (org, geo, cells)
+        return self.counts.get(cell, 0) >= anonymity.MIN_ANSWERS and cell not in self.hidden
+
+    def stats(self, scope: Scope, months: Iterable[datetime.date], extra: Callable[[CubeRow], bool] | None = None):
+        wanted = set(months)
+        total = Stats()
+        for row in self.rows:
+            if row.month in wanted and self.matches(row, scope) and (extra is None or extra(row)):
+                total.add(row.stats)
+        return total
+
+    def grouped(self, scope: Scope, months: Iterable[datetime.date], key: Callable[[CubeRow], object]) -> dict:
+        wanted = set(months)
+        groups: dict = defaultdict(Stats)
+        for row in self.rows:
+            if row.month in wanted and self.matches(row, scope):
+                groups[key(row)].add(row.stats)
+        return groups
+
+    def comments_allowed(self, scope: Scope, period: Period) -> bool:
+        return self.is_published(self.org_node(scope), scope.governorate or ALL, period)
+
+
+def period_cells(period: Period):
+    """The time node of a month, quarter or year; None for a range of months."""
+    from surveys.reports import periods
+
+    if period.kind == periods.MONTH:
+        return ("M", period.start)
+    if period.kind == periods.QUARTER:
+        return ("Q", period.start.year, quarter_of(period.start))
+    if period.kind == periods.YEAR:
+        return ("Y", period.start.year)
+    return None
+
+
+def years_needed(period: Period) -> set[int]:
+    previous = period.previous()
+    first = min(previous.start, add_months(period.end, -12))
+    return set(range(first.year, add_months(period.end, -1).year + 1))
+
+
+def response_rate(scope: Scope, period: Period) -> tuple[int, int]:
+    """(answered, invited) for invitations sent in the period: one query."""
+    start, end = period.bounds()
+    invitations = Invitation.objects.filter(created_at__gte=start, created_at__lt=end)
+    if scope.department_id is not None:
+        invitations = invitations.filter(service_request__department_id=scope.department_id)
+    if scope.request_type_id is not None:
+        invitations = invitations.filter(service_request__request_type_id=scope.request_type_id)
+    if scope.governorate is not None:
+        invitations = invitations.filter(member__governorate=scope.governorate)
+    totals = invitations.aggregate(invited=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
+    return totals["answered"], totals["invited"]
+
+
+def latest_comments(scope: Scope, period: Period, *, rating: int | None = None, limit: int = 10) -> list[dict]:
+    """The newest comments of the period (already masked when stored), with their rating only.
+
+    No service, governorate or month beside them: the slice they come from is the one on the page,
+    shown only when it has enough answers (the caller checks `Cube.comments_allowed`).
+    """
+    answers = Response.objects.for_service().filter(month__gte=period.start, month__lt=period.end).exclude(comment="")
+    if scope.department_id is not None:
+        answers = answers.filter(department_id=scope.department_id)
+    if scope.request_type_id is not None:
+        answers = answers.filter(request_type_id=scope.request_type_id)
+    if scope.governorate is not None:
+        answers = answers.filter(governorate=scope.governorate)
+    if rating is not None:
+        answers = answers.filter(overall=rating)
+    return list(answers.order_by("-month", "id").values("overall", "comment")[:limit])
