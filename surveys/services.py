@@ -163,12 +163,14 @@ def find_invitation(*, token: str, user: User | None = None) -> Invitation:
 
 
 def _new_invitation(*, service_request: ServiceRequest, origin: str) -> Invitation:
+    now = timezone.now()
     invitation = Invitation(
         member=service_request.member,
         service_request=service_request,
         questionnaire_version=current_version(service_request.request_type),
         origin=origin,
-        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
     )
     invitation.token_hash = hash_token(invitation_token(invitation))
     invitation.save(force_insert=True)

@@ -1,0 +1,81 @@
+"""The response table has no path back to a member: these tests fail when one is added."""
+
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+from members.models import Member
+from requests_app.models import Draft, ServiceRequest, TimelineEvent
+from surveys.models import GeneralRatingMark, Invitation, Response, StaffResultTally
+
+# What a response may point at: shared dimensions, none of which names a person.
+ALLOWED_TARGETS = {"surveys.questionnaireversion", "requests_app.requesttype", "requests_app.department"}
+# Models that lead to a person who answered, or to when exactly they answered.
+IDENTIFYING = {Member, ServiceRequest, Invitation, Draft, TimelineEvent, GeneralRatingMark, StaffResultTally}
+
+
+def _forward_targets(model) -> set:
+    """Every model reachable from `model` by following forward relations (FK, one-to-one, many-to-many)."""
+    seen, todo = set(), [model]
+    while todo:
+        current = todo.pop()
+        for field in current._meta.get_fields():
+            if field.is_relation and not field.auto_created and field.related_model and field.related_model not in seen:
+                seen.add(field.related_model)
+                todo.append(field.related_model)
+    return seen
+
+
+def test_a_response_points_only_at_shared_dimensions():
+    relations = [field for field in Response._meta.get_fields() if field.is_relation]
+
+    targets = {field.related_model._meta.label_lower for field in relations}
+
+    assert targets <= ALLOWED_TARGETS, f"Response gained a relation to {targets - ALLOWED_TARGETS}"
+
+
+def test_no_path_from_a_response_leads_to_a_member_a_request_or_an_invitation():
+    reachable = _forward_targets(Response)
+
+    assert not reachable & IDENTIFYING, f"Response reaches {reachable & IDENTIFYING}"
+
+
+def test_a_response_has_no_user_column():
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+
+    direct = [field.name for field in Response._meta.get_fields() if field.is_relation and field.related_model is user_model]
+
+    assert direct == []
+
+
+def test_no_model_points_at_a_response():
+    pointing = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation and not field.auto_created and field.related_model is Response
+    ]
+
+    assert pointing == []
+
+
+def test_a_response_keeps_no_timestamp_only_the_month():
+    time_fields = [
+        field.name
+        for field in Response._meta.get_fields()
+        if isinstance(field, (models.DateTimeField, models.TimeField))
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+    ]
+
+    assert time_fields == []
+
+
+def test_response_ids_are_random_not_a_sequence():
+    primary_key = Response._meta.pk
+
+    assert isinstance(primary_key, models.UUIDField)
+    assert primary_key.default is uuid.uuid4
+    assert Response._meta.ordering == ["id"]
