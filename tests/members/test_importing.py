@@ -71,7 +71,7 @@ def test_reimporting_updates_members_by_membership_number(staff_user):
     table[0][2] = "اسم مصحح آل مريح"
     table[0][3] = "0569999999"
 
-    report, created, updated = importing.import_file(as_csv(table), "register.csv", by=staff_user)
+    _report, created, updated = importing.import_file(as_csv(table), "register.csv", by=staff_user)
 
     assert (created, updated) == (0, 12)
     member = Member.objects.get(membership_no="20000")

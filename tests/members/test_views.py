@@ -1,0 +1,241 @@
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from members.models import AccessLog, CorrectionRequest, Member, MemberImport
+from tests.members.factories import MemberFactory, member_account
+from tests.members.test_importing import as_csv, rows
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = [
+    ("members:directory", {}),
+    ("members:correction-list", {}),
+    ("members:import-upload", {}),
+]
+MEMBER_PAGES = [
+    ("members:profile", {}),
+    ("members:preferences", {}),
+    ("members:correction-new", {}),
+    ("members:export-json", {}),
+]
+
+
+@pytest.fixture
+def as_user(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# --- Permission boundaries -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES + MEMBER_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, name, kwargs):
+    response = client.get(reverse(name, kwargs=kwargs))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
+def test_members_and_board_cannot_reach_staff_pages(as_user, member, board_user, name, kwargs):
+    assert as_user(member.user).get(reverse(name, kwargs=kwargs)).status_code == 403
+    assert as_user(board_user).get(reverse(name, kwargs=kwargs)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
+def test_staff_reach_staff_pages(as_user, staff_user, name, kwargs):
+    assert as_user(staff_user).get(reverse(name, kwargs=kwargs)).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "kwargs"), MEMBER_PAGES)
+def test_staff_and_board_without_a_member_record_cannot_reach_member_pages(
+    as_user, staff_user, board_user, name, kwargs
+):
+    assert as_user(staff_user).get(reverse(name, kwargs=kwargs)).status_code == 403
+    assert as_user(board_user).get(reverse(name, kwargs=kwargs)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "kwargs"), MEMBER_PAGES)
+def test_members_reach_their_own_pages(as_user, member, name, kwargs):
+    assert as_user(member.user).get(reverse(name, kwargs=kwargs)).status_code == 200
+
+
+def test_the_member_page_is_staff_only(client, as_user, member, other_member, board_user):
+    url = reverse("members:member-detail", args=[other_member.pk])
+
+    assert client.get(url).status_code == 302
+    assert as_user(member.user).get(url).status_code == 403
+    assert as_user(board_user).get(url).status_code == 403
+    assert not AccessLog.objects.exists()
+
+
+def test_staff_only_actions_refuse_members(as_user, member, staff_user):
+    correction = CorrectionRequest.objects.create(member=member, field="village", requested_value="ثار")
+    member_import = MemberImport.objects.create(uploaded_by=staff_user, original_name="x.csv")
+    client = as_user(member.user)
+
+    assert (
+        client.post(reverse("members:correction-decide", args=[correction.pk]), {"decision": "apply"}).status_code
+        == 403
+    )
+    assert client.get(reverse("members:import-preview", args=[member_import.pk])).status_code == 403
+    assert client.post(reverse("members:import-commit", args=[member_import.pk])).status_code == 403
+    correction.refresh_from_db()
+    assert correction.status == "open"
+
+
+def test_the_data_export_holds_only_the_signed_in_members_data(as_user, member, other_member):
+    response = as_user(member.user).get(reverse("members:export-json"))
+
+    data = json.loads(response.content)
+    text = response.content.decode()
+    assert {item["field"]: item["value"] for item in data["record"]}["national_id"] == member.national_id
+    assert other_member.national_id not in text and other_member.full_name_ar not in text
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_the_pdf_export_is_a_pdf_of_the_members_own_data(as_user, member):
+    response = as_user(member.user).get(reverse("members:export-pdf"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+# --- The directory --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["احمد", "أحمد", "أَحْمَد", "آل مريح احمد"])
+def test_directory_search_by_name_ignores_hamza_and_diacritics(as_user, staff_user, query):
+    wanted = MemberFactory(full_name_ar="أحمد بن سالم آل مريح")
+    MemberFactory(full_name_ar="سالم بن علي آل حارث")
+
+    response = as_user(staff_user).get(reverse("members:directory"), {"q": query})
+
+    assert list(response.context["page"].object_list) == [wanted]
+
+
+@pytest.mark.parametrize("field", ["membership_no", "national_id", "mobile"])
+def test_directory_search_by_number(as_user, staff_user, field):
+    wanted = MemberFactory()
+    MemberFactory.create_batch(3)
+    query = {
+        "membership_no": wanted.membership_no,
+        "national_id": wanted.national_id,
+        "mobile": "0" + str(wanted.mobile)[4:],
+    }[field]
+
+    response = as_user(staff_user).get(reverse("members:directory"), {"q": query})
+
+    assert list(response.context["page"].object_list) == [wanted]
+
+
+def test_directory_query_count_does_not_grow_with_rows(as_user, staff_user, django_assert_num_queries):
+    client = as_user(staff_user)
+    MemberFactory.create_batch(3)
+    client.get(reverse("members:directory"))  # warm the session
+    # session, user, roles, count, rows
+    with django_assert_num_queries(5):
+        client.get(reverse("members:directory"))
+    MemberFactory.create_batch(30)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("members:directory"), {"q": "مريح"})
+    assert len(response.context["page"].object_list) == 25
+
+
+def test_opening_a_record_writes_the_access_log(as_user, staff_user, other_member):
+    response = as_user(staff_user).get(reverse("members:member-detail", args=[other_member.pk]))
+
+    assert response.status_code == 200
+    entry = AccessLog.objects.get()
+    assert (entry.viewer, entry.member, entry.action) == (staff_user, other_member, AccessLog.Action.VIEWED_RECORD)
+
+
+def test_member_page_query_count_is_constant(as_user, staff_user, django_assert_num_queries):
+    member = member_account()
+    client = as_user(staff_user)
+    client.get(reverse("members:member-detail", args=[member.pk]))
+    for field in ("village", "shares", "email"):
+        CorrectionRequest.objects.create(member=member, field=field, requested_value="1")
+    # session, user, roles, member+account, access log insert, requests, corrections
+    with django_assert_num_queries(7):
+        client.get(reverse("members:member-detail", args=[member.pk]))
+
+
+def test_an_unknown_member_page_is_404(as_user, staff_user):
+    assert as_user(staff_user).get(reverse("members:member-detail", args=[999999])).status_code == 404
+
+
+# --- The member's own pages -------------------------------------------------------------------------------
+
+
+def test_preferences_change_directly_and_switch_the_language(as_user, member):
+    response = as_user(member.user).post(
+        reverse("members:preferences"),
+        {"language": "en", "sms_consent": "on", "email_consent": "on", "surveys_opt_out": ""},
+    )
+
+    member.refresh_from_db()
+    assert response.status_code == 302
+    assert (member.language, member.email_consent) == ("en", True)
+    assert member.consent_updated_at is not None
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_a_correction_request_goes_to_staff_without_changing_the_record(as_user, member, staff_user):
+    as_user(member.user).post(
+        reverse("members:correction-new"),
+        {"field": "full_name_ar", "requested_value": "سعيد محمد آل مريح", "reason": ""},
+    )
+
+    member.refresh_from_db()
+    assert member.full_name_ar == "سعيد بن محمد آل مريح"
+    response = as_user(staff_user).get(reverse("members:correction-list"))
+    assert [c.member for c in response.context["page"]] == [member]
+
+
+def test_staff_apply_a_correction_from_the_list(as_user, member, staff_user):
+    correction = CorrectionRequest.objects.create(member=member, field="village", requested_value="ثار")
+
+    as_user(staff_user).post(reverse("members:correction-decide", args=[correction.pk]), {"decision": "apply"})
+
+    member.refresh_from_db()
+    assert member.village == "ثار"
+
+
+# --- Import through the staff form ---------------------------------------------------------------------------
+
+
+def test_staff_upload_preview_and_commit(as_user, staff_user):
+    client = as_user(staff_user)
+    upload = SimpleUploadedFile("register.csv", as_csv(rows(12)), content_type="text/csv")
+
+    response = client.post(reverse("members:import-upload"), {"file": upload})
+    member_import = MemberImport.objects.get()
+    assert response.url == reverse("members:import-preview", args=[member_import.pk])
+    preview = client.get(response.url)
+    assert preview.status_code == 200 and not Member.objects.exists()
+
+    client.post(reverse("members:import-commit", args=[member_import.pk]), {"action": "commit"})
+
+    assert Member.objects.count() == 12
+
+
+def test_the_preview_lists_each_rows_problems_in_arabic(as_user, staff_user):
+    table = rows(12)
+    table[0][3] = "12345"
+    upload = SimpleUploadedFile("register.csv", as_csv(table), content_type="text/csv")
+
+    response = as_user(staff_user).post(reverse("members:import-upload"), {"file": upload}, follow=True)
+
+    content = response.content.decode()
+    assert "رقم جوال سعودي" in content
+    assert "استيراد" in content
+    assert not Member.objects.exists()
