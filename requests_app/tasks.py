@@ -19,3 +19,7 @@ def render_completion_receipt(service_request_id: int) -> int:
     from requests_app import receipts
 
     return receipts.issue_receipt(service_request_id=service_request_id, kind=Receipt.Kind.COMPLETED).pk
+
+
+# The staff queue's periodic tasks live beside the escalation code; imported here so the worker registers them.
+from requests_app.escalation_tasks import email_staff_notices, escalate_requests  # noqa: E402, F401

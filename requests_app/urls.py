@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_app import views
+from requests_app import staff_urls, views
 
 app_name = "requests_app"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment-download"),
     path("receipts/<uuid:public_id>/", views.receipt_download, name="receipt-download"),
     path("verify/<str:token>/", views.receipt_verify, name="receipt-verify"),
+    *staff_urls.urlpatterns,  # staff/…: before the catch-all reference number below
     path("<str:reference_no>/", views.request_detail, name="request-detail"),
     path("<str:reference_no>/message/", views.request_message, name="request-message"),
     path("<str:reference_no>/resubmit/", views.request_resubmit, name="request-resubmit"),

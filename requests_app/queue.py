@@ -1,0 +1,443 @@
+"""Reads for the staff work queue, the staff request page, the staff home and the board's list.
+
+Every read is scoped to who asks: staff and supervisors see the requests of the departments they belong
+to (a supervisor the whole department, like any of its staff), board members the requests pending their
+decision. A request outside that scope is not found (404), never forbidden, so guessing numbers teaches
+nothing. The queue is one COUNT and one row query whatever the data (plus one to resolve a number
+search), so its query count does not grow with the rows.
+"""
+
+import contextlib
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, User
+from members.roles import Role, has_role
+from members.validators import normalise_national_id, normalise_saudi_mobile
+from members_portal.arabic import normalise, to_western_digits
+from requests_app import sla
+from requests_app.models import (
+    BoardDecision,
+    CannedReply,
+    DepartmentMembership,
+    ServiceRequest,
+    StaffNotice,
+    TimelineEvent,
+)
+
+Status = ServiceRequest.Status
+REFERENCE_FULL = re.compile(r"^NJC-(\d{4})-(\d{1,6})$", re.IGNORECASE)
+REFERENCE_SHORT = re.compile(r"^(\d{4})-(\d{1,6})$")
+PAGE_SIZE = 50
+
+# The columns a queue row shows; everything else stays in the database.
+ROW_FIELDS = (
+    "pk",
+    "reference_no",
+    "status",
+    "channel",
+    "submitted_at",
+    "due_date",
+    "version",
+    "department_id",
+    "request_type__code",
+    "request_type__name_ar",
+    "request_type__name_en",
+    "member__membership_no",
+    "member__full_name_ar",
+    "member__full_name_en",
+    "member__mobile",
+    "member__governorate",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__username",
+    "assignee__email",
+)
+
+
+class Sort:
+    DUE = "due"
+    DUE_DESC = "-due"
+    SUBMITTED = "submitted"
+    NEWEST = "-submitted"
+    REFERENCE = "reference"
+
+    CHOICES = [
+        (DUE, _("Due date, soonest first")),
+        (DUE_DESC, _("Due date, latest first")),
+        (NEWEST, _("Newest first")),
+        (SUBMITTED, _("Oldest first")),
+        (REFERENCE, _("Request number")),
+    ]
+    ORDER = {
+        DUE: ("due_date", "pk"),
+        DUE_DESC: ("-due_date", "-pk"),
+        NEWEST: ("-submitted_at", "-pk"),
+        SUBMITTED: ("submitted_at", "pk"),
+        REFERENCE: ("reference_no",),
+    }
+
+
+class SavedView:
+    """The queue's ready-made views: each is a set of filters, shown as a tab."""
+
+    ALL = "all"
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    LATE = "late"
+
+    CHOICES = [
+        (ALL, _("All open requests")),
+        (MINE, _("My open work")),
+        (UNASSIGNED, _("Unassigned")),
+        (LATE, _("Late")),
+    ]
+
+
+# Status filter values besides the statuses themselves.
+OPEN = "open"
+ANY = "any"
+ASSIGNEE_MINE = "mine"
+ASSIGNEE_NONE = "none"
+
+
+@dataclass
+class QueueFilters:
+    """What the queue page asks for; empty values mean "no filter". Built by staff_forms.QueueFilterForm."""
+
+    view: str = SavedView.ALL
+    status: str = OPEN
+    service: int | None = None
+    assignee: str = ""  # "mine", "none" or a user's pk
+    sla_state: str = ""
+    governorate: str = ""
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+    q: str = ""
+    sort: str = Sort.DUE
+    department: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# --- Who works where ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The departments a user works in, and those they lead. Read once per request (one query)."""
+
+    department_ids: frozenset[int]
+    supervised_ids: frozenset[int]
+
+    def supervises(self, department_id: int) -> bool:
+        return department_id in self.supervised_ids
+
+    @property
+    def is_supervisor(self) -> bool:
+        return bool(self.supervised_ids)
+
+
+def scope_of(user: User) -> StaffScope:
+    """Cached on the user object, so a page asks the database once however many times it is needed."""
+    cached = getattr(user, "_staff_scope", None)
+    if cached is not None:
+        return cached
+    department_ids: set[int] = set()
+    supervised: set[int] = set()
+    if has_role(user, Role.STAFF):
+        for department_id, is_supervisor in DepartmentMembership.objects.filter(user=user).values_list(
+            "department_id", "is_supervisor"
+        ):
+            department_ids.add(department_id)
+            if is_supervisor and has_role(user, Role.SUPERVISOR):
+                supervised.add(department_id)
+    scope = StaffScope(frozenset(department_ids), frozenset(supervised))
+    user._staff_scope = scope
+    return scope
+
+
+def requests_for_staff(user: User) -> QuerySet[ServiceRequest]:
+    """The requests of the user's departments (none for anyone who is not staff)."""
+    return ServiceRequest.objects.filter(department_id__in=scope_of(user).department_ids)
+
+
+def department_staff(department_ids) -> QuerySet[User]:
+    """Active staff accounts of these departments, for the assign menus."""
+    return (
+        User.objects.filter(department_memberships__department_id__in=list(department_ids), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+        .only("pk", "first_name", "last_name", "username", "email")
+    )
+
+
+def may_assign_to(user: User, department_id: int) -> bool:
+    return DepartmentMembership.objects.filter(
+        user=user,
+        department_id=department_id,
+        user__is_active=True,
+        user__groups__name__in=[Role.STAFF, Role.SUPERVISOR],
+    ).exists()
+
+
+# --- The queue -------------------------------------------------------------------------------------------------------
+
+
+def _riyadh_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _search(query: str) -> Q | None:
+    """The condition for a search box entry: a request number, a membership number, a mobile, a national ID,
+    or words of the member's Arabic name (normalised like Member.name_search, so أحمد finds احمد).
+
+    Numbers are resolved to member ids first (one indexed query), so the row query stays an index lookup.
+    """
+    text = to_western_digits(" ".join(query.split())).strip()
+    if not text:
+        return None
+    match = REFERENCE_FULL.match(text) or REFERENCE_SHORT.match(text)
+    if match:
+        return Q(reference_no=f"NJC-{match.group(1)}-{int(match.group(2)):06d}")
+    compact = re.sub(r"[\s\-()]", "", text)
+    if compact.lstrip("+").isdigit():
+        condition = Q(pk__in=[])
+        if len(compact) <= 6:
+            # The number part of a reference: this year's and the two before (staff read them out on the phone).
+            year = sla.today().year
+            condition |= Q(reference_no__in=[f"NJC-{y}-{int(compact):06d}" for y in (year, year - 1, year - 2)])
+        member_condition = Q(membership_no=compact)
+        with contextlib.suppress(ValidationError):
+            member_condition |= Q(mobile=normalise_saudi_mobile(compact))
+        with contextlib.suppress(ValidationError):
+            member_condition |= Q(national_id=normalise_national_id(compact))
+        member_ids = list(Member.objects.filter(member_condition).values_list("pk", flat=True)[:50])
+        if member_ids:
+            condition |= Q(member_id__in=member_ids)
+        return condition
+    words = normalise(text).split()
+    members = Member.objects.all()
+    for word in words:
+        members = members.filter(name_search__contains=word)
+    return Q(member_id__in=members.values("pk"))
+
+
+def _apply_view(filters: QueueFilters, user: User) -> Q:
+    if filters.view == SavedView.MINE:
+        return Q(assignee=user)
+    if filters.view == SavedView.UNASSIGNED:
+        return Q(assignee__isnull=True)
+    if filters.view == SavedView.LATE:
+        return sla.condition(sla.SlaState.LATE)
+    return Q()
+
+
+def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[ServiceRequest]:
+    """The queue rows for this user and these filters, sorted, with the joins a row needs (not yet paginated)."""
+    filters = filters or QueueFilters()
+    requests = requests_for_staff(user)
+    if filters.department and filters.department in scope_of(user).department_ids:
+        requests = requests.filter(department_id=filters.department)
+    if filters.status == OPEN:
+        requests = requests.filter(status__in=sla.OPEN_STATUSES)
+    elif filters.status in Status.values:
+        requests = requests.filter(status=filters.status)
+    requests = requests.filter(_apply_view(filters, user))
+    if filters.service:
+        requests = requests.filter(request_type_id=filters.service)
+    if filters.assignee == ASSIGNEE_MINE:
+        requests = requests.filter(assignee=user)
+    elif filters.assignee == ASSIGNEE_NONE:
+        requests = requests.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        requests = requests.filter(assignee_id=int(filters.assignee))
+    if filters.sla_state:
+        requests = requests.filter(sla.condition(filters.sla_state))
+    if filters.governorate:
+        requests = requests.filter(member__governorate=filters.governorate)
+    if filters.submitted_from:
+        requests = requests.filter(submitted_at__gte=_riyadh_midnight(filters.submitted_from))
+    if filters.submitted_to:
+        requests = requests.filter(submitted_at__lt=_riyadh_midnight(filters.submitted_to + datetime.timedelta(days=1)))
+    search = _search(filters.q) if filters.q else None
+    if search is not None:
+        requests = requests.filter(search)
+    order = Sort.ORDER.get(filters.sort, Sort.ORDER[Sort.DUE])
+    return requests.select_related("request_type", "member", "assignee").only(*ROW_FIELDS).order_by(*order)
+
+
+def queue_row(user: User, pk: int) -> ServiceRequest:
+    """One row of the queue, for the fragment htmx swaps in after "take it"."""
+    try:
+        return (
+            requests_for_staff(user).select_related("request_type", "member", "assignee").only(*ROW_FIELDS).get(pk=pk)
+        )
+    except ServiceRequest.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def services_in_scope(user: User):
+    """The services of the user's departments, for the service filter."""
+    from requests_app.models import RequestType
+
+    return RequestType.objects.filter(department_id__in=scope_of(user).department_ids).only(
+        "pk", "code", "name_ar", "name_en"
+    )
+
+
+# --- One request, for staff ------------------------------------------------------------------------------------------
+
+
+def request_for_staff(user: User, reference_no: str) -> ServiceRequest:
+    """A request of the user's departments with what the staff page shows, or 404."""
+    try:
+        return (
+            requests_for_staff(user)
+            .select_related("member", "request_type", "department", "assignee", "submitted_by")
+            .get(reference_no=reference_no)
+        )
+    except ServiceRequest.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def staff_timeline(service_request: ServiceRequest) -> QuerySet[TimelineEvent]:
+    """The whole timeline, internal notes included (never use this on a member's page)."""
+    return service_request.timeline.select_related("actor").order_by("created_at", "pk")
+
+
+def staff_attachments(service_request: ServiceRequest):
+    return service_request.attachments.select_related("document").order_by("created_at", "pk")
+
+
+def canned_replies_for(service_request: ServiceRequest) -> QuerySet[CannedReply]:
+    """Replies offered for this request: its service's, then its department's general ones."""
+    return CannedReply.objects.filter(
+        Q(request_type_id=service_request.request_type_id) | Q(request_type__isnull=True),
+        department_id=service_request.department_id,
+        active=True,
+    ).order_by("request_type_id", "order", "pk")
+
+
+# --- Staff home -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentCounts:
+    department_id: int
+    name: str
+    open: int = 0
+    unassigned: int = 0
+    due_today: int = 0
+    late: int = 0
+    waiting_on_member: int = 0
+
+
+def staff_home(user: User) -> dict:
+    """My open work (soonest due first), my due-today and late counts, and my departments' counts: 3 queries."""
+    today = sla.today()
+    scope = scope_of(user)
+    mine = list(
+        requests_for_staff(user)
+        .filter(assignee=user, status__in=sla.OPEN_STATUSES)
+        .select_related("request_type", "member", "assignee")
+        .only(*ROW_FIELDS)
+        .order_by("due_date", "pk")[:20]
+    )
+    running = Q(status__in=sla.RUNNING_STATUSES)
+    rows = (
+        ServiceRequest.objects.filter(department_id__in=scope.department_ids, status__in=sla.OPEN_STATUSES)
+        .values("department_id", "department__name_ar", "department__name_en")
+        .annotate(
+            open=Count("pk"),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            due_today=Count("pk", filter=running & Q(due_date=today)),
+            late=Count("pk", filter=running & Q(due_date__lt=today)),
+            waiting=Count("pk", filter=Q(status=Status.RETURNED_TO_MEMBER)),
+            my_due_today=Count("pk", filter=running & Q(due_date=today, assignee=user)),
+            my_late=Count("pk", filter=running & Q(due_date__lt=today, assignee=user)),
+        )
+        .order_by("department__name_ar")
+    )
+    from requests_app.models.catalogue import _in_language
+
+    departments, my_due_today, my_late = [], 0, 0
+    for row in rows:
+        departments.append(
+            DepartmentCounts(
+                department_id=row["department_id"],
+                name=_in_language(row["department__name_ar"], row["department__name_en"]),
+                open=row["open"],
+                unassigned=row["unassigned"],
+                due_today=row["due_today"],
+                late=row["late"],
+                waiting_on_member=row["waiting"],
+            )
+        )
+        my_due_today += row["my_due_today"]
+        my_late += row["my_late"]
+    notices = list(
+        StaffNotice.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("service_request")
+        .only("pk", "kind", "day", "created_at", "service_request__reference_no", "service_request__due_date")
+        .order_by("-created_at", "-pk")[:20]
+    )
+    return {
+        "today": today,
+        "mine": mine,
+        "my_due_today": my_due_today,
+        "my_late": my_late,
+        "departments": departments,
+        "notices": notices,
+        "is_supervisor": scope.is_supervisor,
+    }
+
+
+# --- The board ---------------------------------------------------------------------------------------------------
+
+
+def may_record_board_decision(user: User, service_request: ServiceRequest) -> bool:
+    """Board members; and a supervisor of the request's department, recording a meeting's decision."""
+    return has_role(user, Role.BOARD) or scope_of(user).supervises(service_request.department_id)
+
+
+def board_requests_for(user: User) -> QuerySet[ServiceRequest]:
+    """Requests pending the board's decision that this user may record: all for the board, the supervised
+    departments' for a supervisor."""
+    pending = ServiceRequest.objects.filter(status=Status.PENDING_BOARD_DECISION)
+    if has_role(user, Role.BOARD):
+        return pending
+    return pending.filter(department_id__in=scope_of(user).supervised_ids)
+
+
+def board_queue(user: User) -> QuerySet[ServiceRequest]:
+    return board_requests_for(user).select_related("request_type", "member", "department").order_by("due_date", "pk")
+
+
+def board_request(user: User, reference_no: str) -> ServiceRequest:
+    try:
+        return (
+            board_requests_for(user)
+            .select_related("member", "request_type", "department")
+            .get(reference_no=reference_no)
+        )
+    except ServiceRequest.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def recent_board_decisions(user: User, *, limit: int = 20) -> QuerySet[BoardDecision]:
+    decisions = BoardDecision.objects.select_related("service_request", "service_request__request_type", "recorded_by")
+    if not has_role(user, Role.BOARD):
+        decisions = decisions.filter(service_request__department_id__in=scope_of(user).supervised_ids)
+    return decisions.order_by("-created_at", "-pk")[:limit]
+
+
+def member_visible_timeline(service_request: ServiceRequest) -> QuerySet[TimelineEvent]:
+    """What the board reads of a request's history: what the member sees too (no internal notes)."""
+    return service_request.timeline.filter(visible_to_member=True).select_related("actor").order_by("created_at", "pk")

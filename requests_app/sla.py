@@ -1,0 +1,104 @@
+"""Service-level state of a request: on time, due today, late; paused while it waits on the member.
+
+Days are Riyadh days (settings.TIME_ZONE) and working days come from requests_app.calendar. The due date
+itself is set by requests_app.services: on submission (sla_days working days after the submission day)
+and pushed back on resubmission by the working days the request waited on the member (paused_at →
+paused_working_days), so while a request is back with the member its state is "paused", never "late".
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from requests_app import calendar
+from requests_app.models import ServiceRequest
+
+Status = ServiceRequest.Status
+# Statuses in which the clock runs against the department (not closed, not waiting on the member).
+RUNNING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.IN_PROGRESS, Status.PENDING_BOARD_DECISION)
+OPEN_STATUSES = (*RUNNING_STATUSES, Status.RETURNED_TO_MEMBER)
+
+
+class SlaState(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    DUE_TODAY = "due_today", _("Due today")
+    LATE = "late", _("Late")
+    PAUSED = "paused", _("Waiting on the member")
+    CLOSED = "closed", _("Closed")
+
+
+# The states a queue filter offers (paused and closed are status filters already).
+FILTERABLE = (SlaState.ON_TIME, SlaState.DUE_TODAY, SlaState.LATE)
+
+
+def today() -> datetime.date:
+    """Today in Riyadh: a request is late from the first Riyadh day after its due date."""
+    return timezone.localdate()
+
+
+def state_of(service_request: ServiceRequest, *, on: datetime.date | None = None) -> SlaState:
+    """The state for a badge. No query: it reads status and due_date only."""
+    on = on or today()
+    if service_request.status in ServiceRequest.CLOSED_STATUSES:
+        return SlaState.CLOSED
+    if service_request.status == Status.RETURNED_TO_MEMBER:
+        return SlaState.PAUSED
+    if service_request.due_date < on:
+        return SlaState.LATE
+    if service_request.due_date == on:
+        return SlaState.DUE_TODAY
+    return SlaState.ON_TIME
+
+
+def condition(state: str, *, on: datetime.date | None = None) -> Q:
+    """The filter for one state, as plain comparisons on indexed columns (status, due_date)."""
+    on = on or today()
+    running = Q(status__in=RUNNING_STATUSES)
+    if state == SlaState.LATE:
+        return running & Q(due_date__lt=on)
+    if state == SlaState.DUE_TODAY:
+        return running & Q(due_date=on)
+    if state == SlaState.ON_TIME:
+        return running & Q(due_date__gt=on)
+    if state == SlaState.PAUSED:
+        return Q(status=Status.RETURNED_TO_MEMBER)
+    if state == SlaState.CLOSED:
+        return Q(status__in=ServiceRequest.CLOSED_STATUSES)
+    raise ValueError(f"unknown service-level state {state!r}")
+
+
+def next_working_day(on: datetime.date | None = None) -> datetime.date:
+    return calendar.add_working_days(on or today(), 1)
+
+
+def previous_working_day(on: datetime.date | None = None) -> datetime.date:
+    """The last working day before `on` (a week back at most in practice; holidays are read in one query)."""
+    on = on or today()
+    window_start = on - datetime.timedelta(days=60)
+    holidays = calendar._holidays_between(window_start, on)
+    day = on - datetime.timedelta(days=1)
+    while not calendar.is_working_day(day, holidays):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def unassigned_cutoff(on: datetime.date | None = None) -> datetime.datetime:
+    """Requests submitted before this instant and still unassigned have waited more than a working day.
+
+    The start (Riyadh midnight) of the previous working day: a request submitted before it has seen at
+    least one whole working day pass unassigned (submitted Sunday, flagged from Tuesday).
+    """
+    previous = previous_working_day(on)
+    start_of_previous = datetime.datetime.combine(previous, datetime.time.min)
+    return timezone.make_aware(start_of_previous)
+
+
+def days_late(service_request: ServiceRequest, *, on: datetime.date | None = None) -> int:
+    """Working days past the due date (0 when not late)."""
+    on = on or today()
+    if state_of(service_request, on=on) != SlaState.LATE:
+        return 0
+    return calendar.working_days_between(service_request.due_date, on)

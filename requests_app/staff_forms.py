@@ -1,0 +1,235 @@
+"""Forms of the staff pages: queue filters, transitions, replies and notes, assignment, board decisions."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Governorate
+from members_portal.arabic import to_western_digits
+from requests_app import queue, sla
+from requests_app.models import Channel, ServiceRequest
+from requests_app.staff_services import ON_BEHALF_CHANNELS
+
+Status = ServiceRequest.Status
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's GET parameters. Invalid values are dropped (a stale bookmark still opens the queue)."""
+
+    view = forms.ChoiceField(label=_("View"), choices=queue.SavedView.CHOICES, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Request number, membership number, mobile or name"),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    service = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    sla_state = forms.ChoiceField(label=_("Service level"), required=False)
+    governorate = forms.ChoiceField(label=_("Governorate"), required=False)
+    submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
+    submitted_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
+    sort = forms.ChoiceField(label=_("Sort by"), choices=queue.Sort.CHOICES, required=False)
+
+    def __init__(self, data, *, services, staff, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["status"].choices = [
+            (queue.OPEN, _("All open")),
+            *[(value, label) for value, label in Status.choices],
+            (queue.ANY, _("All, closed included")),
+        ]
+        self.fields["service"].choices = [("", _("All services")), *[(s.pk, f"{s.code} · {s.name}") for s in services]]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            (queue.ASSIGNEE_MINE, _("Me")),
+            (queue.ASSIGNEE_NONE, _("Unassigned")),
+            *[(str(user.pk), user.get_full_name() or user.username) for user in staff],
+        ]
+        self.fields["sla_state"].choices = [("", _("Any")), *[(s.value, s.label) for s in sla.FILTERABLE]]
+        self.fields["governorate"].choices = [("", _("All governorates")), *Governorate.choices]
+
+    def filters(self) -> queue.QueueFilters:
+        """The filters to apply: the valid fields, defaults for the rest."""
+        self.is_valid()
+        data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        return queue.QueueFilters(
+            view=data.get("view") or queue.SavedView.ALL,
+            status=data.get("status") or queue.OPEN,
+            service=data.get("service"),
+            assignee=data.get("assignee") or "",
+            sla_state=data.get("sla_state") or "",
+            governorate=data.get("governorate") or "",
+            submitted_from=data.get("submitted_from"),
+            submitted_to=data.get("submitted_to"),
+            q=to_western_digits(data.get("q") or ""),
+            sort=data.get("sort") or queue.Sort.DUE,
+        )
+
+
+class VersionedForm(forms.Form):
+    """Every form that changes a request carries the version the page showed (stale-page check)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PlainMoveForm(VersionedForm):
+    """Start review, start work: nothing to say."""
+
+
+class ReturnForm(VersionedForm):
+    missing = forms.CharField(
+        label=_("What is missing"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The member reads this: list each missing document or answer."),
+        error_messages={"required": _("Say what is missing, so the member can complete it.")},
+    )
+
+
+class ReferForm(VersionedForm):
+    note = forms.CharField(
+        label=_("Note for the board (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CompleteForm(VersionedForm):
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The member reads this."),
+        error_messages={"required": _("Write the outcome the member will read.")},
+    )
+
+
+class RejectForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The member reads this."),
+        error_messages={"required": _("A rejection needs a reason.")},
+    )
+
+
+# action slug in the URL → (form, target status)
+MOVE_FORMS = {
+    "start-review": (PlainMoveForm, Status.UNDER_REVIEW),
+    "return": (ReturnForm, Status.RETURNED_TO_MEMBER),
+    "start-work": (PlainMoveForm, Status.IN_PROGRESS),
+    "refer-to-board": (ReferForm, Status.PENDING_BOARD_DECISION),
+    "complete": (CompleteForm, Status.COMPLETED),
+    "reject": (RejectForm, Status.REJECTED),
+}
+
+
+# action slug → (button label, Bootstrap button style)
+MOVE_BUTTONS = {
+    "start-review": (_("Start review"), "btn-primary"),
+    "return": (_("Return to the member for completion"), "btn-outline-warning"),
+    "start-work": (_("Start work"), "btn-primary"),
+    "refer-to-board": (_("Refer to the board"), "btn-primary"),
+    "complete": (_("Complete the request"), "btn-success"),
+    "reject": (_("Reject the request"), "btn-outline-danger"),
+}
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reply to the member"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write the reply.")},
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note (never shown to the member)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the note.")},
+    )
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", _("Nobody (unassigned)")),
+            *[(user.pk, user.get_full_name() or user.username) for user in staff],
+        ]
+
+
+class BulkAssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(
+        label=_("Assign the selected requests to"),
+        coerce=int,
+        error_messages={"required": _("Choose who takes the selected requests.")},
+    )
+    requests = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": _("Select at least one request.")}
+    )
+
+    def __init__(self, *args, staff=(), request_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", "---------"),
+            *[(user.pk, user.get_full_name() or user.username) for user in staff],
+        ]
+        self.fields["requests"].choices = [(pk, pk) for pk in request_ids]
+
+
+class MemberLookupForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find the member"),
+        max_length=100,
+        help_text=_("Membership number, national ID, mobile or name"),
+    )
+
+
+class OnBehalfForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How the member asked"),
+        choices=[(value, label) for value, label in Channel.choices if value in ON_BEHALF_CHANNELS],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how the member asked: by phone, at the headquarters or on a field visit.")
+        },
+    )
+
+
+class BoardDecisionForm(VersionedForm):
+    decision = forms.TypedChoiceField(
+        label=_("The board's decision"),
+        choices=[("approve", _("Approved")), ("reject", _("Not approved"))],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "approve",
+        error_messages={"required": _("Choose the board's decision.")},
+    )
+    meeting_reference = forms.CharField(
+        label=_("Meeting reference"),
+        max_length=60,
+        help_text=_("For example 12/1448"),
+        error_messages={"required": _("Give the reference of the meeting that took the decision.")},
+    )
+    meeting_date = forms.DateField(label=_("Meeting date"), required=False, widget=DateInput())
+    note = forms.CharField(
+        label=_("The decision as the member will read it"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a rejection, the reason."),
+        error_messages={"required": _("Write the board's decision as the member will read it.")},
+    )

@@ -1,0 +1,124 @@
+"""Staff use cases beyond the status moves (requests_app.services keeps those, and replies and notes):
+a request opened on a member's behalf, the board's decision with its meeting, staff notices read.
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from members.models import Member, User
+from members.roles import Role, has_role
+from requests_app import queue, services
+from requests_app.models import BoardDecision, Channel, RequestDocument, RequestType, ServiceRequest, StaffNotice
+
+# A member asks through staff by phone, at the headquarters, or on a field visit; the portal is their own.
+ON_BEHALF_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.FIELD_VISIT)
+
+
+@transaction.atomic
+def open_request_for_member(
+    *,
+    member: Member,
+    request_type: RequestType,
+    answers: list[dict],
+    channel: str,
+    by: User,
+    files: list[tuple[RequestDocument, object]] = (),
+    token: uuid.UUID | None = None,
+    raw_answers: dict | None = None,
+) -> ServiceRequest:
+    """Staff open a request for a member who phoned, walked in or was met on a field visit.
+
+    Recorded with its channel and `submitted_by` the staff member; otherwise exactly a member's
+    submission (services.submit_request): same checks on who may ask, reference number, timeline,
+    notification to the member, receipt. `token` (the form's) makes a resent form return the same request.
+    Files must already pass uploads.check_upload (RequestForm does it).
+    """
+    if not has_role(by, Role.STAFF):
+        raise PermissionDenied
+    if channel not in ON_BEHALF_CHANNELS:
+        raise ValidationError(_("Choose how the member asked: by phone, at the headquarters or on a field visit."),
+                              code="channel")  # fmt: skip
+    services.check_may_request(member=member, request_type=request_type)
+    draft = services.save_draft(
+        member=member,
+        request_type=request_type,
+        token=token or uuid.uuid4(),
+        answers=raw_answers or {},
+        files=files,
+        by=by,
+    )
+    return services.submit_request(draft=draft, answers=answers, by=by, channel=channel)
+
+
+def _decision_note(*, member: Member, approved: bool, meeting_reference: str, note: str) -> str:
+    """The text the member reads: the decision, its meeting, and the board's words, in the member's language."""
+    with translation.override(member.language):
+        if approved:
+            head = _("The board of directors approved the request in its meeting %(meeting)s.")
+        else:
+            head = _("The board of directors did not approve the request in its meeting %(meeting)s.")
+        return (head % {"meeting": meeting_reference}) + "\n" + note
+
+
+@transaction.atomic
+def record_board_decision(
+    *,
+    service_request: ServiceRequest,
+    by: User,
+    approved: bool,
+    meeting_reference: str,
+    note: str,
+    meeting_date: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> BoardDecision:
+    """Record the board's decision on a request pending it: approval completes it, refusal rejects it.
+
+    Board members record; a supervisor of the request's department may record a decision taken in a
+    meeting on the board's behalf (marked so). The meeting reference and the note are required. Goes
+    through services.record_board_decision, so the member is notified and the survey follows approval.
+    """
+    meeting_reference = " ".join((meeting_reference or "").split())
+    note = (note or "").strip()
+    if not queue.may_record_board_decision(by, service_request):
+        raise PermissionDenied(_("Only the board, or a supervisor on its behalf, records the board's decision."))
+    errors = {}
+    if not meeting_reference:
+        errors["meeting_reference"] = _("Give the reference of the meeting that took the decision.")
+    if not note:
+        errors["note"] = (
+            _("Write the board's decision as the member will read it.")
+            if approved
+            else _("A rejection needs a reason.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    member = service_request.member
+    services.record_board_decision(
+        service_request=service_request,
+        by=by,
+        approved=approved,
+        note=_decision_note(member=member, approved=approved, meeting_reference=meeting_reference, note=note),
+        expected_version=expected_version,
+    )
+    return BoardDecision.objects.create(
+        service_request=service_request,
+        approved=approved,
+        meeting_reference=meeting_reference,
+        meeting_date=meeting_date,
+        note=note,
+        recorded_by=by,
+        on_behalf_of_board=not has_role(by, Role.BOARD),
+    )
+
+
+def mark_notices_read(*, by: User, notice_ids: list[int] | None = None) -> int:
+    """Mark the user's own staff notices read (all of them when no ids are given). Idempotent."""
+    notices = StaffNotice.objects.filter(recipient=by, read_at__isnull=True)
+    if notice_ids is not None:
+        notices = notices.filter(pk__in=notice_ids)
+    return notices.update(read_at=timezone.now())

@@ -1,0 +1,538 @@
+"""The staff pages: home, the work queue, a request worked by staff, requests opened on a member's behalf,
+and the board's decisions. Thin: parse, call a selector (requests_app.queue) or a service, render.
+
+Access: every view needs the staff role (a member gets 403); a request of another department is 404
+(the selectors are scoped). Board pages take the board role or a supervisor of the request's department.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members import selectors as member_selectors
+from members import services as member_services
+from members.models import AccessLog, Member, User
+from members.roles import Role, has_role, role_required
+from requests_app import assignment, queue, services, sla, staff_forms, staff_services, uploads
+from requests_app.forms import RequestForm
+from requests_app.models import RequestType, ServiceRequest
+from requests_app.workflow import TRANSITIONS, Actor
+
+Status = ServiceRequest.Status
+staff_required = role_required(Role.STAFF)
+QUEUE_TEMPLATE = "requests_app/staff/queue.html"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- Home ---------------------------------------------------------------------------------------------------------
+
+
+@never_cache
+@staff_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """My open work, due today and late, my departments' counts, my unread notices."""
+    context = queue.staff_home(request.user)
+    return render(request, "requests_app/staff/home.html", context)
+
+
+@staff_required
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    staff_services.mark_notices_read(by=request.user)
+    return redirect("requests_app:staff-home")
+
+
+# --- The queue ---------------------------------------------------------------------------------------------------
+
+
+@never_cache
+@staff_required
+@require_GET
+def queue_page(request: HttpRequest) -> HttpResponse:
+    """The department queue: filters, search, saved views, sort, 50 a page; supervisors bulk-assign from it."""
+    scope = queue.scope_of(request.user)
+    staff = list(queue.department_staff(scope.department_ids))
+    form = staff_forms.QueueFilterForm(request.GET or None, services=queue.services_in_scope(request.user), staff=staff)
+    filters = form.filters() if request.GET else queue.QueueFilters()
+    page = Paginator(queue.queue_for(request.user, filters), queue.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        QUEUE_TEMPLATE,
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "views": queue.SavedView.CHOICES,
+            "today": sla.today(),
+            "scope": scope,
+            "assignable_staff": staff if scope.is_supervisor else [],
+            "unassigned_cutoff": sla.unassigned_cutoff(),
+        },
+    )
+
+
+def _row_response(request: HttpRequest, pk: int, *, error: str = "") -> HttpResponse:
+    return render(
+        request,
+        QUEUE_TEMPLATE + "#queue-row",
+        {
+            "row": queue.queue_row(request.user, pk),
+            "today": sla.today(),
+            "scope": queue.scope_of(request.user),
+            "row_error": error,
+            "unassigned_cutoff": sla.unassigned_cutoff(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def request_take(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """ "Take it": from the queue (htmx swaps the row) or from the request page (redirect back)."""
+    service_request = queue.request_for_staff(request.user, reference_no)
+    error = ""
+    try:
+        assignment.take(service_request=service_request, by=request.user)
+    except ValidationError as problem:
+        error = problem.messages[0]
+    if _is_htmx(request):
+        return _row_response(request, service_request.pk, error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The request %(reference_no)s is yours.") % {"reference_no": reference_no})
+    if request.POST.get("next") == "queue":
+        return redirect("requests_app:queue")
+    return redirect("requests_app:staff-request", reference_no=reference_no)
+
+
+@staff_required
+@require_POST
+def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
+    """A supervisor assigns the requests ticked in the queue to one person."""
+    scope = queue.scope_of(request.user)
+    if not scope.is_supervisor:
+        raise PermissionDenied
+    staff = list(queue.department_staff(scope.supervised_ids))
+    ids = [int(value) for value in request.POST.getlist("requests") if value.isdigit()]
+    form = staff_forms.BulkAssignForm(request.POST, staff=staff, request_ids=ids)
+    back = reverse("requests_app:queue") + ("?" + request.POST["query"] if request.POST.get("query") else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    assignee = User.objects.get(pk=form.cleaned_data["assignee"])
+    try:
+        changed = assignment.bulk_assign(
+            service_request_ids=form.cleaned_data["requests"], to=assignee, by=request.user
+        )
+    except (ValidationError, PermissionDenied) as problem:
+        messages.error(request, _first_message(problem))
+    else:
+        messages.success(
+            request,
+            _("%(count)s requests assigned to %(name)s.")
+            % {"count": changed, "name": assignment.display_name(assignee)},
+        )
+    return redirect(back)
+
+
+def _first_message(problem: Exception) -> str:
+    if isinstance(problem, ValidationError):
+        return problem.messages[0]
+    return str(problem) or _("You may not do this.")
+
+
+# --- One request ------------------------------------------------------------------------------------------------
+
+
+def staff_moves(service_request: ServiceRequest) -> list[str]:
+    """The action slugs staff may take on this request now (the services check again).
+
+    From the workflow table: the department-staff rows from the current status. A service the board
+    decides goes to the board instead of being completed by staff.
+    """
+    targets = {to for (current, to), actor in TRANSITIONS.items() if current == service_request.status
+               and actor is Actor.DEPARTMENT_STAFF}  # fmt: skip
+    needs_board = service_request.request_type.needs_board_decision
+    actions = []
+    for action, (_form, to) in staff_forms.MOVE_FORMS.items():
+        if to not in targets:
+            continue
+        if to == Status.PENDING_BOARD_DECISION and not needs_board:
+            continue
+        if to == Status.COMPLETED and needs_board:
+            continue
+        actions.append(action)
+    return actions
+
+
+def _render_request(
+    request: HttpRequest,
+    service_request: ServiceRequest,
+    *,
+    bound: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The staff request page; `bound` replaces the blank form of the one action that failed."""
+    user = request.user
+    scope = queue.scope_of(user)
+    bound = bound or {}
+    version = {"version": service_request.version}
+    move_forms = [
+        {
+            "action": action,
+            "label": staff_forms.MOVE_BUTTONS[action][0],
+            "style": staff_forms.MOVE_BUTTONS[action][1],
+            "form": bound.get(action) or staff_forms.MOVE_FORMS[action][0](initial=version, prefix=action),
+        }
+        for action in staff_moves(service_request)
+    ]
+    is_supervisor = scope.supervises(service_request.department_id)
+    staff = list(queue.department_staff([service_request.department_id])) if is_supervisor else []
+    member = service_request.member
+    member_services.log_access(
+        viewer=user, member=member, action=AccessLog.Action.VIEWED_RECORD, detail=service_request.reference_no
+    )
+    return render(
+        request,
+        "requests_app/staff/request.html",
+        {
+            "service_request": service_request,
+            "member": member,
+            "sla_state": sla.state_of(service_request),
+            "days_late": sla.days_late(service_request),
+            "timeline": queue.staff_timeline(service_request),
+            "attachments": queue.staff_attachments(service_request),
+            "canned_replies": [
+                (reply.title, reply.text_for(member.language)) for reply in queue.canned_replies_for(service_request)
+            ],
+            "move_forms": move_forms,
+            "reply_form": bound.get("reply") or staff_forms.ReplyForm(),
+            "note_form": bound.get("note") or staff_forms.NoteForm(),
+            "assign_form": (
+                bound.get("assign")
+                or staff_forms.AssignForm(
+                    initial={**version, "assignee": service_request.assignee_id}, staff=staff
+                )
+            )
+            if is_supervisor
+            else None,
+            "is_supervisor": is_supervisor,
+            "may_take": service_request.assignee_id is None and not service_request.is_closed,
+            "may_record_board": service_request.status == Status.PENDING_BOARD_DECISION
+            and queue.may_record_board_decision(user, service_request),
+            "member_language": member.language,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@staff_required
+@require_GET
+def request_page(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """A request as staff work it: the member, the answers and documents, the whole timeline, the actions."""
+    return _render_request(request, queue.request_for_staff(request.user, reference_no))
+
+
+def _fresh_form(form_class, posted, current_version: int, prefix: str | None):
+    """After a stale post: the person's text kept, the version updated, so a second click is deliberate."""
+    data = {key: value for key, value in posted.items() if key != "csrfmiddlewaretoken"}
+    data[f"{prefix}-version" if prefix else "version"] = current_version
+    return form_class(initial={key.removeprefix(f"{prefix}-") if prefix else key: value for key, value in data.items()},
+                      prefix=prefix)  # fmt: skip
+
+
+@staff_required
+@require_POST
+def request_move(request: HttpRequest, reference_no: str, action: str) -> HttpResponse:
+    """One status move (start review, return, start work, refer to the board, complete, reject)."""
+    service_request = queue.request_for_staff(request.user, reference_no)
+    if action not in staff_forms.MOVE_FORMS:
+        raise Http404
+    form_class, _to = staff_forms.MOVE_FORMS[action]
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        return _render_request(request, service_request, bound={action: form}, status=400)
+    data = form.cleaned_data
+    common = {"service_request": service_request, "by": request.user, "expected_version": data["version"]}
+    try:
+        if action == "start-review":
+            services.start_review(**common)
+        elif action == "return":
+            services.return_to_member(missing=data["missing"], **common)
+        elif action == "start-work":
+            services.start_work(**common)
+        elif action == "refer-to-board":
+            services.refer_to_board(note=data["note"], **common)
+        elif action == "complete":
+            if service_request.request_type.needs_board_decision:
+                raise ValidationError(_("The board decides this service: refer it to the board."), code="board")
+            services.complete_request(outcome=data["outcome"], **common)
+        else:
+            services.reject_request(reason=data["reason"], **common)
+    except services.StaleRequest as stale:
+        service_request.refresh_from_db()
+        messages.error(request, stale.messages[0])
+        fresh = _fresh_form(form_class, request.POST, service_request.version, action)
+        return _render_request(request, service_request, bound={action: fresh}, status=409)
+    except services.TransitionNotAllowed as refused:
+        service_request.refresh_from_db()
+        messages.error(request, str(refused.args[0]) if refused.args else _("You may not do this."))
+        return _render_request(request, service_request, status=409)
+    except ValidationError as problem:
+        form.add_error(None, problem)
+        return _render_request(request, service_request, bound={action: form}, status=400)
+    messages.success(
+        request,
+        _("Done: the request is now “%(status)s”.") % {"status": Status(service_request.status).label},
+    )
+    return redirect("requests_app:staff-request", reference_no=reference_no)
+
+
+@staff_required
+@require_POST
+def request_assign(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """A supervisor assigns, reassigns or unassigns the request."""
+    service_request = queue.request_for_staff(request.user, reference_no)
+    if not queue.scope_of(request.user).supervises(service_request.department_id):
+        raise PermissionDenied
+    staff = list(queue.department_staff([service_request.department_id]))
+    form = staff_forms.AssignForm(request.POST, staff=staff)
+    if not form.is_valid():
+        return _render_request(request, service_request, bound={"assign": form}, status=400)
+    to = next((user for user in staff if user.pk == form.cleaned_data["assignee"]), None)
+    try:
+        assignment.assign(
+            service_request=service_request, to=to, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except services.StaleRequest as stale:
+        service_request.refresh_from_db()
+        messages.error(request, stale.messages[0])
+        return _render_request(request, service_request, status=409)
+    except ValidationError as problem:
+        form.add_error(None, problem)
+        return _render_request(request, service_request, bound={"assign": form}, status=400)
+    if to:
+        messages.success(request, _("Assigned to %(name)s.") % {"name": assignment.display_name(to)})
+    else:
+        messages.success(request, _("The request is unassigned."))
+    return redirect("requests_app:staff-request", reference_no=reference_no)
+
+
+@staff_required
+@require_POST
+def request_reply(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """A reply the member reads (and is notified of)."""
+    service_request = queue.request_for_staff(request.user, reference_no)
+    form = staff_forms.ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reply_to_member(service_request=service_request, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Your reply was sent to the member."))
+            return redirect("requests_app:staff-request", reference_no=reference_no)
+    return _render_request(request, service_request, bound={"reply": form}, status=400)
+
+
+@staff_required
+@require_POST
+def request_note(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """An internal note: staff only, never shown to the member."""
+    service_request = queue.request_for_staff(request.user, reference_no)
+    form = staff_forms.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_internal_note(service_request=service_request, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Note added. The member does not see it."))
+            return redirect("requests_app:staff-request", reference_no=reference_no)
+    return _render_request(request, service_request, bound={"note": form}, status=400)
+
+
+# --- On a member's behalf --------------------------------------------------------------------------------------
+
+
+@never_cache
+@staff_required
+@require_GET
+def on_behalf_start(request: HttpRequest) -> HttpResponse:
+    """Find the member who phoned, walked in or was visited, then choose the service."""
+    chosen, code = request.GET.get("member", ""), request.GET.get("code", "")
+    if chosen.isdigit() and code:
+        return redirect("requests_app:staff-request-new-form", member_pk=int(chosen), code=code)
+    form = staff_forms.MemberLookupForm(request.GET or None)
+    found = []
+    if request.GET and form.is_valid():
+        found = list(member_selectors.directory_for(by=request.user, query=form.cleaned_data["q"])[:20])
+    services_list = RequestType.objects.active().select_related("category").order_by("category__order", "order", "code")
+    return render(
+        request,
+        "requests_app/staff/on_behalf_start.html",
+        {"form": form, "found": found, "services": services_list, "searched": bool(request.GET)},
+    )
+
+
+def _with_upload_limit(view):
+    """The size-limited upload handler installed before the body is read (see requests_app.views)."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            uploads.install_size_limit(request)
+        return protected(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_with_upload_limit
+@staff_required
+@require_http_methods(["GET", "POST"])
+def on_behalf_form(request: HttpRequest, member_pk: int, code: str) -> HttpResponse:
+    """The service's form, filled by staff for the member, with how the member asked (the channel)."""
+    member = get_object_or_404(Member, pk=member_pk)
+    request_type = get_object_or_404(RequestType.objects.active(), code=code)
+    try:
+        services.check_may_request(member=member, request_type=request_type)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+        return redirect(reverse("requests_app:staff-request-new") + "?q=" + member.membership_no)
+    if request.method == "GET":
+        form = RequestForm(request_type)
+        channel_form = staff_forms.OnBehalfForm(initial={"channel": request.GET.get("channel", "")})
+        status = 200
+    else:
+        form = RequestForm(request_type, request.POST, request.FILES, too_large=request.uploads_too_large)
+        channel_form = staff_forms.OnBehalfForm(request.POST)
+        if form.is_valid() & channel_form.is_valid():
+            try:
+                service_request = staff_services.open_request_for_member(
+                    member=member,
+                    request_type=request_type,
+                    answers=form.cleaned_answers(),
+                    raw_answers=form.raw_answers(),
+                    channel=channel_form.cleaned_data["channel"],
+                    files=form.good_files(),
+                    token=form.cleaned_data.get("token") or uuid.uuid4(),
+                    by=request.user,
+                )
+            except ValidationError as problem:
+                form.add_error(None, problem)
+            else:
+                messages.success(
+                    request,
+                    _("The request %(reference_no)s was opened for %(name)s.")
+                    % {"reference_no": service_request.reference_no, "name": member.full_name_ar},
+                )
+                if service_request.department_id in queue.scope_of(request.user).department_ids:
+                    return redirect("requests_app:staff-request", reference_no=service_request.reference_no)
+                return redirect("requests_app:staff-home")
+        status = 400
+    return render(
+        request,
+        "requests_app/staff/on_behalf_form.html",
+        {"member": member, "request_type": request_type, "form": form, "channel_form": channel_form},
+        status=status,
+    )
+
+
+# --- The board ---------------------------------------------------------------------------------------------------
+
+
+def _board_access(user) -> None:
+    if not (has_role(user, Role.BOARD) or queue.scope_of(user).is_supervisor):
+        raise PermissionDenied
+
+
+@never_cache
+@role_required(Role.BOARD, Role.SUPERVISOR)
+@require_GET
+def board_list(request: HttpRequest) -> HttpResponse:
+    """Requests waiting for the board's decision, and the decisions recorded lately."""
+    _board_access(request.user)
+    return render(
+        request,
+        "requests_app/staff/board_list.html",
+        {
+            "pending": queue.board_queue(request.user),
+            "recent": queue.recent_board_decisions(request.user),
+            "today": sla.today(),
+        },
+    )
+
+
+@role_required(Role.BOARD, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
+    """Record the board's decision on one request, with the meeting that took it."""
+    _board_access(request.user)
+    service_request = queue.board_request(request.user, reference_no)
+    form = staff_forms.BoardDecisionForm(request.POST or None, initial={"version": service_request.version})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                staff_services.record_board_decision(
+                    service_request=service_request,
+                    by=request.user,
+                    approved=data["decision"],
+                    meeting_reference=data["meeting_reference"],
+                    meeting_date=data["meeting_date"],
+                    note=data["note"],
+                    expected_version=data["version"],
+                )
+            except services.StaleRequest as stale:
+                messages.error(request, stale.messages[0])
+                return redirect("requests_app:board-decision", reference_no=reference_no)
+            except services.TransitionNotAllowed as refused:
+                messages.error(request, str(refused.args[0]) if refused.args else _("You may not do this."))
+                return redirect("requests_app:board-decisions")
+            except ValidationError as problem:
+                if hasattr(problem, "error_dict"):
+                    for field, errors in problem.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, problem)
+            else:
+                messages.success(request, _("The decision was recorded and the member was told."))
+                return redirect("requests_app:board-decisions")
+    return render(
+        request,
+        "requests_app/staff/board_decision.html",
+        {
+            "service_request": service_request,
+            "member": service_request.member,
+            "timeline": queue.member_visible_timeline(service_request),
+            "attachments": queue.staff_attachments(service_request),
+            "form": form,
+            "on_behalf": not has_role(request.user, Role.BOARD),
+        },
+        status=status,
+    )
