@@ -1,0 +1,242 @@
+"""More than one machine, shown on this one: two web processes and two Celery workers (one beat) against the same
+PostgreSQL and Redis, with production settings. CI runs it.
+
+    .venv/bin/python scripts/two_machines.py
+
+A member signs in and submits a request with a document on machine A; the same browser session then reads it on
+machine B (sessions live in PostgreSQL/Redis, not in a process); a staff member on machine B takes the request and
+works it to completion; every notification of the flow must end "sent" and reach its channel exactly once, whichever
+worker sent it (the SMS logs and mail folders of both machines are counted together). Prints one JSON line of
+figures and exits 1 on any failure. Parts whose pages do not exist yet are skipped with a note.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cluster import ROOT, Cluster, log
+from portal_http import Browser
+
+WEB_A, WEB_B = 8801, 8802
+PASSWORD = "Two-Machines-2026"
+
+SEED = """
+import json
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from members.models import Member, User
+from members.roles import Role
+call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
+member_user, _ = User.objects.get_or_create(username="two.member", defaults={
+    "email": "two.member@najran-coffee.example", "phone": "+966500009901", "phone_verified": True,
+    "first_name": "سالم", "last_name": "آل يام"})
+member_user.set_password(PASSWORD); member_user.save()
+member_user.groups.add(Group.objects.get_or_create(name=Role.MEMBER.value)[0])
+member, _ = Member.objects.get_or_create(national_id="1099990001", defaults={
+    "user": member_user, "membership_no": "TM-0001", "full_name_ar": "سالم آل يام", "mobile": "+966500009901",
+    "email": "two.member@najran-coffee.example", "governorate": "najran", "status": "active",
+    "sms_consent": True, "email_consent": True})
+result = {"member": member_user.email, "code": None, "staff": None}
+try:
+    from requests_app.models import RequestType, DepartmentMembership
+    from requests_app.services import check_may_request
+except ImportError:
+    print(json.dumps(result)); raise SystemExit
+for request_type in RequestType.objects.filter(active=True).order_by("pk"):
+    if getattr(request_type, "needs_board_decision", False):
+        continue
+    try:
+        check_may_request(member=member, request_type=request_type)
+    except Exception:
+        continue
+    result["code"] = request_type.code
+    staff, _ = User.objects.get_or_create(username="two.staff", defaults={
+        "email": "two.staff@najran-coffee.example", "phone": "+966500009902", "phone_verified": True,
+        "first_name": "فهد", "last_name": "آل مسعود"})
+    staff.set_password(PASSWORD); staff.save()
+    staff.groups.add(Group.objects.get_or_create(name=Role.STAFF.value)[0])
+    DepartmentMembership.objects.get_or_create(department=request_type.department, user=staff)
+    result["staff"] = staff.email
+    break
+print(json.dumps(result))
+""".replace("PASSWORD", repr(PASSWORD))
+
+OUTBOX_STATE = """
+import json
+from django.db.models import Count
+from members.models import Notification
+rows = list(Notification.objects.values("status").annotate(n=Count("pk")))
+print(json.dumps({r["status"]: r["n"] for r in rows}))
+"""
+
+DELIVERIES = """
+import json
+from members.models import Notification
+rows = Notification.objects.filter(member__national_id="1099990001").order_by("pk")
+print(json.dumps([{"id": r.pk, "event": r.event, "channel": r.channel, "status": r.status, "attempts": r.attempts,
+                   "body": getattr(r, "body", ""), "subject": getattr(r, "subject", "")} for r in rows]))
+"""
+
+
+def count_channel_deliveries(cluster: Cluster, machines: list[str]) -> tuple[list[str], list[str]]:
+    """Every SMS line and every e-mail file written by any machine."""
+    sms, mails = [], []
+    for machine in machines:
+        log_file = cluster.work / machine / "sms.log"
+        if log_file.exists():
+            sms += [json.loads(line)["text"] for line in log_file.read_text().splitlines() if line.strip()]
+        mail_dir = cluster.work / machine / "mail"
+        if mail_dir.exists():
+            mails += [path.read_text(errors="replace") for path in sorted(mail_dir.iterdir())]
+    return sms, mails
+
+
+def page_errors(page: str) -> str:
+    """The error messages a form page shows (Bootstrap's invalid-feedback, alerts), for the report."""
+    import re
+
+    found = re.findall(r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>(.*?)</', page, re.S)
+    return " | ".join(" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found)[:300] or "(no message)"
+
+
+def wait_for_outbox(cluster: Cluster, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    state = {}
+    while time.monotonic() < deadline:
+        state = json.loads(cluster.python(OUTBOX_STATE).strip().splitlines()[-1])
+        if not state.get("pending") and not state.get("sending"):
+            return state
+        time.sleep(1)
+    return state
+
+
+def main() -> int:
+    started = time.monotonic()
+    cluster = Cluster(ROOT / "var" / "two_machines", "portal_two_machines", redis_port=6391)
+    problems: list[str] = []
+    notes: list[str] = []
+    figures: dict = {}
+    try:
+        import shutil
+
+        shutil.rmtree(cluster.work, ignore_errors=True)
+        cluster.work.mkdir(parents=True)
+        log("--> fresh database, private Redis, migrate, collectstatic, seed")
+        cluster.fresh_database()
+        cluster.start_redis()
+        cluster.manage("migrate", "--noinput", "--verbosity", "0")
+        cluster.manage("collectstatic", "--noinput", "--verbosity", "0")
+        seeded = json.loads(cluster.python(SEED).strip().splitlines()[-1])
+
+        log("--> machine A: web :8801, worker, beat; machine B: web :8802, worker")
+        cluster.start_web("a", WEB_A)
+        cluster.start_web("b", WEB_B)
+        cluster.start_worker("a")
+        cluster.start_worker("b")
+        cluster.start_beat("a")
+        cluster.wait_for_workers(2)
+
+        member = Browser(f"http://127.0.0.1:{WEB_A}")
+        member.log_in(seeded["member"], PASSWORD)
+        for port in (WEB_A, WEB_B):
+            ready = Browser(f"http://127.0.0.1:{port}").get("/healthz")
+            if ready.status != 200:
+                problems.append(f"/healthz on :{port} answered {ready.status}: {ready.text[:200]}")
+
+        reference = None
+        if seeded["code"] is None:
+            notes.append("skipped: submitting a request (no requests_app catalogue yet); sent an outbox test message")
+            cluster.python(
+                "from members.models import Member; from members import outbox; "
+                "m = Member.objects.get(national_id='1099990001'); outbox.send_test_message(member=m, by=m.user)"
+            )
+        else:
+            log(f"--> member submits a '{seeded['code']}' request with a document on machine A")
+            form = member.get(f"/requests/new/{seeded['code']}/")
+            submitted = member.post_form(form, action_contains="/requests/new/")
+            reference = submitted.url.rstrip("/").rsplit("/", 1)[-1]
+            if submitted.status != 200 or not reference.startswith("NJC-"):
+                problems.append(f"submission ended at {submitted.url} ({submitted.status})")
+                reference = None
+
+        if reference:
+            log(f"--> the same member session reads {reference} on machine B")
+            member.point_at(f"http://127.0.0.1:{WEB_B}")
+            page = member.get(f"/requests/{reference}/")
+            if page.status != 200 or reference not in page.text:
+                problems.append(f"machine B did not show {reference} to the member signed in on A ({page.status})")
+
+            if seeded["staff"] is None:
+                notes.append("skipped: staff work (no department staff could be set up)")
+            else:
+                log(f"--> staff on machine B takes {reference} and works it to completion")
+                staff = Browser(f"http://127.0.0.1:{WEB_B}")
+                staff.log_in(seeded["staff"], PASSWORD)
+                staff_page = f"/requests/staff/requests/{reference}/"
+                for action in ("/take/", "/start-review/", "/start-work/", "/complete/"):
+                    page = staff.get(staff_page)
+                    if page.status == 404:
+                        notes.append("skipped: staff pages (not there yet)")
+                        break
+                    try:
+                        moved = staff.post_form(page, action_contains=action)
+                    except LookupError:
+                        problems.append(f"no {action} form on the staff page of {reference}")
+                        break
+                    if moved.status != 200:
+                        problems.append(f"staff {action} answered {moved.status}: {page_errors(moved.text)}")
+                        break
+                final = member.get(f"/requests/{reference}/")
+                figures["final_page_status"] = final.status
+
+        log("--> waiting for the outbox to drain (both workers)")
+        state = wait_for_outbox(cluster, timeout=120)
+        figures["outbox"] = state
+        if state.get("pending") or state.get("sending"):
+            problems.append(f"outbox did not drain in 120 s: {state}")
+        if state.get("failed"):
+            problems.append(f"{state['failed']} notification(s) failed")
+
+        rows = json.loads(cluster.python(DELIVERIES).strip().splitlines()[-1])
+        sms, mails = count_channel_deliveries(cluster, ["a", "b"])
+        figures["member_notifications"] = len(rows)
+        figures["events"] = sorted({row["event"] for row in rows})
+        sms_rows = [row for row in rows if row["channel"] == "sms"]
+        mail_rows = [row for row in rows if row["channel"] == "email"]
+        figures["sms_sent"], figures["sms_lines"] = len(sms_rows), len(sms)
+        figures["email_sent"], figures["email_files"] = len(mail_rows), len(mails)
+        for row in sms_rows:
+            copies = sms.count(row["body"]) if row["body"] else None
+            if copies is not None and copies != 1:
+                problems.append(f"SMS of notification {row['id']} ({row['event']}) delivered {copies} times")
+        if len(sms) != len(sms_rows):
+            problems.append(f"{len(sms)} SMS written for {len(sms_rows)} SMS notifications")
+        if len(mails) != len(mail_rows):
+            problems.append(f"{len(mails)} e-mails written for {len(mail_rows)} e-mail notifications")
+        if not rows:
+            problems.append("the flow made no notification at all")
+        for machine in ("a", "b"):
+            text = (cluster.work / machine / "worker.log").read_text(errors="replace")
+            figures[f"tasks_succeeded_worker_{machine}"] = text.count("succeeded in")
+    except Exception as error:
+        problems.append(f"{type(error).__name__}: {error}")
+    finally:
+        cluster.stop_all()
+
+    figures["two_machines_s"] = round(time.monotonic() - started, 1)
+    figures["problems"] = problems
+    figures["notes"] = notes
+    print(json.dumps(figures, ensure_ascii=False))
+    for note in notes:
+        log(note)
+    for problem in problems:
+        log(f"FAILED: {problem}")
+    if not problems:
+        log(f"two machines: passed in {figures['two_machines_s']} s")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
