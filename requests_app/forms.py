@@ -170,7 +170,7 @@ class RequestForm(forms.Form):
 
 def _json_value(value):
     if isinstance(value, decimal.Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value if value is not None else ""

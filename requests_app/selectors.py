@@ -31,9 +31,12 @@ def member_of(user) -> Member | None:
 
 
 def _matches(query: str, *texts: str) -> bool:
-    words = normalise(query).split()
+    """Every word of the query is found; "البن" also finds "بن" (the article is not part of the word)."""
     haystack = normalise(" ".join(texts))
-    return all(word in haystack for word in words)
+    return all(
+        word in haystack or (word.startswith("ال") and len(word) > 3 and word[2:] in haystack)
+        for word in normalise(query).split()
+    )
 
 
 def guide_categories(query: str = "") -> list[Category]:

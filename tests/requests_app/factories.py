@@ -14,6 +14,7 @@ from requests_app.models import (
     Department,
     DepartmentMembership,
     Draft,
+    FrequentQuestion,
     RequestDocument,
     RequestField,
     RequestType,
@@ -93,6 +94,14 @@ class RequestDocumentFactory(factory.django.DjangoModelFactory):
     name_ar = "صك الملكية"
     name_en = "Ownership deed"
     required = True
+
+
+class FrequentQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FrequentQuestion
+
+    question_ar = "سؤال"
+    answer_ar = "جواب"
 
 
 class ServiceRequestFactory(factory.django.DjangoModelFactory):
