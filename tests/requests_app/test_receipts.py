@@ -1,0 +1,91 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from requests_app import receipts
+from requests_app.models import Receipt, ServiceRequest
+from tests.requests_app.factories import ServiceRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receipt():
+    service_request = ServiceRequestFactory(reference_no="NJC-2026-000321")
+    service_request.member.full_name_ar = "سعيد محمد آل مريح"
+    service_request.member.save()
+    return receipts.issue_receipt(service_request_id=service_request.pk, kind=Receipt.Kind.SUBMITTED)
+
+
+def test_issuing_twice_keeps_one_receipt(receipt):
+    again = receipts.issue_receipt(service_request_id=receipt.service_request_id, kind=Receipt.Kind.SUBMITTED)
+
+    assert again == receipt
+    assert Receipt.objects.count() == 1
+
+
+def test_the_receipt_is_a_pdf_stored_under_a_random_name(receipt):
+    assert receipt.file.read(5) == b"%PDF-"
+    assert receipt.file.name.startswith("receipts/")
+    assert "NJC" not in receipt.file.name
+
+
+def test_the_verification_page_shows_only_what_proves_the_receipt(client, receipt):
+    service_request = receipt.service_request
+    member = service_request.member
+
+    url = receipts.verification_url(receipt)
+    response = client.get(url.removeprefix(settings.SITE_URL))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "NJC-2026-000321" in content
+    assert service_request.request_type.name_ar in content
+    assert "سعيد م*** آ*** م***" in content
+    assert member.full_name_ar not in content
+    assert member.national_id not in content
+    assert str(member.mobile) not in content
+    assert member.membership_no not in content
+
+
+def test_a_tampered_token_is_a_404(client, receipt):
+    token = receipts.verification_token(receipt)
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+
+    response = client.get(reverse("requests_app:receipt-verify", args=[forged]))
+
+    assert response.status_code == 404
+    assert "NJC-2026-000321" not in response.content.decode()
+
+
+def test_a_token_for_a_guessed_receipt_cannot_be_made_without_the_key(client, receipt):
+    from django.core import signing
+
+    forged = signing.dumps(receipt.public_id.hex, key="not-the-secret-key", salt=receipts.TOKEN_SALT)
+
+    assert client.get(reverse("requests_app:receipt-verify", args=[forged])).status_code == 404
+
+
+def test_the_verification_page_shows_the_current_status(client, receipt):
+    ServiceRequest.objects.filter(pk=receipt.service_request_id).update(status=ServiceRequest.Status.COMPLETED)
+
+    response = client.get(reverse("requests_app:receipt-verify", args=[receipts.verification_token(receipt)]))
+
+    assert "مكتمل" in response.content.decode()
+
+
+def test_the_owner_downloads_the_receipt(client, receipt):
+    client.force_login(receipt.service_request.member.user)
+
+    response = client.get(receipt.get_absolute_url())
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("سعيد محمد آل مريح", "سعيد م*** آ*** م***"), ("فهد", "فهد"), ("", "")],
+)
+def test_names_are_masked(name, masked):
+    assert receipts.mask_name(name) == masked
