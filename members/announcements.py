@@ -260,9 +260,9 @@ def report(announcement: Announcement) -> dict[str, dict[str, int]]:
 
 def for_member(user: User) -> QuerySet[Announcement]:
     """Announcements this person received (their inbox copy exists), newest first."""
-    return Announcement.objects.filter(
-        notifications__member__user=user, notifications__channel=Channel.INBOX
-    ).order_by("-created_at", "-pk")
+    return Announcement.objects.filter(notifications__member__user=user, notifications__channel=Channel.INBOX).order_by(
+        "-created_at", "-pk"
+    )
 
 
 def visible_to(user: User) -> QuerySet[Announcement]:

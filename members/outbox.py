@@ -263,7 +263,6 @@ def queue_notification(
         )
     created = _insert_new(rows)
     from members import tasks  # the tasks module imports this one
-
     from members_portal.enqueue import after_commit
 
     for row in created:
@@ -468,7 +467,9 @@ def mark_read(*, user: User, notification_id: int | None = None, token: str = ""
 
 def status_summary() -> list[dict]:
     """Counts by channel and status: one GROUP BY for the operations page."""
-    return list(Notification.objects.values("channel", "status").annotate(total=Count("pk")).order_by("channel", "status"))
+    return list(
+        Notification.objects.values("channel", "status").annotate(total=Count("pk")).order_by("channel", "status")
+    )
 
 
 def send_test_message(*, member: Member, by: User) -> list[Notification]:

@@ -117,9 +117,7 @@ def announcement_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     announcement = get_object_or_404(announcements.visible_to(request.user).distinct(), pk=pk)
-    own_copy = (
-        outbox.inbox_for(request.user).filter(announcement=announcement).values_list("pk", flat=True).first()
-    )
+    own_copy = outbox.inbox_for(request.user).filter(announcement=announcement).values_list("pk", flat=True).first()
     if own_copy is not None:
         outbox.mark_read(user=request.user, notification_id=own_copy)
     return render(

@@ -197,7 +197,9 @@ def test_the_form_previews_then_sends(client, supervisor, django_capture_on_comm
         sent = client.post(reverse("members:announcement-create"), {**data, "action": "send"})
 
     announcement = Announcement.objects.get()
-    assert sent.status_code == 302 and sent["Location"] == reverse("members:announcement-report", args=[announcement.pk])
+    assert sent.status_code == 302 and sent["Location"] == reverse(
+        "members:announcement-report", args=[announcement.pk]
+    )
     report = client.get(sent["Location"])
     assert report.status_code == 200 and 'data-testid="delivery-report"' in report.content.decode()
 

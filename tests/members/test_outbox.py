@@ -254,7 +254,9 @@ def test_the_sweep_reenqueues_pending_rows_past_the_grace_and_stale_sending_rows
         for k in ("fresh", "due", "stale", "live")
     )
     Notification.objects.filter(pk=due.pk).update(next_attempt_at=old)
-    Notification.objects.filter(pk=stale.pk).update(status=Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=6))
+    Notification.objects.filter(pk=stale.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=6)
+    )
     Notification.objects.filter(pk=live.pk).update(status=Status.SENDING, claimed_at=timezone.now())
 
     count = outbox.requeue_due()

@@ -124,7 +124,9 @@ def test_every_sms_template_fits_two_segments_with_realistic_values(path, langua
     context = RealisticContext(short_link=SITE_URL + "/n/AbCdEfGh/", link=SITE_URL + "/members/requests/123/")
 
     with translation.override(language):
-        text = "\n".join(line.strip() for line in template.render(Context(context)).strip().splitlines() if line.strip())
+        text = "\n".join(
+            line.strip() for line in template.render(Context(context)).strip().splitlines() if line.strip()
+        )
 
     length = outbox.sms_length(text)
     assert length.segments <= outbox.MAX_SMS_SEGMENTS, f"{length.units} {length.encoding} units: {text!r}"

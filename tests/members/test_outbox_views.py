@@ -54,7 +54,9 @@ def test_the_summary_counts_by_channel_and_status(admin_client):
     assert by_channel[str(Channel.INBOX.label)][statuses.index(Status.SENT)] == 1
 
 
-def test_retry_from_the_page_sends_the_failed_message(admin_client, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_retry_from_the_page_sends_the_failed_message(
+    admin_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = tmp_path / "sms.log"
     failed = failed_sms()
