@@ -441,7 +441,7 @@ def request_contact(*, offer: str) -> ServiceRequest:
     except signing.BadSignature as error:
         raise InvitationRefused(InvitationRefused.UNKNOWN) from error
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("member__user", "service_request")
         .filter(key=key, answered_at__isnull=False)
         .first()

@@ -45,7 +45,9 @@ def test_no_path_from_a_response_leads_to_a_member_a_request_or_an_invitation():
 def test_a_response_has_no_user_column():
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
 
-    direct = [field.name for field in Response._meta.get_fields() if field.is_relation and field.related_model is user_model]
+    direct = [
+        field.name for field in Response._meta.get_fields() if field.is_relation and field.related_model is user_model
+    ]
 
     assert direct == []
 

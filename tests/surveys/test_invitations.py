@@ -91,7 +91,10 @@ def test_survey_text_messages_fit_two_segments_with_the_whole_link(event, langua
     link = "https://najran-coffee.sa" + services.survey_path(invitation)
 
     text = outbox.render_message(
-        event=event, channel=Channel.SMS, language=language, context=services._notification_context(invitation),
+        event=event,
+        channel=Channel.SMS,
+        language=language,
+        context=services._notification_context(invitation),
         shorten=False,
     ).body
 

@@ -1,0 +1,175 @@
+"""After a low rating, the member may ask to be contacted; and any closed request can be rated from its page."""
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from requests_app.models import RequestType, ServiceRequest
+from surveys import services
+from surveys.models import Invitation, Response
+from tests.surveys.factories import MemberFactory, ServiceRequestFactory, closed_request, invitation_for
+
+pytestmark = pytest.mark.django_db
+
+ANSWER = {"overall": "1", "speed": "1", "recommend": "0"}
+
+
+def _link(invitation: Invitation) -> str:
+    return reverse("surveys:survey-answer", args=[services.invitation_token(invitation)])
+
+
+def _offer_from(page) -> str:
+    html = page.content.decode()
+    marker = 'name="offer" value="'
+    assert marker in html, "no contact offer on the page"
+    return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.parametrize("overall", ["1", "2"])
+def test_a_low_rating_is_followed_by_the_offer_to_be_contacted(client, overall):
+    invitation = invitation_for(closed_request())
+
+    page = client.post(_link(invitation), {**ANSWER, "overall": overall})
+
+    assert "نعم، تواصلوا معي" in page.content.decode()
+
+
+@pytest.mark.parametrize("overall", ["3", "5"])
+def test_a_good_rating_gets_no_offer(client, overall):
+    invitation = invitation_for(closed_request())
+
+    page = client.post(_link(invitation), {**ANSWER, "overall": overall})
+
+    assert 'name="offer"' not in page.content.decode()
+
+
+def test_declining_opens_nothing(client):
+    invitation = invitation_for(closed_request())
+    requests_before = ServiceRequest.objects.count()
+
+    client.post(_link(invitation), ANSWER)
+
+    assert ServiceRequest.objects.count() == requests_before
+    invitation.refresh_from_db()
+    assert invitation.contact_request is None
+
+
+def test_accepting_opens_a_complaint_in_the_members_name_linked_to_the_rated_request(client):
+    rated = closed_request()
+    invitation = invitation_for(rated)
+    offer = _offer_from(client.post(_link(invitation), ANSWER))
+
+    page = client.post(reverse("surveys:contact-accept"), {"offer": offer})
+
+    invitation.refresh_from_db()
+    complaint = invitation.contact_request
+    assert page.status_code == 200
+    assert complaint.reference_no in page.content.decode()
+    assert complaint.member == rated.member
+    assert complaint.request_type.kind == RequestType.Kind.COMPLAINT
+    assert rated.reference_no in [answer["value"] for answer in complaint.answers]
+    assert not any("1" == str(answer["value"]) for answer in complaint.answers)  # the rating is not copied
+
+
+def test_the_response_stays_anonymous_after_the_member_accepts(client):
+    invitation = invitation_for(closed_request())
+    offer = _offer_from(client.post(_link(invitation), ANSWER))
+
+    client.post(reverse("surveys:contact-accept"), {"offer": offer})
+
+    response = Response.objects.get()
+    assert {field.name for field in response._meta.get_fields() if field.is_relation} == {
+        "questionnaire_version",
+        "request_type",
+        "department",
+    }
+
+
+def test_accepting_twice_opens_one_complaint(client):
+    invitation = invitation_for(closed_request())
+    offer = _offer_from(client.post(_link(invitation), ANSWER))
+    client.post(reverse("surveys:contact-accept"), {"offer": offer})
+    complaints = ServiceRequest.objects.filter(request_type__kind=RequestType.Kind.COMPLAINT).count()
+
+    client.post(reverse("surveys:contact-accept"), {"offer": offer})
+
+    assert ServiceRequest.objects.filter(request_type__kind=RequestType.Kind.COMPLAINT).count() == complaints == 1
+
+
+@pytest.mark.parametrize("offer", ["", "forged", "abc:def:ghi"])
+def test_a_forged_offer_is_refused_with_a_clear_page(client, offer):
+    page = client.post(reverse("surveys:contact-accept"), {"offer": offer})
+
+    assert page.status_code == 404
+    assert "رابط الاستبانة غير صالح" in page.content.decode()
+    assert not ServiceRequest.objects.filter(request_type__kind=RequestType.Kind.COMPLAINT).exists()
+
+
+def test_an_offer_for_an_unanswered_invitation_is_refused(client):
+    invitation = invitation_for(closed_request())
+    offer = signing.dumps(invitation.key.hex, salt=services.CONTACT_OFFER_SALT)
+
+    page = client.post(reverse("surveys:contact-accept"), {"offer": offer})
+
+    assert page.status_code == 404
+
+
+# --- Rating from the request page --------------------------------------------------------------------------------
+
+
+def test_a_member_rates_a_completed_request_from_its_page_even_after_opting_out(client):
+    member = MemberFactory(surveys_opt_out=True)
+    service_request = closed_request(member=member)
+    client.force_login(member.user)
+    url = reverse("surveys:request-rate", args=[service_request.reference_no])
+
+    assert client.get(url).status_code == 200
+    client.post(url, {"overall": "5"})
+
+    assert Response.objects.get().overall == 5
+    assert Invitation.objects.get(service_request=service_request).origin == Invitation.Origin.PORTAL
+
+
+def test_rating_from_the_page_answers_the_invitation_sent_by_sms(client):
+    service_request = closed_request()
+    invitation = invitation_for(service_request)
+    client.force_login(service_request.member.user)
+
+    client.post(reverse("surveys:request-rate", args=[service_request.reference_no]), {"overall": "4"})
+    again = client.get(_link(invitation))
+
+    assert again.status_code == 409
+    assert Response.objects.count() == 1
+
+
+def test_another_members_request_cannot_be_rated_from_the_page(client):
+    service_request = closed_request()
+    client.force_login(MemberFactory().user)
+
+    page = client.get(reverse("surveys:request-rate", args=[service_request.reference_no]))
+
+    assert page.status_code == 404
+
+
+def test_an_open_request_cannot_be_rated(client):
+    service_request = ServiceRequestFactory(status=ServiceRequest.Status.IN_PROGRESS)
+    client.force_login(service_request.member.user)
+
+    page = client.get(reverse("surveys:request-rate", args=[service_request.reference_no]))
+
+    assert page.status_code == 404
+
+
+def test_the_rate_button_shows_for_the_owner_of_a_closed_request_only(rf):
+    from django.template.loader import render_to_string
+
+    service_request = closed_request()
+    request = rf.get("/")
+    request.user = service_request.member.user
+
+    html = render_to_string("surveys/_rate_button.html", {"service_request": service_request, "request": request})
+    request.user = MemberFactory().user
+    other = render_to_string("surveys/_rate_button.html", {"service_request": service_request, "request": request})
+
+    assert reverse("surveys:request-rate", args=[service_request.reference_no]) in html
+    assert other.strip() == ""
