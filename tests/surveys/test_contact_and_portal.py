@@ -68,7 +68,7 @@ def test_accepting_opens_a_complaint_in_the_members_name_linked_to_the_rated_req
     assert complaint.member == rated.member
     assert complaint.request_type.kind == RequestType.Kind.COMPLAINT
     assert rated.reference_no in [answer["value"] for answer in complaint.answers]
-    assert not any("1" == str(answer["value"]) for answer in complaint.answers)  # the rating is not copied
+    assert not any(str(answer["value"]) == "1" for answer in complaint.answers)  # the rating is not copied
 
 
 def test_the_response_stays_anonymous_after_the_member_accepts(client):

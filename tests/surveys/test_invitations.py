@@ -1,9 +1,9 @@
-"""Invitations: created when a request is completed or rejected, sent through the outbox, never to those who opted out."""
+"""Invitations: made when a request is completed or rejected, sent through the outbox, never to those who opted out."""
 
 import pytest
 
-from members.models import Channel, Notification
 from members import outbox
+from members.models import Channel, Notification
 from members.outbox import sms_length
 from requests_app import services as request_services
 from requests_app.models import ServiceRequest
