@@ -1,0 +1,294 @@
+"""Demo service requests: several hundred across services and statuses, with their history and some receipts.
+
+The history is written in bulk (not through the workflow services, which would take minutes and send
+messages for events that never happened); every path it writes follows the transition table. Receipts
+are rendered for a few dozen requests only, to keep `load_demo` quick: the demo member's requests and
+some others. New requests made in the demo go through the real services, receipts included.
+"""
+
+import datetime
+import random
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from members.models import Member, User
+from members.roles import Role
+from members_portal.pdf import html_to_pdf
+from requests_app import calendar, receipts
+from requests_app.models import (
+    Attachment,
+    Department,
+    DepartmentMembership,
+    Receipt,
+    ReferenceCounter,
+    RequestField,
+    RequestType,
+    ServiceRequest,
+    TimelineEvent,
+)
+
+Status = ServiceRequest.Status
+DEMO_MEMBER_NO = "10001"  # the "member (activated)" login of members.demo
+RECEIPTS_TO_RENDER = 40
+STAFF_DEPARTMENTS = {"staff": ["member-services", "customer-care", "extension", "marketing"], "staff2": []}
+
+TEXTS = {
+    "long_text": [
+        "ظهرت بقع بنية على أوراق بعض الأشجار بعد موجة الحر الأخيرة.",
+        "أرغب في معرفة موعد صرف العائد على المعاملات لهذا العام.",
+        "أقترح تنظيم يوم مفتوح لتذوق البن في مركز هدادة.",
+        "تأخر وصول شبكة الري بالتنقيط التي طلبتها الشهر الماضي.",
+        "نحتاج إرشادًا في تقليم الأشجار الكبيرة بعد الحصاد.",
+    ],
+    "text": ["مزرعة الوادي", "هدادة", "دفعة 1448-17", "خولاني", "الموسم الشتوي", "أحمد بن صالح"],
+}
+MISSING = ["صورة واضحة من صك الملكية", "إيصال التحويل البنكي بالمبلغ الصحيح", "شهادة الآيبان باسم العضو"]
+OUTCOMES = [
+    "تم التنفيذ، ويمكنك الاستلام من مقر الجمعية في أوقات الدوام.",
+    "زارك المرشد الزراعي وأرفق تقرير التوصيات.",
+    "خُصصت لك الشتلات وستُسلّم الأسبوع القادم.",
+    "أجبنا عن استفسارك: يُصرف العائد بعد اعتماد الجمعية العمومية.",
+]
+REJECTIONS = [
+    "الطلب لا يستوفي شرط الحد الأدنى من الأسهم.",
+    "لا يتوفر مخزون من الشتلات حاليًا، ويمكنك الطلب في الموسم القادم.",
+]
+
+
+def _answers(request_type: RequestType, rng: random.Random) -> list[dict]:
+    snapshot = []
+    for field in request_type.fields.all():
+        if not field.active:
+            continue
+        kind = RequestField.FieldType
+        value, display_ar, display_en = "", "", ""
+        if field.field_type == kind.NUMBER:
+            value = display_ar = display_en = str(rng.choice([2, 5, 10, 25, 40, 120, 300, 1447]))
+        elif field.field_type == kind.DATE:
+            value = display_ar = display_en = (
+                timezone.localdate() - datetime.timedelta(days=rng.randint(1, 60))
+            ).isoformat()
+        elif field.field_type == kind.CHOICE and field.choice_options():
+            value, display_ar, display_en = rng.choice(field.choice_options())
+        elif field.field_type == kind.YES_NO:
+            yes = rng.random() < 0.6
+            value, display_ar, display_en = ("yes", "نعم", "Yes") if yes else ("no", "لا", "No")
+        elif field.field_type == kind.LONG_TEXT:
+            value = display_ar = display_en = rng.choice(TEXTS["long_text"])
+        elif field.field_type == kind.TEXT:
+            value = display_ar = display_en = (
+                "SA0380000000608010167519" if field.key == "iban" else rng.choice(TEXTS["text"])
+            )
+        snapshot.append(
+            {
+                "key": field.key,
+                "label_ar": field.label_ar,
+                "label_en": field.label_en or field.label_ar,
+                "type": field.field_type,
+                "value": value,
+                "display_ar": display_ar,
+                "display_en": display_en,
+            }
+        )
+    return snapshot
+
+
+def _path(target: Status, request_type: RequestType, rng: random.Random) -> list[Status]:
+    """A route through the transition table from submitted to the target status."""
+    to_review = [Status.UNDER_REVIEW]
+    if target != Status.RETURNED_TO_MEMBER and rng.random() < 0.2:
+        to_review += [Status.RETURNED_TO_MEMBER, Status.UNDER_REVIEW]  # returned once, then completed by the member
+    routes = {
+        Status.SUBMITTED: [],
+        Status.UNDER_REVIEW: to_review,
+        Status.RETURNED_TO_MEMBER: [Status.UNDER_REVIEW, Status.RETURNED_TO_MEMBER],
+        Status.IN_PROGRESS: [*to_review, Status.IN_PROGRESS],
+        Status.PENDING_BOARD_DECISION: [*to_review, Status.IN_PROGRESS, Status.PENDING_BOARD_DECISION],
+        Status.COMPLETED: [*to_review, Status.IN_PROGRESS, Status.COMPLETED],
+        Status.REJECTED: [*to_review, Status.REJECTED],
+        Status.CANCELLED: [Status.CANCELLED],
+    }
+    route = routes[target]
+    if request_type.needs_board_decision and target in {Status.COMPLETED, Status.REJECTED}:
+        route = [*to_review, Status.IN_PROGRESS, Status.PENDING_BOARD_DECISION, target]
+    return route
+
+
+def _target(age_days: int, request_type: RequestType, rng: random.Random) -> Status:
+    if age_days > 40:
+        weights = {Status.COMPLETED: 70, Status.REJECTED: 12, Status.CANCELLED: 8, Status.IN_PROGRESS: 5}
+    elif age_days > 10:
+        weights = {Status.COMPLETED: 35, Status.IN_PROGRESS: 20, Status.UNDER_REVIEW: 15, Status.RETURNED_TO_MEMBER: 12}
+        weights |= {Status.REJECTED: 8, Status.CANCELLED: 5}
+    else:
+        weights = {Status.SUBMITTED: 35, Status.UNDER_REVIEW: 30, Status.RETURNED_TO_MEMBER: 10, Status.IN_PROGRESS: 20}
+        weights |= {Status.CANCELLED: 5}
+    if request_type.needs_board_decision and age_days > 5:
+        weights[Status.PENDING_BOARD_DECISION] = 15
+    statuses, chances = zip(*weights.items(), strict=True)
+    return rng.choices(statuses, chances)[0]
+
+
+def _staff_in_departments() -> dict[int, User]:
+    """The demo staff join departments (supervisor in all); returns who acts for each department."""
+    actors = {}
+    supervisor = User.objects.filter(username="supervisor").first()
+    staff = User.objects.filter(username="staff").first()
+    for department in Department.objects.all():
+        if supervisor:
+            DepartmentMembership.objects.get_or_create(
+                department=department, user=supervisor, defaults={"is_supervisor": True}
+            )
+            actors[department.pk] = supervisor
+        if staff and department.code in STAFF_DEPARTMENTS["staff"]:
+            DepartmentMembership.objects.get_or_create(department=department, user=staff)
+            actors[department.pk] = staff
+    return actors
+
+
+def _demo_document() -> bytes:
+    return html_to_pdf(
+        '<html lang="ar" dir="rtl"><body style="font-family: sans-serif"><h1>مستند تجريبي</h1>'
+        "<p>صورة مستند مرفوعة في بيانات العرض.</p></body></html>"
+    )
+
+
+def seed(stdout) -> list[tuple[str, str, str]]:
+    rng = random.Random(1448)  # noqa: S311 (repeatable demo data)
+    actors = _staff_in_departments()
+    if ServiceRequest.objects.filter(member__membership_no=DEMO_MEMBER_NO).exists():
+        stdout.write(f"  requests: {ServiceRequest.objects.count()} (already seeded)")
+        return []
+    board = User.objects.filter(groups__name=Role.BOARD).first()
+    types = list(
+        RequestType.objects.active()
+        .exclude(kind=RequestType.Kind.MEMBERSHIP_APPLICATION)
+        .prefetch_related("fields", "documents")
+    )
+    members = list(Member.objects.exclude(status=Member.Status.APPLICANT).order_by("membership_no"))
+    demo_member = next((member for member in members if member.membership_no == DEMO_MEMBER_NO), None)
+    now = timezone.now()
+    document_pdf = _demo_document()
+
+    plan: list[tuple[Member, RequestType, int, Status]] = []
+    for member in members:
+        for _ in range(rng.choice([1, 1, 2, 2, 3])):
+            request_type = rng.choice(types)
+            age = min(int(rng.expovariate(1 / 50)), 300)
+            plan.append((member, request_type, age, _target(age, request_type, rng)))
+    if demo_member:
+        # The demo member sees every situation: new, under review, waiting on them, in progress, done, refused.
+        by_code = {request_type.code: request_type for request_type in types}
+        for code, age, status in [
+            ("FRM-01", 30, Status.RETURNED_TO_MEMBER),
+            ("FRM-03", 2, Status.UNDER_REVIEW),
+            ("MKT-01", 1, Status.SUBMITTED),
+            ("MEM-06", 60, Status.COMPLETED),
+            ("CNT-03", 20, Status.COMPLETED),
+            ("FRM-02", 12, Status.IN_PROGRESS),
+            ("MEM-02", 90, Status.REJECTED),
+            ("CNT-02", 45, Status.CANCELLED),
+        ]:
+            if code in by_code:
+                plan.append((demo_member, by_code[code], age, status))
+    plan.sort(key=lambda row: -row[2])  # oldest first, so reference numbers rise with time
+
+    counters: dict[int, int] = {
+        year: value for year, value in ReferenceCounter.objects.values_list("year", "last_value")
+    }
+    requests, histories = [], []
+    for member, request_type, age, target in plan:
+        submitted_at = now - datetime.timedelta(days=age, hours=rng.randint(0, 9), minutes=rng.randint(0, 59))
+        year = timezone.localdate(submitted_at).year
+        counters[year] = counters.get(year, 0) + 1
+        route = _path(target, request_type, rng)
+        service_request = ServiceRequest(
+            reference_no=f"NJC-{year}-{counters[year]:06d}",
+            member=member,
+            request_type=request_type,
+            department_id=request_type.department_id,
+            status=target,
+            answers=_answers(request_type, rng),
+            channel="portal" if member.user_id else rng.choice(["phone", "walk_in", "field_visit"]),
+            submitted_by_id=member.user_id or getattr(actors.get(request_type.department_id), "pk", None),
+            submitted_at=submitted_at,
+            due_date=calendar.add_working_days(timezone.localdate(submitted_at), request_type.sla_days),
+            version=len(route) + 1,
+        )
+        requests.append(service_request)
+        histories.append(route)
+    ServiceRequest.objects.bulk_create(requests, batch_size=500)
+
+    events, times, attachments = [], [], []
+    for service_request, route in zip(requests, histories, strict=True):
+        staff = actors.get(service_request.department_id)
+        moment = service_request.submitted_at
+        events.append(TimelineEvent(service_request=service_request, kind="status_changed", to_status=Status.SUBMITTED,
+                                    actor_id=service_request.submitted_by_id))  # fmt: skip
+        times.append(moment)
+        current = Status.SUBMITTED
+        for step in route:
+            moment = min(moment + datetime.timedelta(hours=rng.randint(3, 60)), timezone.now())
+            actor, note = staff, ""
+            if step == Status.RETURNED_TO_MEMBER:
+                note = rng.choice(MISSING)
+                service_request.missing_items, service_request.paused_at = note, moment
+            elif current == Status.RETURNED_TO_MEMBER:
+                actor, note = service_request.member.user, "أرفقت المطلوب."
+                service_request.missing_items, service_request.paused_at = "", None
+            elif step == Status.COMPLETED:
+                note = rng.choice(OUTCOMES)
+                actor = board if current == Status.PENDING_BOARD_DECISION else staff
+            elif step == Status.REJECTED:
+                note = rng.choice(REJECTIONS)
+                actor = board if current == Status.PENDING_BOARD_DECISION else staff
+            elif step == Status.CANCELLED:
+                actor = service_request.member.user
+            events.append(TimelineEvent(service_request=service_request, kind="status_changed", from_status=current,
+                                        to_status=step, actor=actor, note=note))  # fmt: skip
+            times.append(moment)
+            if step in {Status.COMPLETED, Status.REJECTED}:
+                service_request.outcome = note
+            if step in ServiceRequest.CLOSED_STATUSES:
+                service_request.closed_at = moment
+            current = step
+            if step == Status.UNDER_REVIEW and rng.random() < 0.25 and staff:
+                moment += datetime.timedelta(hours=1)
+                events.append(TimelineEvent(service_request=service_request, kind="reply", actor=staff,
+                                            note="نراجع طلبك، وسنوافيك بالنتيجة قريبًا."))  # fmt: skip
+                times.append(moment)
+        if service_request.request_type.documents.all() and (
+            service_request.member.membership_no == DEMO_MEMBER_NO or rng.random() < 0.25
+        ):
+            document = service_request.request_type.documents.all()[0]
+            attachment = Attachment(service_request=service_request, document=document, content_type="application/pdf",
+                                    size=len(document_pdf), original_name="مستند.pdf",
+                                    uploaded_by_id=service_request.member.user_id)  # fmt: skip
+            attachment.file.save("demo.pdf", ContentFile(document_pdf), save=False)
+            attachments.append(attachment)
+    TimelineEvent.objects.bulk_create(events, batch_size=1000)
+    for event, moment in zip(events, times, strict=True):
+        event.created_at = moment  # bulk_create stamped "now"; the demo history has its own dates
+    TimelineEvent.objects.bulk_update(events, ["created_at"], batch_size=1000)
+    ServiceRequest.objects.bulk_update(requests, ["missing_items", "paused_at", "outcome", "closed_at"], batch_size=500)
+    Attachment.objects.bulk_create(attachments, batch_size=500)
+    for year, value in counters.items():
+        ReferenceCounter.objects.update_or_create(year=year, defaults={"last_value": value})
+
+    _render_some_receipts(requests, rng)
+    stdout.write(
+        f"  requests: {len(requests)} across {len(types)} services, "
+        f"{Receipt.objects.count()} receipts rendered (only for a few dozen, to keep the demo quick)"
+    )
+    return []
+
+
+def _render_some_receipts(requests: list[ServiceRequest], rng: random.Random) -> None:
+    chosen = [sr for sr in requests if sr.member.membership_no == DEMO_MEMBER_NO]
+    others = [sr for sr in requests if sr.member.membership_no != DEMO_MEMBER_NO]
+    chosen += rng.sample(others, min(len(others), RECEIPTS_TO_RENDER - len(chosen)))
+    for service_request in chosen:
+        receipts.issue_receipt(service_request_id=service_request.pk, kind=Receipt.Kind.SUBMITTED)
+        if service_request.status == Status.COMPLETED:
+            receipts.issue_receipt(service_request_id=service_request.pk, kind=Receipt.Kind.COMPLETED)
