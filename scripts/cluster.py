@@ -107,6 +107,19 @@ class Cluster:
             ["psql", "-q", f"{self.server}/postgres", "-c", f'CREATE DATABASE "{self.database}"'], check=True
         )
 
+    def ensure_database(self) -> None:
+        """Create the database when missing; keep it (and its data) when it exists."""
+        names = subprocess.run(
+            ["psql", "-tA", f"{self.server}/postgres", "-c", "SELECT datname FROM pg_database"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        if self.database not in names:
+            subprocess.run(
+                ["psql", "-q", f"{self.server}/postgres", "-c", f'CREATE DATABASE "{self.database}"'], check=True
+            )
+
     def start_redis(self) -> None:
         if not self.own_redis:
             return
