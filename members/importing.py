@@ -307,6 +307,7 @@ def _clean_row(line: int, cells: list, mapping: dict[int, str], lookups: _Lookup
     raw: dict[str, object] = {}
     for position, key in mapping.items():
         raw[key] = cells[position] if position < len(cells) else None
+    refused: set[str] = set()  # columns already reported as unsafe: no second "missing" message for them
     for key, value in raw.items():
         label = Member._meta.get_field(key).verbose_name
         if isinstance(value, Formula):
@@ -314,6 +315,7 @@ def _clean_row(line: int, cells: list, mapping: dict[int, str], lookups: _Lookup
                 _("%(column)s: formulas are not accepted; put the value itself in the cell.") % {"column": label}
             )
             raw[key] = None
+            refused.add(key)
             continue
         text = _text(value)
         if has_bidi_controls(text):
@@ -322,22 +324,27 @@ def _clean_row(line: int, cells: list, mapping: dict[int, str], lookups: _Lookup
                 % {"column": label}
             )
             raw[key] = None
+            refused.add(key)
         elif has_control_characters(text):
             problems.append(_("%(column)s: contains control characters.") % {"column": label})
             raw[key] = None
+            refused.add(key)
         elif looks_like_formula(text):
             problems.append(
                 _("%(column)s: starts like a spreadsheet formula (=, +, -, @) and cannot be imported.")
                 % {"column": label}
             )
             raw[key] = None
+            refused.add(key)
     values = row.values
 
     def text_of(key: str) -> str:
         return _text(raw.get(key))
 
     membership_no = text_of("membership_no").upper()
-    if not membership_no:
+    if "membership_no" in refused:
+        pass
+    elif not membership_no:
         problems.append(_("The membership number is missing."))
     else:
         try:
@@ -345,21 +352,25 @@ def _clean_row(line: int, cells: list, mapping: dict[int, str], lookups: _Lookup
             values["membership_no"] = membership_no
         except ValidationError as error:
             problems.extend(error.messages)
-    try:
-        values["national_id"] = normalise_member_national_id(text_of("national_id"))
-    except ValidationError as error:
-        problems.extend(error.messages)
+    if "national_id" not in refused:
+        try:
+            values["national_id"] = normalise_member_national_id(text_of("national_id"))
+        except ValidationError as error:
+            problems.extend(error.messages)
     name = " ".join(text_of("full_name_ar").split())
-    if not name:
+    if "full_name_ar" in refused:
+        pass
+    elif not name:
         problems.append(_("The Arabic name is missing."))
     else:
         values["full_name_ar"] = name[:200]
-    try:
-        values["mobile"] = normalise_saudi_mobile(text_of("mobile"))
-    except ValidationError as error:
-        problems.extend(error.messages)
+    if "mobile" not in refused:
+        try:
+            values["mobile"] = normalise_saudi_mobile(text_of("mobile"))
+        except ValidationError as error:
+            problems.extend(error.messages)
     governorate = text_of("governorate")
-    if "governorate" in raw:
+    if "governorate" in raw and "governorate" not in refused:
         key = lookups.governorate.get(normalise(governorate)) if governorate else None
         if key is None:
             problems.append(
