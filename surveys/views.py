@@ -29,9 +29,13 @@ REFUSED_STATUS = {
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Survey pages carry a personal token: never cached, never sent on as a referrer, never indexed."""
+    """Survey pages carry a personal token: never cached, never sent on to another site, never indexed.
+
+    "same-origin", not "no-referrer": with no referrer the browser posts the form with `Origin: null`,
+    which Django's CSRF check refuses (found by the browser test).
+    """
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -27,7 +27,7 @@ def test_the_link_opens_the_survey_without_signing_in_in_arabic(client):
     assert "ما تقييمك العام للخدمة؟" in html
     assert invitation.service_request.reference_no in html
     assert "no-store" in page["Cache-Control"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_the_page_speaks_the_invited_members_language_without_naming_them(client):
