@@ -136,8 +136,6 @@ RECORD_FIELDS = (
     "email_consent",
     "consent_updated_at",
     "surveys_opt_out",
-    "created_at",
-    "updated_at",
 )
 # Latin text shown left-to-right inside Arabic (STYLE.md §7): numbers, addresses, dates.
 LTR_FIELDS = {
@@ -154,6 +152,13 @@ LTR_FIELDS = {
 NOTIFICATION_FIELDS = ("created_at", "channel", "event", "subject", "body", "status", "sent_at", "read_at")
 
 
+def _readable(value):
+    """A value for people: dates and times without seconds, in the portal's time zone."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else str(value)
+    return _plain(value)
+
+
 def _labelled(model, instance, fields) -> list[dict]:
     """[{field, label, value, display}] for a readable export: labels in the active language."""
     rows = []
@@ -166,7 +171,7 @@ def _labelled(model, instance, fields) -> list[dict]:
                 "field": name,
                 "label": str(field.verbose_name),
                 "value": _plain(value),
-                "display": str(display_method()) if display_method else _plain(value),
+                "display": str(display_method()) if display_method else _readable(value),
                 "ltr": name in LTR_FIELDS,
             }
         )
