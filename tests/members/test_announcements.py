@@ -259,3 +259,39 @@ def test_the_announcement_list_query_count_does_not_grow(client, supervisor, dja
 
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("members:announcement-list"))
+
+
+def test_the_sql_and_the_portable_fan_out_write_the_same_rows(supervisor):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL fan-out is PostgreSQL's")
+    MemberFactory(language="ar", sms_consent=True, email="a@example.org", email_consent=True)
+    MemberFactory(language="en", sms_consent=False, email="b@example.org", email_consent=False)
+    MemberFactory(language="en", sms_consent=True, email="", email_consent=True)
+    by_sql, by_orm = send(supervisor), send(supervisor)
+    ids = list(Member.objects.values_list("pk", flat=True))
+
+    def texts(announcement):
+        return {
+            language: announcements._texts(
+                title=getattr(announcement, f"title_{language}"),
+                body=getattr(announcement, f"body_{language}"),
+                language=language,
+                link=f"/a/{announcement.pk}/",
+            )
+            for language in ("ar", "en")
+        }
+
+    announcements._insert_batch_sql(by_sql, texts(by_sql), ids)
+    announcements._insert_batch_orm(by_orm, texts(by_orm), ids)
+
+    def shape(announcement):
+        fields = ("member_id", "channel", "language", "status", "subject", "body", "event", "next_attempt_at")
+        rows = announcement.notifications.order_by("member_id", "channel").values_list(*fields)
+        return [(*row[:4], row[5].replace(f"/a/{announcement.pk}/", "/a/N/"), row[6], row[7] is None) for row in rows]
+
+    assert shape(by_sql) == shape(by_orm) and len(shape(by_sql)) == 6
+    tokens = by_sql.notifications.values("member_id").distinct().values_list("member_id", "token")
+    assert all(len(token) == 12 for _, token in tokens)
+    assert by_sql.notifications.values("token").distinct().count() == 3  # one token per member, shared

@@ -1,0 +1,178 @@
+"""Benchmark: one announcement to 10,000 active members, queued (outbox rows bulk-inserted) in under 5 s.
+
+Standalone: `.venv/bin/python bench/announcement.py`. Uses DATABASE_URL (PostgreSQL; default
+postgres://postgres@127.0.0.1:5432/bench_announcement), creates and migrates that database if it does not
+exist (and drops it afterwards), and removes everything it created. Prints one JSON line:
+{"metric": "announcement_queue_10k_s", "value": seconds, ...}
+
+What is timed: the supervisor's "send" request (validation, the announcement row, the task enqueued after
+commit) plus the fan-out task that writes the rows (run here in-process, as the worker would run it).
+Delivery is not part of it (bench/notification_delivery.py measures that), so the broker is in-memory.
+"""
+
+import sys
+from pathlib import Path
+
+# Run as a script, bench/ is first on sys.path and its files would shadow standard modules (bench/queue.py
+# hides `queue`): import from the project root instead.
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(BASE_DIR), *(p for p in sys.path if Path(p or ".").resolve() != BASE_DIR / "bench")]
+
+import json  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_announcement")
+os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
+PREFIX = "BENCHA"
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database if missing; True when this script created it (and so drops it at the end)."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone():
+            admin.close()
+            return False
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return True
+
+
+def drop_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    admin.close()
+
+
+def make_members(count: int) -> None:
+    from members.models import Governorate, Member
+
+    governorates = Governorate.values
+    Member.objects.bulk_create(
+        [
+            Member(
+                membership_no=f"{PREFIX}{n:06d}",
+                national_id=f"17{n:08d}",
+                full_name_ar=f"عضو تجريبي رقم {n}",
+                full_name_en=f"Bench member {n}",
+                name_search=f"عضو تجريبي رقم {n}",
+                mobile=f"+96659{n:07d}",
+                email=f"bench{n}@example.org" if n % 3 == 0 else "",
+                email_consent=n % 3 == 0,
+                sms_consent=n % 10 != 0,
+                language="en" if n % 5 == 0 else "ar",
+                governorate=governorates[n % len(governorates)],
+                status=Member.Status.ACTIVE,
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+
+
+def clean_up() -> None:
+    from members.models import Announcement, Member, User
+
+    Announcement.objects.filter(created_by__username="bench-supervisor").delete()
+    Member.objects.filter(membership_no__startswith=PREFIX).delete()
+    User.objects.filter(username="bench-supervisor").delete()
+
+
+def main() -> None:
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        sys.exit("bench/announcement.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    created = ensure_database(url)
+    try:
+        import django
+
+        django.setup()
+        from django.contrib.auth.models import Group
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.urls import reverse
+
+        from members import tasks
+        from members.models import Announcement, Notification, User
+
+        call_command("migrate", verbosity=0)
+        clean_up()
+        make_members(MEMBERS)
+        supervisor = User.objects.create_user(username="bench-supervisor", email="bench-supervisor@example.org")
+        supervisor.groups.add(Group.objects.get(name="supervisor"))
+        client = Client()
+        client.force_login(supervisor)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE members_member")
+        data = {
+            "title_ar": "اجتماع الجمعية العمومية العادي",
+            "title_en": "Ordinary General Assembly meeting",
+            "body_ar": "تدعوكم الجمعية إلى حضور اجتماع الجمعية العمومية العادي يوم الخميس القادم في مقر الجمعية.",
+            "body_en": "The cooperative invites you to the ordinary General Assembly next Thursday at its office.",
+            "segment": "all",
+            "governorate": "",
+            "action": "send",
+        }
+
+        started = time.perf_counter()
+        response = client.post(reverse("members:announcement-create"), data)
+        request_s = time.perf_counter() - started
+        if response.status_code != 302:
+            sys.exit(f"the send request failed: HTTP {response.status_code}")
+        announcement = Announcement.objects.latest("pk")
+        fan_out_started = time.perf_counter()
+        recipients = tasks.fan_out_announcement(announcement.pk)
+        fan_out_s = time.perf_counter() - fan_out_started
+        total_s = time.perf_counter() - started
+
+        rows = Notification.objects.filter(announcement=announcement).count()
+        if recipients != MEMBERS:
+            sys.exit(f"expected {MEMBERS} recipients, got {recipients}")
+        print(
+            json.dumps(
+                {
+                    "metric": "announcement_queue_10k_s",
+                    "value": round(total_s, 3),
+                    "unit": "s",
+                    "target": "< 5",
+                    "members": recipients,
+                    "rows": rows,
+                    "request_s": round(request_s, 3),
+                    "fan_out_s": round(fan_out_s, 3),
+                    "rows_per_s": round(rows / fan_out_s),
+                    "database": connection.vendor,
+                    "load_average_1m": round(os.getloadavg()[0], 2),
+                }
+            )
+        )
+        clean_up()
+    finally:
+        if created:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    main()
