@@ -110,6 +110,9 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name_ar
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:member-detail", args=[self.pk])
+
     @property
     def can_submit_requests(self) -> bool:
         return self.status == self.Status.ACTIVE
@@ -122,6 +125,3 @@ class Member(models.Model):
     def is_activated(self) -> bool:
         """True once the person behind the record has an account with a password (activation or registration)."""
         return self.user_id is not None and self.user.has_usable_password()
-
-    def get_absolute_url(self) -> str:
-        return reverse("members:member-detail", args=[self.pk])
