@@ -201,3 +201,25 @@ def test_registration_with_an_id_already_in_the_register_is_refused_after_the_co
 
     assert response.status_code == 302
     assert not User.objects.filter(phone="+966500000999").exists()
+
+
+def test_a_member_signs_in_with_email_and_password_too(client):
+    from tests.members.factories import PASSWORD, member_account
+
+    member_account(email="saleh@example.org")
+
+    response = client.post(reverse("account_login"), {"login": "Saleh@Example.org", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert client.get(reverse("members:profile")).status_code == 200
+
+
+def test_a_wrong_password_with_a_mobile_does_not_sign_in(client):
+    from tests.members.factories import member_account
+
+    member_account(mobile="+966500000889")
+
+    response = client.post(reverse("account_login"), {"login": "0500000889", "password": "not-the-password"})
+
+    assert response.status_code == 200
+    assert client.get(reverse("members:profile")).status_code == 302
