@@ -32,6 +32,10 @@ class Channel(models.TextChoices):
     FIELD_VISIT = "field_visit", _("Field visit")
 
 
+# Not closed: what the staff queue shows by default (kept in step with ServiceRequest.CLOSED_STATUSES).
+OPEN_STATUSES = ["submitted", "under_review", "returned_to_member", "in_progress", "pending_board_decision"]
+
+
 class ServiceRequestQuerySet(models.QuerySet):
     def open(self) -> "ServiceRequestQuerySet":
         return self.exclude(status__in=ServiceRequest.CLOSED_STATUSES)
@@ -108,6 +112,19 @@ class ServiceRequest(models.Model):
             models.Index(fields=["member", "-submitted_at"], name="request_member_idx"),
             models.Index(fields=["department", "status", "due_date"], name="request_queue_idx"),
             models.Index(fields=["assignee", "status"], name="request_assignee_idx"),
+            # The staff queue (requests_app/queue.py): open requests of a department by due date or by
+            # submission, and one status by submission, each read in index order and stopped after a page.
+            models.Index(
+                fields=["department", "due_date", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_due_idx",
+            ),
+            models.Index(
+                fields=["department", "submitted_at"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_submitted_idx",
+            ),
+            models.Index(fields=["department", "status", "submitted_at"], name="request_status_submitted_idx"),
         ]
         constraints = [
             models.CheckConstraint(
