@@ -7,6 +7,11 @@ invitations) and it has no timestamp, only the first day of the month it was giv
 knows that it was answered, never what was answered. tests/surveys/test_anonymity.py fails when a
 field leading to a member, a request, an invitation or a user is added to a response.
 
+The database has side doors of its own: the rows one transaction writes share its id (PostgreSQL's
+`xmin`) and lie in the table in the order they were written. surveys.services.reseal_anonymous_rows
+rewrites recent responses and anonymous suggestions together in a random order after every answer
+(and hourly), so neither joins them to the invitation answered in the same transaction.
+
 Staff results ("the requests I handled") are kept as running sums per staff member and quarter
 (`StaffResultTally`), never as a staff id on a response: a staff id beside month, service and
 governorate would pick single members out of the requests table.
@@ -411,6 +416,7 @@ class AdoptedSuggestion(models.Model):
     @property
     def body(self) -> str:
         return _in_language(self.body_ar, self.body_en)
+
 
 # The board reports' own tables live in surveys/reports/models.py; imported here so Django registers them.
 from surveys.reports.models import BoardReportEmail, QuarterlyReport, WorkingDayIndex  # noqa: E402, F401

@@ -12,11 +12,12 @@ import base64
 import datetime
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from members import outbox
 from members.models import Member, User
+from members_portal.enqueue import after_commit
 from requests_app import services as request_services
 from requests_app.models import Draft, RequestType, ServiceRequest, TimelineEvent
 from surveys.masking import mask_personal_data
@@ -48,6 +50,7 @@ LOW_RATING = 2  # an overall rating at or below this is followed by the offer to
 CONTACT_OFFER_SALT = "surveys.contact-offer"
 CONTACT_OFFER_MAX_AGE = 2 * 24 * 3600  # seconds: the offer is on the thank-you page, accepted there or not at all
 RATABLE_STATUSES = (ServiceRequest.Status.COMPLETED, ServiceRequest.Status.REJECTED)
+RESEAL_LOCK_KEY = 7_202_611  # pg_advisory_xact_lock key of reseal_anonymous_rows
 
 
 class InvitationRefused(Exception):
@@ -388,6 +391,7 @@ def submit_response(*, invitation: Invitation, answer: Answer) -> Response:
     if staff_id is not None:
         _add_to_tally(staff_id=staff_id, quarter=quarter_of(today), response=response)
     invitation.answered_at = now
+    _reseal_after_commit()
     return response
 
 
@@ -414,6 +418,52 @@ def _answer(key: str, label_ar: str, label_en: str, text: tuple[str, str]) -> di
         "display_ar": text[0],
         "display_en": text[1],
     }
+
+
+# --- Closing the database's side door --------------------------------------------------------------------------------
+
+
+def _lock_reseal() -> None:
+    """Serialise reseals (two at once would insert the same rows twice). SQLite serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESEAL_LOCK_KEY])
+
+
+@transaction.atomic
+def reseal_anonymous_rows(*, today: datetime.date | None = None) -> int:
+    """Rewrite this month's and last month's responses (and anonymous suggestions) in a random order.
+
+    Why: every row a transaction writes carries that transaction's id (PostgreSQL's `xmin`), and the rows
+    sit in the table in the order they were written. The answer's transaction also marked the invitation
+    answered (and wrote the staff tally, or the member's monthly general-rating mark), so until the
+    response row is rewritten, anyone who can SELECT from both tables could join them on `xmin`, or
+    match the table's order with the invitations' answered_at. Rewritten all together, in a random
+    order, the rows share one new `xmin` and their order says nothing. Runs after every answer (after
+    commit) and hourly. Idempotent; no other table points at these rows (tests/surveys/test_anonymity.py).
+    Returns how many rows were rewritten.
+    """
+    _lock_reseal()
+    month = month_of(today or timezone.localdate())
+    since = month_of(month - datetime.timedelta(days=1))
+    responses = list(Response.objects.filter(month__gte=since))
+    suggestions = list(
+        Suggestion.objects.filter(month__gte=since, service_request__isnull=True, adoptions__isnull=True)
+    )
+    random = secrets.SystemRandom()
+    random.shuffle(responses)
+    random.shuffle(suggestions)
+    Response.objects.filter(pk__in=[row.pk for row in responses]).delete()
+    Response.objects.bulk_create(responses, batch_size=500)
+    Suggestion.objects.filter(pk__in=[row.pk for row in suggestions]).delete()
+    Suggestion.objects.bulk_create(suggestions, batch_size=500)
+    return len(responses) + len(suggestions)
+
+
+def _reseal_after_commit() -> None:
+    from surveys import tasks  # tasks imports this module
+
+    after_commit(tasks.reseal_anonymous_rows)
 
 
 # --- After a low rating: the offer to be contacted ------------------------------------------------------------------
@@ -556,6 +606,8 @@ def submit_suggestion(*, member: Member, by: User, text: str, named: bool, overa
         suggestion = Suggestion(text=mask_personal_data(text), month=month)
         suggestion.full_clean()
         suggestion.save(force_insert=True)
+    if rated or (suggestion is not None and service_request is None):
+        _reseal_after_commit()
     return SuggestionResult(suggestion=suggestion, service_request=service_request, rated=rated)
 
 

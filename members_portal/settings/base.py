@@ -310,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     "requests-escalation": {"task": "requests_app.tasks.escalate_requests", "schedule": crontab(hour=6, minute=30)},
     # Survey reminders: once per invitation, 3 days after it was sent (each invitation is claimed by its row).
     "survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": crontab(minute=17)},
+    # Rewrites recent anonymous survey rows in random order (no shared xmin/row order with invitations).
+    "survey-reseal": {"task": "surveys.tasks.reseal_anonymous_rows", "schedule": crontab(minute=47)},
 }
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))  # seconds, for /healthz/ready
 # The notification outbox (members/outbox.py). A row "sending" longer than OUTBOX_SENDING_TIMEOUT_S is taken to

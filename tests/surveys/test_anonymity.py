@@ -1,14 +1,25 @@
 """The response table has no path back to a member: these tests fail when one is added."""
 
+import importlib
 import uuid
 
+import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 from members.models import Member
 from requests_app.models import Draft, ServiceRequest, TimelineEvent
-from surveys.models import GeneralRatingMark, Invitation, Response, StaffResultTally
+from surveys import services
+from surveys.models import (
+    GeneralRatingMark,
+    Invitation,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    StaffResultTally,
+)
+from tests.surveys.factories import closed_request, invitation_for
 
 # What a response may point at: shared dimensions, none of which names a person.
 ALLOWED_TARGETS = {"surveys.questionnaireversion", "requests_app.requesttype", "requests_app.department"}
@@ -81,3 +92,57 @@ def test_response_ids_are_random_not_a_sequence():
     assert isinstance(primary_key, models.UUIDField)
     assert primary_key.default is uuid.uuid4
     assert Response._meta.ordering == ["id"]
+
+
+# --- The database's side doors: transaction ids and row order ---------------------------------------------------
+
+
+def _xmin(table: str, pk) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text FROM {table} WHERE id = %s", [pk])  # noqa: S608 (a fixed table name)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_answer_commits_the_response_no_longer_shares_a_transaction_id_with_the_invitation():
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin is PostgreSQL's; CI runs on PostgreSQL")
+    _seed_questionnaire()
+    invitation = invitation_for(closed_request())
+
+    response = services.submit_response(invitation=invitation, answer=services.Answer(overall=2))
+
+    assert _xmin("surveys_response", response.pk) != _xmin("surveys_invitation", invitation.pk)
+
+
+@pytest.mark.django_db
+def test_resealing_rewrites_the_same_answers_once(django_capture_on_commit_callbacks):
+    for overall in (1, 3, 5):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.submit_response(
+                invitation=invitation_for(closed_request()), answer=services.Answer(overall=overall, comment="x")
+            )
+    before = sorted(Response.objects.values_list("id", "overall", "comment", "month"))
+
+    rewritten = services.reseal_anonymous_rows()
+
+    assert rewritten == 3
+    assert sorted(Response.objects.values_list("id", "overall", "comment", "month")) == before
+
+
+@pytest.mark.django_db
+def test_answering_schedules_the_reseal_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.submit_response(invitation=invitation_for(closed_request()), answer=services.Answer(overall=4))
+
+    assert any("reseal_anonymous_rows" in repr(callback) for callback in callbacks)
+
+
+def _seed_questionnaire() -> None:
+    """A transactional test starts from an emptied database: put the seed migration's questionnaire back."""
+    seed = importlib.import_module("surveys.migrations.0002_seed_default_questionnaire")
+    questionnaire, created = Questionnaire.objects.get_or_create(
+        code="default", defaults={"name": "الاستبانة العامة", "is_default": True, **seed.DEFAULT}
+    )
+    if created:
+        QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, content=seed.DEFAULT)
