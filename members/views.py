@@ -452,3 +452,14 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"new": done.new_rows, "updated": done.updated_rows},
         )
     return redirect("members:import-preview", pk=member_import.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def phone_change(request: HttpRequest) -> HttpResponse:
+    """Replaces allauth's "change phone": the mobile is part of the register, corrected by staff, so that codes
+    always go to the number on record and the account and the record never disagree."""
+    messages.info(request, _("Your mobile number is part of your record in the register: ask staff to correct it."))
+    if hasattr(request.user, "member"):
+        return redirect(f"{reverse('members:correction-new')}?field=mobile")
+    return redirect("home")

@@ -239,3 +239,11 @@ def test_the_preview_lists_each_rows_problems_in_arabic(as_user, staff_user):
     assert "رقم جوال سعودي" in content
     assert "استيراد" in content
     assert not Member.objects.exists()
+
+
+def test_the_mobile_cannot_be_changed_around_the_register(as_user, member):
+    response = as_user(member.user).post(reverse("account_change_phone"), {"phone": "0509999999"})
+
+    member.user.refresh_from_db()
+    assert response.url == reverse("members:correction-new") + "?field=mobile"
+    assert str(member.user.phone) == str(member.mobile)
