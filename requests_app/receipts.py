@@ -45,14 +45,15 @@ def mask_name(full_name: str) -> str:
 
 def receipt_context(receipt: Receipt) -> dict:
     service_request = receipt.service_request
+    url = verification_url(receipt)
     return {
         "receipt": receipt,
         "service_request": service_request,
         "request_type": service_request.request_type,
         "member": service_request.member,
         "issued_at": timezone.localtime(receipt.created_at or timezone.now()),
-        "qr_svg": segno.make(verification_url(receipt), error="m").svg_inline(scale=3, border=2),
-        "verification_url": verification_url(receipt),
+        "qr_png": segno.make(url, error="m").png_data_uri(scale=4, border=2),
+        "verification_url": url,
     }
 
 

@@ -33,6 +33,23 @@ def test_the_fetcher_refuses_local_files_outside_static_and_the_network(caplog):
     assert any("/etc/hostname" in message for message in refused)
 
 
+def test_only_png_data_urls_are_read(caplog):
+    import segno
+
+    png = segno.make("https://example.org").png_data_uri()
+    html = (
+        f'<html><body><img src="{png}">'
+        '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="><img src="data:text/html,<p>x</p>"></body></html>'
+    )
+
+    with caplog.at_level(logging.WARNING):
+        pdf.html_to_pdf(html)
+
+    refused = _refusals(caplog)
+    assert len(refused) == 2
+    assert not any("image/png" in message for message in refused)
+
+
 def test_the_fetcher_serves_the_vendored_fonts(caplog):
     html = (
         "<html><head><style>@font-face { font-family: X; "

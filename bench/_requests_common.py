@@ -1,0 +1,82 @@
+"""Shared set-up of bench/receipt.py and bench/submission.py: Django on the bench database, a member and a service.
+
+Not a benchmark itself (make bench runs every bench/*.py; this one only defines helpers when run).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def log(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def setup_django(database_url: str, var_dir: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
+    os.environ.setdefault("VAR_DIR", str(ROOT / "var" / var_dir))
+    os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)  # the PDF must happen in the background, as in production
+    server, name = database_url.rsplit("/", 1)
+    exists = subprocess.run(
+        ["psql", "-qtAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'", f"{server}/postgres"],  # noqa: S608
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(["psql", "-qc", f'CREATE DATABASE "{name}"', f"{server}/postgres"], check=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    import logging
+
+    logging.disable(logging.WARNING)
+
+
+def bench_member_and_service():
+    """An active member with an account, and a service with one field and two required documents."""
+    from django.contrib.auth.models import Group
+
+    from members.models import Member, User
+    from members.roles import Role
+    from requests_app.models import Department, RequestDocument, RequestField, RequestType
+
+    user, _ = User.objects.get_or_create(username="bench-member", defaults={"email": "bench-member@example.org"})
+    user.groups.add(Group.objects.get_or_create(name=Role.MEMBER)[0])
+    member, _ = Member.objects.get_or_create(
+        national_id="1999999993",
+        defaults={
+            "user": user,
+            "membership_no": "B-1",
+            "full_name_ar": "سعيد بن محمد بن علي آل مريح",
+            "mobile": "+966599999991",
+            "governorate": "najran",
+            "sms_consent": True,
+        },
+    )
+    department = Department.objects.get_or_create(code="bench", defaults={"name_ar": "قياس الأداء"})[0]
+    request_type, created = RequestType.objects.get_or_create(
+        code="BNC-01",
+        defaults={
+            "category_id": RequestType.objects.filter(code="FRM-01").values_list("category_id", flat=True).first(),
+            "department": department,
+            "name_ar": "طلب شتلات بن (قياس)",
+            "sla_days": 10,
+        },
+    )
+    if created:
+        RequestField.objects.create(
+            request_type=request_type, key="seedlings", label_ar="عدد الشتلات", field_type="number"
+        )
+        RequestDocument.objects.create(request_type=request_type, name_ar="صك الملكية", order=1)
+        RequestDocument.objects.create(request_type=request_type, name_ar="إيصال التحويل", order=2)
+    return member, request_type
