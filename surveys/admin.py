@@ -2,7 +2,7 @@
 
 Deliberately absent: invitations (they name members; linking them to responses is what the design
 forbids), staff tallies (staff read their own page) and the monthly general-rating marks. Responses are
-read-only, without search, sorted by their random id, and show only dimensions and ratings.
+read-only, without search, sorted by their random id, and show ratings and comments without the slices.
 """
 
 from django.contrib import admin
@@ -53,19 +53,19 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    """Anonymous answers: dimensions and ratings only. Nothing here leads to a member."""
+    """Anonymous answers, read-only: ratings, comment, month and questionnaire version.
 
-    list_display = ["month", "source", "request_type", "department", "governorate", "channel", "overall", "recommend"]
-    list_filter = ["source", "month", "governorate", "channel", "outcome", "department"]
+    Deliberately without service, department, governorate, channel or outcome: filtered together they
+    narrow to slices of one or two answers that the (equally visible) requests could name. Slices are
+    the board reports' business, which hide any with fewer than 5 answers.
+    """
+
+    list_display = ["month", "source", "questionnaire_version", "overall", "recommend", "comment"]
+    list_filter = ["source", "questionnaire_version"]
     fields = [
         "source",
         "questionnaire_version",
         "month",
-        "request_type",
-        "department",
-        "governorate",
-        "channel",
-        "outcome",
         ("overall", "speed", "clarity", "courtesy", "ease", "recommend"),
         "comment",
     ]
@@ -73,11 +73,6 @@ class ResponseAdmin(admin.ModelAdmin):
         "source",
         "questionnaire_version",
         "month",
-        "request_type",
-        "department",
-        "governorate",
-        "channel",
-        "outcome",
         "overall",
         "speed",
         "clarity",

@@ -20,12 +20,13 @@ def test_invitations_have_no_admin_page():
     assert Invitation not in admin.site._registry
 
 
-def test_responses_in_the_admin_show_only_dimensions_and_ratings():
+def test_responses_in_the_admin_show_ratings_without_identifying_slices():
     model_admin = admin.site._registry[Response]
 
     shown = set(model_admin.list_display) | set(model_admin.readonly_fields) | set(model_admin.list_filter)
 
     assert not shown & {"id", "pk", "member", "service_request", "invitation"}
+    assert not shown & {"request_type", "department", "governorate", "channel", "outcome"}  # slices: reports only
     assert model_admin.search_fields == ()
     assert not model_admin.has_change_permission(None)
 
