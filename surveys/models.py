@@ -419,4 +419,12 @@ class AdoptedSuggestion(models.Model):
 
 
 # The board reports' own tables live in surveys/reports/models.py; imported here so Django registers them.
-from surveys.reports.models import BoardReportEmail, QuarterlyReport, WorkingDayIndex  # noqa: E402, F401
+from surveys.reports.models import (  # noqa: E402, F401
+    BoardReportEmail,
+    CompletionDays,
+    QuarterlyReport,
+    RequestSummary,
+    SatisfactionSummary,
+    SummarisedMonth,
+    WorkingDayIndex,
+)

@@ -110,3 +110,92 @@ class BoardReportEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.email}"
+
+
+class SummarisedMonth(models.Model):
+    """A month whose summaries below are complete (written after the month ended). Months without a row
+    (the current one, or any not yet summarised) are read from the live tables instead."""
+
+    month = models.DateField(primary_key=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("summarised month")
+        verbose_name_plural = _("summarised months")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class SatisfactionSummary(models.Model):
+    """Sums of the answers of one month per department, service and governorate (no answer, only sums)."""
+
+    month = models.DateField()
+    department_id = models.IntegerField(null=True)
+    request_type_id = models.IntegerField(null=True)
+    governorate = models.CharField(max_length=20, blank=True)
+    n = models.PositiveIntegerField(default=0)
+    overall_sum = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    recommend_n = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    speed_sum = models.PositiveIntegerField(default=0)
+    speed_n = models.PositiveIntegerField(default=0)
+    clarity_sum = models.PositiveIntegerField(default=0)
+    clarity_n = models.PositiveIntegerField(default=0)
+    courtesy_sum = models.PositiveIntegerField(default=0)
+    courtesy_n = models.PositiveIntegerField(default=0)
+    ease_sum = models.PositiveIntegerField(default=0)
+    ease_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("satisfaction summary")
+        verbose_name_plural = _("satisfaction summaries")
+        indexes = [models.Index(fields=["month"], name="satisfaction_summary_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.request_type_id} {self.governorate}"
+
+
+class RequestSummary(models.Model):
+    """Requests of one month per service, department and member's governorate: received (by submission
+    month) and closed (by closing month), with how many were completed within target."""
+
+    month = models.DateField()
+    department_id = models.IntegerField()
+    request_type_id = models.IntegerField()
+    governorate = models.CharField(max_length=20, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)  # completed, rejected or cancelled: for "open at the end"
+    completed_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("request summary")
+        verbose_name_plural = _("request summaries")
+        indexes = [models.Index(fields=["month"], name="request_summary_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.request_type_id} {self.governorate}"
+
+
+class CompletionDays(models.Model):
+    """How many requests completed in a month took each number of working days (a histogram, from which
+    the median and 90th percentile are exact)."""
+
+    month = models.DateField()
+    department_id = models.IntegerField()
+    request_type_id = models.IntegerField()
+    governorate = models.CharField(max_length=20, blank=True)
+    working_days = models.IntegerField()
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("completion time histogram")
+        verbose_name_plural = _("completion time histograms")
+        indexes = [models.Index(fields=["month"], name="completion_days_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.request_type_id} {self.working_days}"
