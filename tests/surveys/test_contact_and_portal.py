@@ -173,3 +173,17 @@ def test_the_rate_button_shows_for_the_owner_of_a_closed_request_only(rf):
 
     assert reverse("surveys:request-rate", args=[service_request.reference_no]) in html
     assert other.strip() == ""
+
+
+def test_the_request_page_offers_the_rating_and_then_thanks(client):
+    service_request = closed_request()
+    client.force_login(service_request.member.user)
+    detail = reverse("requests_app:request-detail", args=[service_request.reference_no])
+    rate = reverse("surveys:request-rate", args=[service_request.reference_no])
+
+    before = client.get(detail).content.decode()
+    client.post(rate, {"overall": "5"})
+    after = client.get(detail).content.decode()
+
+    assert rate in before
+    assert rate not in after and "قيّمت هذا الطلب. شكرًا لك!" in after

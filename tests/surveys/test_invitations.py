@@ -100,3 +100,23 @@ def test_survey_text_messages_fit_two_segments_with_the_whole_link(event, langua
 
     assert text.endswith(link)
     assert sms_length(text).segments <= 2, (sms_length(text), text)
+
+
+def test_a_service_with_its_own_questionnaire_invites_with_it():
+    from surveys.models import Questionnaire
+
+    service_request = closed_request()
+    own = Questionnaire.objects.create(
+        code="seedlings",
+        name="استبانة الشتلات",
+        request_type=service_request.request_type,
+        overall_ar="ما تقييمك لخدمة الشتلات؟",
+        recommend_ar="هل توصي بها؟",
+        comment_ar="ملاحظة",
+        ask_speed=False,
+    )
+
+    invitation = services.invite_for_request(service_request=service_request, origin=Invitation.Origin.COMPLETED)
+
+    assert invitation.questionnaire_version.questionnaire == own
+    assert invitation.questionnaire_version.aspects == ["clarity", "courtesy", "ease"]

@@ -140,3 +140,13 @@ def test_the_suggestion_list_query_count_does_not_grow(client, django_assert_max
         page = client.get(reverse("surveys:suggestion-list"))
 
     assert page.status_code == 200
+
+
+def test_the_public_page_query_count_does_not_grow_with_adoptions(client, django_assert_num_queries):
+    for n in range(25):
+        AdoptedSuggestion.objects.create(title_ar=f"مقترح {n}", body_ar="نفّذناه", adopted_on=datetime.date(2026, 5, 1))
+
+    with django_assert_num_queries(2):  # the count for the pages, the page of adoptions
+        page = client.get(reverse("surveys:adopted-list"))
+
+    assert page.status_code == 200
