@@ -273,6 +273,82 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Servi
     return requests.select_related("request_type", "member", "assignee").only(*ROW_FIELDS).order_by(*order)
 
 
+STATUS_STYLES = {
+    Status.RETURNED_TO_MEMBER: "text-bg-warning",
+    Status.PENDING_BOARD_DECISION: "text-bg-info",
+    Status.COMPLETED: "text-bg-success",
+    Status.REJECTED: "text-bg-danger",
+    Status.CANCELLED: "text-bg-secondary",
+}
+SLA_STYLES = {
+    sla.SlaState.LATE: "text-bg-danger",
+    sla.SlaState.DUE_TODAY: "text-bg-warning",
+    sla.SlaState.ON_TIME: "text-bg-success",
+    sla.SlaState.PAUSED: "text-bg-secondary",
+}
+
+
+class RowFormatter:
+    """Turns queue rows into the plain values a table row shows, formatted once per page.
+
+    The queue is the page staff load all day: labels are translated once per page, not once per row,
+    and dates are formatted in Python, so 50 rows cost little more than 5.
+    """
+
+    def __init__(self, *, today: datetime.date, unassigned_cutoff: datetime.datetime) -> None:
+        from members_portal.hijri import to_hijri
+
+        self.today = today
+        self.cutoff = unassigned_cutoff
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.sla_labels = {state.value: str(state.label) for state in sla.SlaState}
+        self._to_hijri = to_hijri
+        self._hijri: dict[datetime.date, str] = {}
+
+    def hijri(self, day: datetime.date) -> str:
+        if day not in self._hijri:
+            converted = self._to_hijri(day)
+            self._hijri[day] = converted.format() if converted else ""
+        return self._hijri[day]
+
+    def age(self, submitted_at: datetime.datetime) -> str:
+        from django.utils.translation import ngettext
+
+        days = (self.today - timezone.localtime(submitted_at).date()).days
+        if days <= 0:
+            return str(_("today"))
+        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+
+    def row(self, service_request: ServiceRequest) -> dict:
+        state = sla.state_of(service_request, on=self.today)
+        assignee = service_request.assignee if service_request.assignee_id else None
+        member = service_request.member
+        return {
+            "pk": service_request.pk,
+            "reference_no": service_request.reference_no,
+            "department_id": service_request.department_id,
+            "service_name": service_request.request_type.name,
+            "service_code": service_request.request_type.code,
+            "member_name": member.full_name_ar,
+            "membership_no": member.membership_no,
+            "mobile": member.mobile.as_e164 if member.mobile else "",
+            "status": service_request.status,
+            "status_label": self.status_labels[service_request.status],
+            "status_style": STATUS_STYLES.get(service_request.status, "text-bg-primary"),
+            "age": self.age(service_request.submitted_at),
+            "due": service_request.due_date.isoformat(),
+            "due_hijri": self.hijri(service_request.due_date),
+            "sla_label": self.sla_labels[state] if state in SLA_STYLES else "",
+            "sla_style": SLA_STYLES.get(state, ""),
+            "assignee_id": service_request.assignee_id,
+            "assignee_name": (assignee.get_full_name() or assignee.username) if assignee else "",
+            "waiting_for_someone": assignee is None
+            and not service_request.is_closed
+            and service_request.submitted_at < self.cutoff,
+            "is_closed": service_request.is_closed,
+        }
+
+
 def queue_row(user: User, pk: int) -> ServiceRequest:
     """One row of the queue, for the fragment htmx swaps in after "take it"."""
     try:

@@ -22,7 +22,7 @@ class DateInput(forms.DateInput):
 class QueueFilterForm(forms.Form):
     """The queue's GET parameters. Invalid values are dropped (a stale bookmark still opens the queue)."""
 
-    view = forms.ChoiceField(label=_("View"), choices=queue.SavedView.CHOICES, required=False)
+    view = forms.ChoiceField(label=_("View"), choices=queue.SavedView.CHOICES, required=False, widget=forms.HiddenInput)
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -54,6 +54,12 @@ class QueueFilterForm(forms.Form):
         ]
         self.fields["sla_state"].choices = [("", _("Any")), *[(s.value, s.label) for s in sla.FILTERABLE]]
         self.fields["governorate"].choices = [("", _("All governorates")), *Governorate.choices]
+        # Rendered as plain Bootstrap fields (no crispy templates): the queue page is rendered all day long.
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
 
     def filters(self) -> queue.QueueFilters:
         """The filters to apply: the valid fields, defaults for the rest."""
