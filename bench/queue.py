@@ -52,7 +52,7 @@ def log(message: str) -> None:
 def ensure_database() -> None:
     server, name = DATABASE_URL.rsplit("/", 1)
     exists = subprocess.run(
-        ["psql", "-qtAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'", f"{server}/postgres"],
+        ["psql", "-qtAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'", f"{server}/postgres"],  # noqa: S608
         capture_output=True,
         text=True,
         check=True,
@@ -80,9 +80,11 @@ INSERT INTO members_member (membership_no, national_id, full_name_ar, full_name_
     governorate, village, coffee_trees, farm_area_dunum, shares, status, language, sms_consent, email_consent,
     surveys_opt_out, created_at, updated_at)
 SELECT (700000 + i)::text, '17' || lpad(i::text, 8, '0'),
-    (%(first)s::text[])[1 + i %% 20] || ' ' || (%(first)s::text[])[1 + (i / 20) %% 20] || ' ' || (%(family)s::text[])[1 + (i / 400) %% 15],
+    (%(first)s::text[])[1 + i %% 20] || ' ' || (%(first)s::text[])[1 + (i / 20) %% 20] || ' '
+        || (%(family)s::text[])[1 + (i / 400) %% 15],
     '',
-    (%(first_n)s::text[])[1 + i %% 20] || ' ' || (%(first_n)s::text[])[1 + (i / 20) %% 20] || ' ' || (%(family_n)s::text[])[1 + (i / 400) %% 15],
+    (%(first_n)s::text[])[1 + i %% 20] || ' ' || (%(first_n)s::text[])[1 + (i / 20) %% 20] || ' '
+        || (%(family_n)s::text[])[1 + (i / 400) %% 15],
     '+9665' || lpad((80000000 + i)::text, 8, '0'), '',
     (ARRAY['najran','sharurah','hubuna','badr_al_janoub','yadamah','thar','khubash'])[1 + (i %% 7)],
     '', 100, 1, 10, 'active', 'ar', false, false, false, now(), now()
@@ -112,7 +114,8 @@ INSERT INTO requests_app_servicerequest (reference_no, status, answers, channel,
     missing_items, paused_at, paused_working_days, closed_at, submission_token, version, created_at, updated_at,
     assignee_id, department_id, member_id, request_type_id, submitted_by_id)
 SELECT 'NJC-' || extract(year FROM submitted_at)::int || '-' || lpad(i::text, 6, '0'), status,
-    '[{"key": "note", "label_ar": "ملاحظة", "label_en": "Note", "value": "طلب قياس", "display_ar": "طلب قياس", "display_en": "Benchmark request"}]'::jsonb,
+    ('[{"key": "note", "label_ar": "ملاحظة", "label_en": "Note", "value": "طلب قياس", '
+     '"display_ar": "طلب قياس", "display_en": "Benchmark request"}]')::jsonb,
     (ARRAY['portal','portal','portal','phone','walk_in','field_visit'])[1 + i %% 6],
     submitted_at, (submitted_at + make_interval(days => 5 + i %% 11))::date,
     CASE WHEN status IN ('completed', 'rejected') THEN 'تم' ELSE '' END,
@@ -136,7 +139,8 @@ UNION ALL
 SELECT 'status_changed', 'submitted', 'under_review', '', true, r.submitted_at + interval '2 hours', r.assignee_id, r.id
 FROM requests_app_servicerequest r WHERE r.department_id = ANY(%(departments)s::bigint[]) AND r.status <> 'submitted'
 UNION ALL
-SELECT 'reply', '', '', 'نعمل على طلبك، وسنبلغك بالنتيجة.', true, r.submitted_at + interval '3 hours', r.assignee_id, r.id
+SELECT 'reply', '', '', 'نعمل على طلبك، وسنبلغك بالنتيجة.', true, r.submitted_at + interval '3 hours',
+    r.assignee_id, r.id
 FROM requests_app_servicerequest r WHERE r.department_id = ANY(%(departments)s::bigint[]) AND r.id %% 2 = 0
 UNION ALL
 SELECT 'status_changed', 'under_review', r.status, '', true, r.submitted_at + interval '1 day', r.assignee_id, r.id
@@ -184,8 +188,8 @@ def populate() -> dict:
                 supervisor = s == STAFF_PER_DEPARTMENT
                 user, created = User.objects.get_or_create(
                     username=f"bench-q-{d}-{s}",
-                    defaults={"email": f"bench-q-{d}-{s}@example.org", "first_name": FIRST_NAMES[s], "last_name": FAMILIES[d],
-                              "phone": f"+9665{70000000 + d * 100 + s}"},
+                    defaults={"email": f"bench-q-{d}-{s}@example.org", "first_name": FIRST_NAMES[s],
+                              "last_name": FAMILIES[d], "phone": f"+9665{70000000 + d * 100 + s}"},
                 )  # fmt: skip
                 if created:
                     user.set_password("Qahwa-Najran-2026")
