@@ -81,13 +81,17 @@ test: compile
 	$(VENV)/bin/pytest $(ARGS)
 
 bench: compile
-	@if ls bench/*.py >/dev/null 2>&1; then \
-	  export DEBUG=1 DATABASE_URL="$(BENCH_DATABASE_URL)" PYTHONPATH=. ; \
+	@if ls bench/[!_]*.py >/dev/null 2>&1; then \
+	  export DEBUG=1 BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" DATABASE_URL="$(BENCH_DATABASE_URL)" PYTHONPATH=. ; \
 	  server="$${DATABASE_URL%/*}"; database="$${DATABASE_URL##*/}"; \
 	  psql -q "$$server/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$database'" | grep -q 1 \
 	    || psql -q "$$server/postgres" -c "CREATE DATABASE \"$$database\"" || exit 1; \
 	  $(PY) manage.py migrate --noinput --verbosity 0 || exit 1; \
-	  for script in bench/*.py; do echo "# $$script"; $(PY) "$$script" || exit 1; done; \
+	  failed=""; \
+	  for script in bench/[!_]*.py; do \
+	    echo "# $$script"; $(PY) "$$script" || failed="$$failed $$script"; \
+	  done; \
+	  [ -z "$$failed" ] || { echo "Failed:$$failed"; exit 1; }; \
 	fi
 
 lint: install
