@@ -24,7 +24,17 @@ class WesternDigitsMixin:
 
 
 class NumberField(WesternDigitsMixin, forms.DecimalField):
-    pass
+    """A text box with a numeric keyboard: type=number refuses the Arabic-Indic digits many members type."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.pop("min", None)
+        return attrs
 
 
 class DateInput(forms.DateInput):

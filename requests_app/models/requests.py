@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member
 from requests_app.models.catalogue import Department, RequestDocument, RequestType
@@ -45,14 +46,14 @@ class ServiceRequest(models.Model):
     """A member's request for a service. `status` changes only through requests_app.services._change_status."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        UNDER_REVIEW = "under_review", _("Under review")
-        RETURNED_TO_MEMBER = "returned_to_member", _("Returned for completion")
-        IN_PROGRESS = "in_progress", _("In progress")
-        PENDING_BOARD_DECISION = "pending_board_decision", _("Pending board approval")
-        COMPLETED = "completed", _("Completed")
-        REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
+        SUBMITTED = "submitted", pgettext_lazy("request status", "Submitted")
+        UNDER_REVIEW = "under_review", pgettext_lazy("request status", "Under review")
+        RETURNED_TO_MEMBER = "returned_to_member", pgettext_lazy("request status", "Returned for completion")
+        IN_PROGRESS = "in_progress", pgettext_lazy("request status", "In progress")
+        PENDING_BOARD_DECISION = "pending_board_decision", pgettext_lazy("request status", "Pending board approval")
+        COMPLETED = "completed", pgettext_lazy("request status", "Completed")
+        REJECTED = "rejected", pgettext_lazy("request status", "Rejected")
+        CANCELLED = "cancelled", pgettext_lazy("request status", "Cancelled")
 
     CLOSED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.CANCELLED)
 
