@@ -1,5 +1,7 @@
 """Receipts: the PDF a member keeps, and the signed token of its QR code that proves it genuine."""
 
+import datetime
+
 import segno
 from django.conf import settings
 from django.core import signing
@@ -79,3 +81,22 @@ def issue_receipt(*, service_request_id: int, kind: str) -> Receipt:
         receipt.file.delete(save=False)  # another worker issued it at the same moment
         return Receipt.objects.get(service_request_id=service_request_id, kind=kind)
     return receipt
+
+
+def missing_receipts(*, older_than_minutes: int = 5, within_days: int = 7, limit: int = 200) -> list[tuple[int, str]]:
+    """(request id, kind) of receipts that should exist and do not: their task was lost (broker or worker down).
+
+    Only recent requests: the sweep catches up outages, it does not render years of history.
+    """
+    now = timezone.now()
+    recent = ServiceRequest.objects.filter(
+        submitted_at__gte=now - datetime.timedelta(days=within_days),
+        submitted_at__lte=now - datetime.timedelta(minutes=older_than_minutes),
+    )
+    submitted = recent.exclude(receipts__kind=Receipt.Kind.SUBMITTED).values_list("pk", flat=True)[:limit]
+    completed = (
+        recent.filter(status=ServiceRequest.Status.COMPLETED)
+        .exclude(receipts__kind=Receipt.Kind.COMPLETED)
+        .values_list("pk", flat=True)[:limit]
+    )
+    return [(pk, Receipt.Kind.SUBMITTED) for pk in submitted] + [(pk, Receipt.Kind.COMPLETED) for pk in completed]

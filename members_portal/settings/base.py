@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     # The staff queue's escalation (requests_app/escalation.py): early on working days, Riyadh time; idempotent.
     "requests-escalation": {"task": "requests_app.tasks.escalate_requests", "schedule": crontab(hour=6, minute=30)},
     # Survey reminders: once per invitation, 3 days after it was sent (each invitation is claimed by its row).
+    # Receipts whose rendering task was lost (broker or worker down at submission): issued late, never missing.
+    "issue-missing-receipts": {"task": "requests_app.tasks.issue_missing_receipts", "schedule": 600.0},
     "survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": crontab(minute=17)},
     # Rewrites recent anonymous survey rows in random order (no shared xmin/row order with invitations).
     "survey-reseal": {"task": "surveys.tasks.reseal_anonymous_rows", "schedule": crontab(minute=47)},

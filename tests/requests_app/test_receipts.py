@@ -89,3 +89,27 @@ def test_the_owner_downloads_the_receipt(client, receipt):
 )
 def test_names_are_masked(name, masked):
     assert receipts.mask_name(name) == masked
+
+
+def test_the_sweep_issues_receipts_whose_task_was_lost():
+    import datetime
+
+    from django.utils import timezone
+
+    from requests_app import tasks
+
+    lost = ServiceRequestFactory(submitted_at=timezone.now() - datetime.timedelta(hours=1))
+    done = ServiceRequestFactory(
+        submitted_at=timezone.now() - datetime.timedelta(hours=2), status=ServiceRequest.Status.COMPLETED
+    )
+    receipts.issue_receipt(service_request_id=done.pk, kind=Receipt.Kind.SUBMITTED)
+    just_now = ServiceRequestFactory(submitted_at=timezone.now())  # its task may still be on its way
+    old = ServiceRequestFactory(submitted_at=timezone.now() - datetime.timedelta(days=30))
+
+    issued = tasks.issue_missing_receipts()
+
+    assert issued == 2
+    assert lost.receipts.get().kind == Receipt.Kind.SUBMITTED
+    assert set(done.receipts.values_list("kind", flat=True)) == {"submitted", "completed"}
+    assert not just_now.receipts.exists() and not old.receipts.exists()
+    assert tasks.issue_missing_receipts() == 0
