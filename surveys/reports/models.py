@@ -70,6 +70,9 @@ class QuarterlyReport(models.Model):
     def __str__(self) -> str:
         return self.period.key
 
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:quarterly-report-download", args=[self.public_id])
+
     @property
     def period(self):
         from surveys.reports.periods import Period, quarter_of
@@ -79,9 +82,6 @@ class QuarterlyReport(models.Model):
     @property
     def is_ready(self) -> bool:
         return bool(self.file)
-
-    def get_absolute_url(self) -> str:
-        return reverse("surveys:quarterly-report-download", args=[self.public_id])
 
 
 class BoardReportEmail(models.Model):
@@ -171,6 +171,7 @@ class RequestSummary(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     closed = models.PositiveIntegerField(default=0)  # completed, rejected or cancelled: for "open at the end"
     completed_on_time = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)  # survey invitations sent in the month (response rate)
 
     class Meta:
         verbose_name = _("request summary")
