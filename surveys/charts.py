@@ -153,9 +153,7 @@ def columns(
     rtl = get_language_bidi()
     values = [value for item in series for value in item.values if value is not None]
     maximum = _nice_ceiling(max(values, default=0))
-    parts, centres, slot, (_left, _right, top, bottom) = _axes(
-        width, height, categories, 0, maximum, 4, decimals, rtl
-    )
+    parts, centres, slot, (_left, _right, top, bottom) = _axes(width, height, categories, 0, maximum, 4, decimals, rtl)
     bar = max(min(slot * 0.8 / max(len(series), 1), 24), 2)
     for series_index, item in enumerate(series):
         colour = PALETTE[series_index % len(PALETTE)]

@@ -1,8 +1,8 @@
 """The whole report for one period, scope and viewer: what the page, the PDF and the CSV all show.
 
-Queries: one for the survey cube, one for the response rate, one for comments, and for requests two
-aggregates (this period, the previous one), three GROUP BYs (by service, department, governorate) and
-two for the monthly trend; plus the names of services and departments. None grows with the data.
+Reads two small cubes (survey sums and request counts per month, department, service and governorate,
+from the monthly summaries; surveys.reports.summary), the late requests now, the response rate and the
+comments, plus the names of services and departments: about a dozen queries, none growing with the data.
 """
 
 import datetime
@@ -42,7 +42,7 @@ class Change:
 
     @property
     def direction(self) -> str:
-        """"up", "down", "same", or "" when one side is missing."""
+        """ "up", "down", "same", or "" when one side is missing."""
         difference = self.difference
         if difference is None:
             return ""
@@ -129,15 +129,19 @@ class Report:
 
 def names() -> dict[str, dict]:
     return {
-        "service": {request_type.pk: request_type.name for request_type in RequestType.objects.only("name_ar", "name_en")},
+        "service": {
+            request_type.pk: request_type.name for request_type in RequestType.objects.only("name_ar", "name_en")
+        },
         "department": {department.pk: department.name for department in Department.objects.only("name_ar", "name_en")},
         "governorate": dict(Governorate.choices),
     }
 
 
-def _satisfaction(cube: Cube, scope: Scope, period: Period) -> Satisfaction:
+def _satisfaction(cube: Cube, scope: Scope, period: Period, stats: Stats | None = None) -> Satisfaction:
     org, geo = cube.org_node(scope), scope.governorate or ALL
-    return Satisfaction(published=cube.is_published(org, geo, period), stats=cube.stats(scope, period.months))
+    if stats is None:
+        stats = satisfaction.stats(scope, period.months)
+    return Satisfaction(published=cube.is_published(org, geo, period), stats=stats)
 
 
 def _row_scope(scope: Scope, dimension: str, key) -> Scope:
@@ -148,11 +152,12 @@ def _row_scope(scope: Scope, dimension: str, key) -> Scope:
     return Scope(scope.department_id, scope.request_type_id, key)
 
 
-def _breakdown(cube, scope, period, dimension, labels, now) -> list[BreakdownRow]:
-    service_rows = service_performance.breakdown(scope, period, dimension, now=now)
+def _breakdown(cube, requests, scope, period, dimension, labels) -> list[BreakdownRow]:
+    service_rows = requests.breakdown(scope, period, dimension)
     keys = set(service_rows)
     attribute = {"service": "request_type_id", "department": "department_id", "governorate": "governorate"}[dimension]
-    keys |= set(cube.grouped(scope, period.months, lambda row: getattr(row, attribute)))
+    answer_stats = satisfaction.grouped_stats(scope, period.months, attribute)
+    keys |= set(answer_stats)
     keys.discard(None)
     keys.discard("")
     rows = []
@@ -162,12 +167,19 @@ def _breakdown(cube, scope, period, dimension, labels, now) -> list[BreakdownRow
             BreakdownRow(
                 key=key,
                 label=str(labels.get(key, key)),
-                satisfaction=_satisfaction(cube, row_scope, period),
+                satisfaction=_satisfaction(cube, row_scope, period, answer_stats.get(key, Stats())),
                 service=service_rows.get(key, ServiceFigures()),
             )
         )
     # Ranked by average rating; rows with hidden ratings after them, by requests received.
-    rows.sort(key=lambda row: (row.satisfaction.average is None, -(row.satisfaction.average or 0), -row.service.received, row.label))
+    rows.sort(
+        key=lambda row: (
+            row.satisfaction.average is None,
+            -(row.satisfaction.average or 0),
+            -row.service.received,
+            row.label,
+        )
+    )
     rank = 0
     for row in rows:
         if row.satisfaction.average is not None:
@@ -189,18 +201,22 @@ def build(
     cube = Cube(satisfaction.load_cube(satisfaction.years_needed(period)))
     labels = names()
     current_sat = _satisfaction(cube, scope, period)
-    current_sat.answered, current_sat.invited = satisfaction.response_rate(scope, period)
+    # Response rate: answers given in the period over invitations sent in it (both by month, so it is
+    # read from the summaries; an answer may come in the month after its invitation).
+    current_sat.answered, current_sat.invited = current_sat.stats.n, satisfaction.invitations(scope, period)
     previous_sat = _satisfaction(cube, scope, previous)
-    current_service = service_performance.figures(scope, period, now=now)
-    previous_service = service_performance.figures(scope, previous, now=now)
+    requests = service_performance.cube_for(period, now=now)
+    current_service = requests.figures(scope, period)
+    previous_service = requests.figures(scope, previous)
 
     trend_months = period.trend_months()
-    monthly = service_performance.monthly(scope, trend_months)
+    monthly = requests.monthly(scope, trend_months)
     org, geo = cube.org_node(scope), scope.governorate or ALL
     trend = []
+    monthly_stats = satisfaction.grouped_stats(scope, trend_months, "month")
     for month in trend_months:
         month_period = Period.month(month.year, month.month)
-        stats = cube.stats(scope, [month])
+        stats = monthly_stats.get(month, Stats())
         published = cube.is_published(org, geo, month_period)
         figures = monthly.get(month, {})
         completed = figures.get("completed", 0)
@@ -216,7 +232,7 @@ def build(
         )
 
     breakdowns = {
-        dimension: _breakdown(cube, scope, period, dimension, labels[dimension], now) for dimension in DIMENSIONS
+        dimension: _breakdown(cube, requests, scope, period, dimension, labels[dimension]) for dimension in DIMENSIONS
     }
     comments = None
     if cube.comments_allowed(scope, period):
@@ -266,7 +282,9 @@ def chart_svgs(report: Report) -> dict:
         "satisfaction_trend": charts.lines(
             chart_id="chart-satisfaction-trend",
             title=_("Average rating by month (1 to 5)"),
-            description=_("The average rating of each of the last 12 months; a gap where there were not enough answers."),
+            description=_(
+                "The average rating of each of the last 12 months; a gap where there were not enough answers."
+            ),
             categories=categories,
             series=[charts.Series(_("Average rating"), [point.average for point in report.trend])],
             minimum=1,

@@ -10,14 +10,17 @@ carry no service, department or governorate and would make totals differ from th
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.core.cache import cache
+from django.db.models import Sum
 
-from surveys.models import ASPECTS, Invitation, Response
+from surveys.models import ASPECTS, Response
 from surveys.reports import anonymity
+from surveys.reports.models import SatisfactionSummary
 from surveys.reports.periods import Period, add_months, quarter_of
 
 ALL = "all"
@@ -78,42 +81,20 @@ class CubeRow:
     request_type_id: int | None
     governorate: str
     month: datetime.date
-    stats: Stats
+    n: int
 
 
 def load_cube(years: Iterable[int]) -> list[CubeRow]:
-    """The answers of these calendar years as sums per (department, service, governorate, month): one query."""
-    years = sorted(set(years))
-    if not years:
-        return []
-    aggregates = {
-        "n": Count("id"),
-        "overall_sum": Sum("overall"),
-        "satisfied": Count("id", filter=Q(overall__gte=4)),
-        "recommend_n": Count("recommend"),
-        "promoters": Count("id", filter=Q(recommend__gte=9)),
-        "detractors": Count("id", filter=Q(recommend__lte=6)),
-    }
-    for aspect in ASPECTS:
-        aggregates[f"{aspect}_sum"] = Sum(aspect)
-        aggregates[f"{aspect}_n"] = Count(aspect)
-    rows = (
-        Response.objects.for_service()
-        .filter(month__gte=datetime.date(years[0], 1, 1), month__lt=datetime.date(years[-1] + 1, 1, 1))
-        .values("department_id", "request_type_id", "governorate", "month")
-        .annotate(**aggregates)
-        .order_by()
+    """How many answers per (department, service, governorate, month) in these calendar years, from the
+    monthly summaries (surveys.reports.summary, brought up to date first): what suppression decides on."""
+    from surveys.reports import summary
+
+    months = [datetime.date(year, month, 1) for year in sorted(set(years)) for month in range(1, 13)]
+    summary.ensure_fresh(months)
+    rows = SatisfactionSummary.objects.filter(month__in=months).values_list(
+        "department_id", "request_type_id", "governorate", "month", "n"
     )
-    return [
-        CubeRow(
-            row["department_id"],
-            row["request_type_id"],
-            row["governorate"] or "",
-            row["month"],
-            Stats([row[name] or 0 for name in STAT_FIELDS]),
-        )
-        for row in rows
-    ]
+    return [CubeRow(department, service, governorate, month, n) for department, service, governorate, month, n in rows]
 
 
 # --- Cells ------------------------------------------------------------------------------------------
@@ -145,8 +126,23 @@ class Cube:
             departments_of[row.request_type_id].add(row.department_id)
         # A service answered under more than one department (it moved) is split into pairs below them.
         self.split_services = {service for service, departments in departments_of.items() if len(departments) > 1}
-        self.counts = self._count_cells()
-        self.hidden = anonymity.suppress(self.counts, self._breakdowns())
+        # The decision depends on the cube only: cached under a digest of it, so a page view computes it
+        # only when the answers changed (the summaries are refreshed every few minutes).
+        digest = hashlib.sha256(
+            "|".join(
+                sorted(
+                    f"{row.department_id},{row.request_type_id},{row.governorate},{row.month:%Y%m},{row.n}"
+                    for row in rows
+                )
+            ).encode()
+        ).hexdigest()
+        key = f"board-report-suppression:{anonymity.MIN_ANSWERS}:{digest}"
+        cached = cache.get(key)
+        if cached is None:
+            counts = self._count_cells()
+            cached = (counts, anonymity.suppress(counts, self._breakdowns()))
+            cache.set(key, cached, timeout=24 * 3600)
+        self.counts, self.hidden = cached
 
     def org_nodes(self, row: CubeRow) -> list:
         nodes = [ALL, ("d", row.department_id), ("s", row.request_type_id)]
@@ -157,7 +153,7 @@ class Cube:
     def _count_cells(self) -> dict:
         counts: dict = defaultdict(int)
         for row in self.rows:
-            n = row.stats.n
+            n = row.n
             for org in self.org_nodes(row):
                 for geo in (ALL, row.governorate):
                     for time in time_nodes(row.month):
@@ -234,22 +230,6 @@ class Cube:
         cell = (org, geo, cells)
         return self.counts.get(cell, 0) >= anonymity.MIN_ANSWERS and cell not in self.hidden
 
-    def stats(self, scope: Scope, months: Iterable[datetime.date], extra: Callable[[CubeRow], bool] | None = None):
-        wanted = set(months)
-        total = Stats()
-        for row in self.rows:
-            if row.month in wanted and self.matches(row, scope) and (extra is None or extra(row)):
-                total.add(row.stats)
-        return total
-
-    def grouped(self, scope: Scope, months: Iterable[datetime.date], key: Callable[[CubeRow], object]) -> dict:
-        wanted = set(months)
-        groups: dict = defaultdict(Stats)
-        for row in self.rows:
-            if row.month in wanted and self.matches(row, scope):
-                groups[key(row)].add(row.stats)
-        return groups
-
     def comments_allowed(self, scope: Scope, period: Period) -> bool:
         return self.is_published(self.org_node(scope), scope.governorate or ALL, period)
 
@@ -273,18 +253,18 @@ def years_needed(period: Period) -> set[int]:
     return set(range(first.year, add_months(period.end, -1).year + 1))
 
 
-def response_rate(scope: Scope, period: Period) -> tuple[int, int]:
-    """(answered, invited) for invitations sent in the period: one query."""
-    start, end = period.bounds()
-    invitations = Invitation.objects.filter(created_at__gte=start, created_at__lt=end)
+def invitations(scope: Scope, period: Period) -> int:
+    """Survey invitations sent in the period (from the request summaries): the response rate's denominator."""
+    from surveys.reports.models import RequestSummary
+
+    rows = RequestSummary.objects.filter(month__gte=period.start, month__lt=period.end)
     if scope.department_id is not None:
-        invitations = invitations.filter(service_request__department_id=scope.department_id)
+        rows = rows.filter(department_id=scope.department_id)
     if scope.request_type_id is not None:
-        invitations = invitations.filter(service_request__request_type_id=scope.request_type_id)
+        rows = rows.filter(request_type_id=scope.request_type_id)
     if scope.governorate is not None:
-        invitations = invitations.filter(member__governorate=scope.governorate)
-    totals = invitations.aggregate(invited=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
-    return totals["answered"], totals["invited"]
+        rows = rows.filter(governorate=scope.governorate)
+    return rows.aggregate(total=Sum("invited"))["total"] or 0
 
 
 def latest_comments(scope: Scope, period: Period, *, rating: int | None = None, limit: int = 10) -> list[dict]:
@@ -302,4 +282,31 @@ def latest_comments(scope: Scope, period: Period, *, rating: int | None = None, 
         answers = answers.filter(governorate=scope.governorate)
     if rating is not None:
         answers = answers.filter(overall=rating)
-    return list(answers.order_by("-month", "id").values("overall", "comment")[:limit])
+    # Newest month first; within a month the order is the random id's (never the order answers came in).
+    return list(answers.order_by("-month").values("overall", "comment")[:limit])
+
+
+def _summary_rows(scope: Scope, months: Iterable[datetime.date]):
+    rows = SatisfactionSummary.objects.filter(month__in=list(months))
+    if scope.department_id is not None:
+        rows = rows.filter(department_id=scope.department_id)
+    if scope.request_type_id is not None:
+        rows = rows.filter(request_type_id=scope.request_type_id)
+    if scope.governorate is not None:
+        rows = rows.filter(governorate=scope.governorate)
+    return rows
+
+
+SUMS = {name: Sum(name) for name in STAT_FIELDS}
+
+
+def stats(scope: Scope, months: Iterable[datetime.date]) -> Stats:
+    """The sums of the answers in a scope and months: one aggregate over the summaries."""
+    totals = _summary_rows(scope, months).aggregate(**SUMS)
+    return Stats([totals[name] or 0 for name in STAT_FIELDS])
+
+
+def grouped_stats(scope: Scope, months: Iterable[datetime.date], column: str) -> dict:
+    """{value of column: Stats} in a scope and months: one GROUP BY over the summaries."""
+    rows = _summary_rows(scope, months).values(column).annotate(**SUMS).order_by()
+    return {row[column]: Stats([row[name] or 0 for name in STAT_FIELDS]) for row in rows}

@@ -1,76 +1,83 @@
-"""Service figures from requests, aggregated in the database: counts, times to complete, service level.
+"""Service figures from requests: counts, times to complete in working days, the service level.
 
-Definitions (a period is [start, end) in Riyadh days):
+Definitions (a period is whole months, Riyadh days):
 - received: submitted in the period;
 - completed / rejected: closed with that status in the period;
-- open: submitted before the period's end (or now, for the current period) and not closed by then;
+- open: submitted before the period's end and not closed by then (for the current period: open now);
 - time to complete: working days from the submission day to the completion day, less the working days
-  the request waited on the member; median and 90th percentile over the requests completed in the period
-  (PostgreSQL `percentile_cont`; elsewhere, on small data only, the same interpolation in Python);
+  the request waited on the member; median and 90th percentile over the requests completed in the period;
 - within target: completed in the period on or before its due date (which moves with the waiting days);
 - late now: open, not waiting on the member, past its due date today (requests_app.sla);
 - complaints and suggestions: received in the period, and answered (completed or rejected) in it.
+
+The counts are sums over the monthly request summaries (surveys.reports.summary), one GROUP BY in the
+database per figure set; the summaries are refreshed by Celery (the current month every few minutes). The
+median and 90th percentile come from the histogram of working days per cell: percentile_cont's
+interpolation over a histogram is exact, and tests check it against PostgreSQL's percentile_cont over
+the rows (`percentiles_from_rows`).
 """
 
 import datetime
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Aggregate, Count, F, FloatField, Q, Sum
 from django.utils import timezone
 
 from requests_app import sla
 from requests_app.models import RequestType, ServiceRequest
-from surveys.reports import calendar_index
-from surveys.reports.models import WorkingDayIndex
-from surveys.reports.periods import Period, aware_midnight, month_start
+from surveys.reports import summary
+from surveys.reports.models import CompletionDays, RequestSummary
+from surveys.reports.periods import Period, months_between
 from surveys.reports.satisfaction import Scope
 
 Status = ServiceRequest.Status
 Kind = RequestType.Kind
-ANSWERED = (Status.COMPLETED, Status.REJECTED)
 
 
 class PercentileCont(Aggregate):
     """PostgreSQL's ordered-set aggregate: percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
 
     function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
     output_field = FloatField()
 
     def __init__(self, expression, fraction: float, **extra):
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
-def uses_percentile_cont() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def percentile(values: list[int], fraction: float) -> float | None:
-    """percentile_cont in Python (linear interpolation between closest ranks), for the SQLite fallback."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    lower, upper = math.floor(position), math.ceil(position)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
-
-
-def _index_of(column: str) -> Subquery:
-    return Subquery(
-        WorkingDayIndex.objects.filter(date=TruncDate(OuterRef(column))).values("working_index")[:1],
-        output_field=IntegerField(),
+def percentiles_from_rows(scope: Scope, period: Period) -> tuple[float | None, float | None]:
+    """Median and 90th percentile with percentile_cont over the request rows (PostgreSQL; for checks)."""
+    start, end = period.bounds()
+    requests = scoped(scope).filter(status=Status.COMPLETED, closed_at__gte=start, closed_at__lt=end)
+    totals = summary.with_working_days(requests).aggregate(
+        median=PercentileCont("working_days", 0.5), p90=PercentileCont("working_days", 0.9)
     )
+    return totals["median"], totals["p90"]
 
 
-def working_days_expression():
-    """Working days from submission to closure less the days waiting on the member (never below 0)."""
-    return _index_of("closed_at") - _index_of("submitted_at") - F("paused_working_days")
+def percentile_from_histogram(histogram: dict[int, int], fraction: float) -> float | None:
+    """percentile_cont(fraction) of the values a histogram {value: count} describes: linear interpolation
+    between the two closest ranks, as PostgreSQL does. Walks the distinct values, never the rows."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    lower_rank, upper_rank = math.floor(position), math.ceil(position)
+    lower = upper = None
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if lower is None and seen > lower_rank:
+            lower = value
+        if seen > upper_rank:
+            upper = value
+            break
+    return lower + (upper - lower) * (position - lower_rank)
 
 
-def scoped(scope: Scope) -> QuerySet[ServiceRequest]:
+def scoped(scope: Scope):
     requests = ServiceRequest.objects.all()
     if scope.department_id is not None:
         requests = requests.filter(department_id=scope.department_id)
@@ -101,131 +108,147 @@ class ServiceFigures:
         return 100 * self.completed_on_time / self.completed if self.completed else None
 
 
-def _aggregates(period: Period, now: datetime.datetime) -> dict:
-    start, end = period.bounds()
-    open_until = min(end, now)
-    received = Q(submitted_at__gte=start, submitted_at__lt=end)
-    closed_in = Q(closed_at__gte=start, closed_at__lt=end)
-    completed = closed_in & Q(status=Status.COMPLETED)
-    aggregates = {
-        "received": Count("pk", filter=received),
-        "completed": Count("pk", filter=completed),
-        "rejected": Count("pk", filter=closed_in & Q(status=Status.REJECTED)),
-        "open": Count(
-            "pk",
-            filter=Q(submitted_at__lt=open_until) & (Q(closed_at__isnull=True) | Q(closed_at__gte=open_until)),
-        ),
-        "completed_on_time": Count("pk", filter=completed & Q(closed_day__lte=F("due_date"))),
-        "late_now": Count("pk", filter=sla.condition(sla.SlaState.LATE, on=timezone.localdate(now))),
-        "complaints": Count("pk", filter=received & Q(request_type__kind=Kind.COMPLAINT)),
-        "complaints_answered": Count(
-            "pk", filter=closed_in & Q(status__in=ANSWERED, request_type__kind=Kind.COMPLAINT)
-        ),
-        "suggestions": Count("pk", filter=received & Q(request_type__kind=Kind.SUGGESTION)),
-        "suggestions_answered": Count(
-            "pk", filter=closed_in & Q(status__in=ANSWERED, request_type__kind=Kind.SUGGESTION)
-        ),
-    }
-    if uses_percentile_cont():
-        aggregates["median_days"] = PercentileCont("working_days", 0.5, filter=completed)
-        aggregates["p90_days"] = PercentileCont("working_days", 0.9, filter=completed)
-    return aggregates
+ATTRIBUTE = {"service": "request_type_id", "department": "department_id", "governorate": "governorate"}
 
 
-def _relevant(requests: QuerySet, period: Period, now: datetime.datetime) -> QuerySet:
-    """Only rows that can count: submitted before the end, and open or closed after the start."""
-    start, end = period.bounds()
-    counted = Q(submitted_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
-    return requests.filter(counted | sla.condition(sla.SlaState.LATE, on=timezone.localdate(now)))
+def _summary_scope(rows, scope: Scope):
+    if scope.department_id is not None:
+        rows = rows.filter(department_id=scope.department_id)
+    if scope.request_type_id is not None:
+        rows = rows.filter(request_type_id=scope.request_type_id)
+    if scope.governorate is not None:
+        rows = rows.filter(governorate=scope.governorate)
+    return rows
 
 
-def _annotated(requests: QuerySet) -> QuerySet:
-    requests = requests.annotate(closed_day=TruncDate("closed_at"))
-    if uses_percentile_cont():
-        requests = requests.annotate(working_days=working_days_expression())
-    return requests
+class RequestFigures:
+    """Request figures from the monthly summaries, each a GROUP BY in the database over a few thousand
+    summary rows; the late requests now from the live table (one GROUP BY over the open ones)."""
+
+    def __init__(self, *, months: list[datetime.date], now: datetime.datetime):
+        summary.ensure_fresh(months)
+        self.now = now
+        self.kinds = dict(RequestType.objects.values_list("pk", "kind"))
+        self.complaint_types = [pk for pk, kind in self.kinds.items() if kind == Kind.COMPLAINT]
+        self.suggestion_types = [pk for pk, kind in self.kinds.items() if kind == Kind.SUGGESTION]
+        self._late = None
+        self._histograms: dict = {}
+
+    def late(self) -> dict[tuple, int]:
+        if self._late is None:
+            rows = (
+                ServiceRequest.objects.filter(sla.condition(sla.SlaState.LATE, on=timezone.localdate(self.now)))
+                .values_list("department_id", "request_type_id", "member__governorate")
+                .annotate(total=Count("pk"))
+                .order_by()
+            )
+            self._late = {(department, service, governorate): total for department, service, governorate, total in rows}
+        return self._late
+
+    def grouped(self, scope: Scope, period: Period, by: str | None = None) -> dict:
+        """{key: ServiceFigures}: key None for the totals, else per service, department or governorate."""
+        column = ATTRIBUTE[by] if by else None
+        in_period = Q(month__gte=period.start)
+        kinds = {"complaints": self.complaint_types, "suggestions": self.suggestion_types}
+        aggregates = {
+            "open": Sum(F("received") - F("closed")),
+            "received": Sum("received", filter=in_period),
+            "completed": Sum("completed", filter=in_period),
+            "rejected": Sum("rejected", filter=in_period),
+            "completed_on_time": Sum("completed_on_time", filter=in_period),
+        }
+        for name, types in kinds.items():
+            aggregates[name] = Sum("received", filter=in_period & Q(request_type_id__in=types))
+            aggregates[f"{name}_answered"] = Sum(
+                F("completed") + F("rejected"), filter=in_period & Q(request_type_id__in=types)
+            )
+        rows = _summary_scope(RequestSummary.objects.filter(month__lt=period.end), scope)
+        # Aliases differ from the summary's column names (Django refuses an alias that shadows a column).
+        aggregates = {f"total_{name}": aggregate for name, aggregate in aggregates.items()}
+        results: dict = {}
+        query = rows.values(column).annotate(**aggregates).order_by() if column else [rows.aggregate(**aggregates)]
+        for row in query:
+            key = row.pop(column) if column else None
+            values = {name.removeprefix("total_"): value or 0 for name, value in row.items()}
+            if column and not (values["received"] or values["completed"] or values["rejected"]):
+                continue  # nothing in this period (only older requests still open)
+            results[key] = ServiceFigures(**values)
+        histograms: dict = defaultdict(lambda: defaultdict(int))
+        for cell, days, count in self._histogram(period):
+            if (
+                (scope.department_id is None or cell["department_id"] == scope.department_id)
+                and (scope.request_type_id is None or cell["request_type_id"] == scope.request_type_id)
+                and (scope.governorate is None or cell["governorate"] == scope.governorate)
+            ):
+                histograms[cell[column] if column else None][days] += count
+        for key, histogram in histograms.items():
+            if key in results:
+                results[key].median_days = percentile_from_histogram(histogram, 0.5)
+                results[key].p90_days = percentile_from_histogram(histogram, 0.9)
+        for (department, service, governorate), total in self.late().items():
+            cell = {"department_id": department, "request_type_id": service, "governorate": governorate or ""}
+            if (
+                (scope.department_id is None or department == scope.department_id)
+                and (scope.request_type_id is None or service == scope.request_type_id)
+                and (scope.governorate is None or governorate == scope.governorate)
+            ):
+                key = cell[column] if column else None
+                if key in results:
+                    results[key].late_now += total
+        return results
+
+    def _histogram(self, period: Period) -> list[tuple[dict, int, int]]:
+        """Working days of the requests completed in the period, per (department, service, governorate):
+        one GROUP BY over the summaries, a few thousand rows, shared by the totals and the breakdowns."""
+        if period not in self._histograms:
+            rows = (
+                CompletionDays.objects.filter(month__gte=period.start, month__lt=period.end)
+                .values("department_id", "request_type_id", "governorate", "working_days")
+                .annotate(total=Sum("requests"))
+                .order_by()
+            )
+            self._histograms[period] = [
+                (
+                    {
+                        "department_id": row["department_id"],
+                        "request_type_id": row["request_type_id"],
+                        "governorate": row["governorate"],
+                    },
+                    row["working_days"],
+                    row["total"],
+                )
+                for row in rows
+            ]
+        return self._histograms[period]
+
+    def figures(self, scope: Scope, period: Period) -> ServiceFigures:
+        return self.grouped(scope, period).get(None) or ServiceFigures()
+
+    def breakdown(self, scope: Scope, period: Period, by: str) -> dict:
+        return self.grouped(scope, period, by)
+
+    def monthly(self, scope: Scope, months: list[datetime.date]) -> dict[datetime.date, dict]:
+        result = {month: {"received": 0, "completed": 0, "completed_on_time": 0} for month in months}
+        rows = _summary_scope(RequestSummary.objects.filter(month__in=months), scope)
+        for row in (
+            rows.values("month")
+            .annotate(
+                total_received=Sum("received"),
+                total_completed=Sum("completed"),
+                total_on_time=Sum("completed_on_time"),
+            )
+            .order_by()
+        ):
+            result[row["month"]].update(
+                received=row["total_received"] or 0,
+                completed=row["total_completed"] or 0,
+                completed_on_time=row["total_on_time"] or 0,
+            )
+        return result
 
 
-def _python_percentiles(requests: QuerySet, period: Period, group: str | None = None) -> dict:
-    """SQLite fallback (development, small data): the working days of completed requests, read once."""
-    start, end = period.bounds()
-    completed = requests.filter(status=Status.COMPLETED, closed_at__gte=start, closed_at__lt=end).annotate(
-        working_days=working_days_expression()
-    )
-    values: dict = {}
-    for key, days in completed.values_list(group or "status", "working_days"):
-        values.setdefault(key if group else None, []).append(max(days or 0, 0))
-    return {key: (percentile(days, 0.5), percentile(days, 0.9)) for key, days in values.items()}
-
-
-def figures(scope: Scope, period: Period, *, now: datetime.datetime | None = None) -> ServiceFigures:
-    """The service figures of one period and scope: one aggregate query."""
+def cube_for(period: Period, *, now: datetime.datetime | None = None) -> RequestFigures:
+    """The request figures a report of this period needs (the period, the previous one, 12 months of trend)."""
     now = now or timezone.now()
-    calendar_index.ensure_covers(max(period.last_day, timezone.localdate(now)))
-    requests = _relevant(scoped(scope), period, now)
-    totals = _annotated(requests).aggregate(**_aggregates(period, now))
-    result = ServiceFigures(**totals)
-    if not uses_percentile_cont():
-        result.median_days, result.p90_days = _python_percentiles(requests, period).get(None, (None, None))
-    return result
-
-
-BREAKDOWN_COLUMNS = {
-    "service": "request_type_id",
-    "department": "department_id",
-    "governorate": "member__governorate",
-}
-
-
-def breakdown(scope: Scope, period: Period, by: str, *, now: datetime.datetime | None = None) -> dict:
-    """Service figures per service, department or governorate: one GROUP BY query."""
-    now = now or timezone.now()
-    column = BREAKDOWN_COLUMNS[by]
-    requests = _relevant(scoped(scope), period, now)
-    rows = _annotated(requests).values(column).annotate(**_aggregates(period, now)).order_by()
-    result = {row.pop(column): ServiceFigures(**row) for row in rows}
-    if not uses_percentile_cont():
-        for key, (median, p90) in _python_percentiles(requests, period, column).items():
-            if key in result:
-                result[key].median_days, result[key].p90_days = median, p90
-    return result
-
-
-def monthly(scope: Scope, months: list[datetime.date]) -> dict[datetime.date, dict]:
-    """Per month: received, completed, and completed within target. Two GROUP BY queries."""
-    if not months:
-        return {}
-    start, end = aware_midnight(months[0]), aware_midnight(_next_month(months[-1]))
-    requests = scoped(scope)
-    result = {month: {"received": 0, "completed": 0, "completed_on_time": 0} for month in months}
-    received = (
-        requests.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .annotate(month=TruncMonth("submitted_at"))
-        .values("month")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    for row in received:
-        result[_as_date(row["month"])]["received"] = row["total"]
-    completed = (
-        requests.filter(status=Status.COMPLETED, closed_at__gte=start, closed_at__lt=end)
-        .annotate(month=TruncMonth("closed_at"), closed_day=TruncDate("closed_at"))
-        .values("month")
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(closed_day__lte=F("due_date"))))
-        .order_by()
-    )
-    for row in completed:
-        month = _as_date(row["month"])
-        result[month]["completed"] = row["total"]
-        result[month]["completed_on_time"] = row["on_time"]
-    return result
-
-
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def _as_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return month_start(value)
+    first = summary.first_month() or period.start
+    return RequestFigures(months=months_between(min(first, period.previous().start), period.end), now=now)

@@ -1,0 +1,34 @@
+"""Formatting for the board report (page and PDF): figures, "not enough answers", up/down changes."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def figure(value, decimals: int = 0) -> str:
+    """A number with the locale's separators, or an em dash when there is none."""
+    if value is None or value == "":
+        return "—"
+    decimals = int(decimals or 0)
+    return number_format(round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag
+def change(change, decimals=0):
+    """▲/▼ with the difference against the previous period, worded for screen readers."""
+    if change is None or not change.direction:
+        return ""
+    if change.direction == "same":
+        return format_html('<span class="change change-same">{}</span>', _("no change"))
+    arrow, word = ("▲", _("up")) if change.direction == "up" else ("▼", _("down"))
+    return format_html(
+        '<span class="change change-{}"><span aria-hidden="true">{}</span> {} {}</span>',
+        change.direction,
+        arrow,
+        word,
+        figure(abs(change.difference), decimals),
+    )
