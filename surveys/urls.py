@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys import views
+from surveys import report_views, views
 
 app_name = "surveys"
 
@@ -13,4 +13,13 @@ urlpatterns = [
     path("suggestions/<uuid:pk>/adopt/", views.suggestion_adopt, name="suggestion-adopt"),
     path("you-suggested-we-did/", views.adopted_list, name="adopted-list"),
     path("my-results/", views.my_results, name="my-results"),
+    # The board's reports (surveys/report_views.py).
+    path("board/", report_views.board_dashboard, name="board-dashboard"),
+    path("board/report.pdf", report_views.board_pdf, name="board-pdf"),
+    path("board/report.csv", report_views.board_csv, name="board-csv"),
+    path("board/quarterly/", report_views.quarterly_reports, name="quarterly-reports"),
+    path("board/quarterly/<uuid:public_id>/", report_views.quarterly_report_download, name="quarterly-report-download"),
+    path("department-report/", report_views.department_dashboard, name="department-report"),
+    path("department-report/report.pdf", report_views.department_pdf, name="department-pdf"),
+    path("department-report/report.csv", report_views.department_csv, name="department-csv"),
 ]

@@ -275,12 +275,13 @@ CELERY_BROKER_URL = required_in_production("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No broker server: producer and worker exchange messages through a folder (first run, demo).
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
@@ -314,7 +315,21 @@ CELERY_BEAT_SCHEDULE = {
     "survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": crontab(minute=17)},
     # Rewrites recent anonymous survey rows in random order (no shared xmin/row order with invitations).
     "survey-reseal": {"task": "surveys.tasks.reseal_anonymous_rows", "schedule": crontab(minute=47)},
+    # Board reports: last quarter's report on the first working day of a quarter (checked daily, idempotent),
+    # and the working-day index the reports count with, rebuilt from the holidays each night.
+    "quarterly-board-report": {
+        "task": "surveys.reports.tasks.issue_quarterly_report",
+        "schedule": crontab(hour=6, minute=5),
+    },
+    "working-day-index": {"task": "surveys.reports.tasks.rebuild_working_day_index", "schedule": crontab(hour=2, minute=40)},
+    "board-report-summaries": {
+        "task": "surveys.reports.tasks.refresh_report_summaries",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
 }
+# Task modules outside an app's tasks.py (autodiscovery finds only those): the board reports' tasks.
+CELERY_IMPORTS = ("surveys.reports.tasks",)
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))  # seconds, for /healthz/ready
 # The notification outbox (members/outbox.py). A row "sending" longer than OUTBOX_SENDING_TIMEOUT_S is taken to
 # belong to a dead worker and is sent again: keep it well above CELERY_TASK_TIME_LIMIT so a live worker is never

@@ -1,8 +1,8 @@
-"""Celery tasks of the board reports: thin wrappers. Registered through surveys/tasks.py."""
+"""Celery tasks of the board reports: thin wrappers. Imported by the worker through CELERY_IMPORTS (settings)."""
 
 from celery import shared_task
 
-from surveys.reports import calendar_index, quarterly
+from surveys.reports import calendar_index, quarterly, summary
 
 
 @shared_task
@@ -23,3 +23,10 @@ def send_board_report_email(email_id: int) -> str:
 def rebuild_working_day_index() -> int:
     """Beat (nightly): the working-day index from the holidays (a holiday added today counts tomorrow)."""
     return calendar_index.rebuild()
+
+
+@shared_task
+def refresh_report_summaries() -> int:
+    """Beat (every 5 minutes): the monthly summaries the board reports read; this month, last month once it
+    is over, and any month never summarised. Idempotent (each month is rewritten whole)."""
+    return summary.refresh_due()
