@@ -51,15 +51,20 @@ for request_type in RequestType.objects.filter(active=True).order_by("pk"):
         check_may_request(member=member, request_type=request_type)
     except Exception:
         continue
+    result.setdefault("codes", []).append(request_type.code)
+    if result["code"]:
+        continue
     result["code"] = request_type.code
     staff, _ = User.objects.get_or_create(username="two.staff", defaults={
         "email": "two.staff@najran-coffee.example", "phone": "+966500009902", "phone_verified": True,
         "first_name": "فهد", "last_name": "آل مسعود"})
     staff.set_password(PASSWORD); staff.save()
     staff.groups.add(Group.objects.get_or_create(name=Role.STAFF.value)[0])
-    DepartmentMembership.objects.get_or_create(department=request_type.department, user=staff)
     result["staff"] = staff.email
-    break
+for code in result.get("codes", []):
+    # The staff member works in every department that handles one of the candidate services.
+    DepartmentMembership.objects.get_or_create(department=RequestType.objects.get(code=code).department,
+                                               user=User.objects.get(username="two.staff"))
 print(json.dumps(result))
 """.replace("PASSWORD", repr(PASSWORD))
 
@@ -80,16 +85,21 @@ print(json.dumps([{"id": r.pk, "event": r.event, "channel": r.channel, "status":
 """
 
 
+MEMBER_MOBILE, MEMBER_EMAIL = "+966500009901", "two.member@najran-coffee.example"
+
+
 def count_channel_deliveries(cluster: Cluster, machines: list[str]) -> tuple[list[str], list[str]]:
-    """Every SMS line and every e-mail file written by any machine."""
+    """Every SMS line and every e-mail file that any machine wrote to our member (the demo's members get theirs)."""
     sms, mails = [], []
     for machine in machines:
         log_file = cluster.work / machine / "sms.log"
         if log_file.exists():
-            sms += [json.loads(line)["text"] for line in log_file.read_text().splitlines() if line.strip()]
+            lines = [json.loads(line) for line in log_file.read_text().splitlines() if line.strip()]
+            sms += [line["text"] for line in lines if line["to"] == MEMBER_MOBILE]
         mail_dir = cluster.work / machine / "mail"
         if mail_dir.exists():
-            mails += [path.read_text(errors="replace") for path in sorted(mail_dir.iterdir())]
+            texts = [path.read_text(errors="replace") for path in sorted(mail_dir.iterdir())]
+            mails += [text for text in texts if f"To: {MEMBER_EMAIL}" in text]
     return sms, mails
 
 
@@ -99,6 +109,45 @@ def page_errors(page: str) -> str:
 
     found = re.findall(r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>(.*?)</', page, re.S)
     return " | ".join(" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found)[:300] or "(no message)"
+
+
+def reload_under_reads(cluster: Cluster, member: Browser) -> tuple[int, int]:
+    """HUP machine A's gunicorn (what `systemctl reload` does) while reading pages from it for 6 s."""
+    import os
+    import signal
+    import threading
+
+    member.point_at(f"http://127.0.0.1:{WEB_A}")
+    counts = {"done": 0, "failed": 0}
+    stop = time.monotonic() + 6
+
+    def read():
+        while time.monotonic() < stop:
+            try:
+                response = member.get("/requests/")
+                ok = response.status == 200 and not response.url.startswith("/accounts/")
+            except Exception:
+                ok = False
+            counts["done"] += 1
+            counts["failed"] += not ok
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(1)
+    os.kill(cluster.processes["a:web"].pid, signal.SIGHUP)
+    reader.join()
+    return counts["done"], counts["failed"]
+
+
+def wait_ready(port: int, timeout: float) -> tuple[int, str]:
+    deadline = time.monotonic() + timeout
+    response = None
+    while time.monotonic() < deadline:
+        response = Browser(f"http://127.0.0.1:{port}").get("/healthz/ready")
+        if response.status == 200:
+            break
+        time.sleep(2)
+    return response.status, response.text
 
 
 def wait_for_outbox(cluster: Cluster, timeout: float) -> dict:
@@ -153,13 +202,18 @@ def main() -> int:
                 "m = Member.objects.get(national_id='1099990001'); outbox.send_test_message(member=m, by=m.user)"
             )
         else:
-            log(f"--> member submits a '{seeded['code']}' request with a document on machine A")
-            form = member.get(f"/requests/new/{seeded['code']}/")
-            submitted = member.post_form(form, action_contains="/requests/new/")
-            reference = submitted.url.rstrip("/").rsplit("/", 1)[-1]
-            if submitted.status != 200 or not reference.startswith("NJC-"):
-                problems.append(f"submission ended at {submitted.url} ({submitted.status})")
+            refusals = []
+            for code in seeded["codes"][:6]:  # the first service whose form this filler can complete
+                log(f"--> member submits a '{code}' request with a document on machine A")
+                form = member.get(f"/requests/new/{code}/")
+                submitted = member.post_form(form, action_contains="/requests/new/")
+                reference = submitted.url.rstrip("/").rsplit("/", 1)[-1]
+                if submitted.status == 200 and reference.startswith("NJC-"):
+                    break
+                refusals.append(f"{code}: {submitted.status} {page_errors(submitted.text)}")
                 reference = None
+            if reference is None:
+                problems.append(f"no submission went through: {refusals}")
 
         if reference:
             log(f"--> the same member session reads {reference} on machine B")
@@ -190,6 +244,20 @@ def main() -> int:
                         break
                 final = member.get(f"/requests/{reference}/")
                 figures["final_page_status"] = final.status
+
+        log("--> a reload of machine A's gunicorn (an upgrade) while a member keeps reading: no request may fail")
+        figures["reload_requests"], figures["reload_failures"] = reload_under_reads(cluster, member)
+        if figures["reload_failures"]:
+            problems.append(
+                f"{figures['reload_failures']} of {figures['reload_requests']} reads failed during a reload"
+            )
+
+        log("--> /healthz/ready on both machines (beat's heartbeat reached a worker)")
+        for port in (WEB_A, WEB_B):
+            status, body = wait_ready(port, timeout=60)
+            figures[f"ready_{port}"] = status
+            if status != 200:
+                problems.append(f"/healthz/ready on :{port} stayed {status}: {body}")
 
         log("--> waiting for the outbox to drain (both workers)")
         state = wait_for_outbox(cluster, timeout=120)
