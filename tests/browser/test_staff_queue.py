@@ -59,7 +59,7 @@ def service_request(department):
                 "display_ar": "120",
                 "display_en": "120",
             },
-        ],  # fmt: skip
+        ],
     )
 
 
