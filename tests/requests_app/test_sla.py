@@ -94,3 +94,9 @@ def test_the_clock_stops_while_the_request_waits_on_the_member(clerk, seedlings)
     assert service_request.due_date == calendar.add_working_days(due, waited)
     assert service_request.paused_at is None
     assert sla.state_of(service_request, on=today) == sla.SlaState.ON_TIME
+
+
+def test_the_queue_and_the_indexes_agree_on_what_is_open():
+    from requests_app.models.requests import OPEN_STATUSES
+
+    assert set(sla.OPEN_STATUSES) == set(OPEN_STATUSES) == set(Status.values) - set(ServiceRequest.CLOSED_STATUSES)
