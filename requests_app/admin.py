@@ -132,3 +132,7 @@ class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class ReceiptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["service_request", "kind", "status", "created_at"]
     list_select_related = ["service_request"]
+
+
+# The staff queue's models (ready replies, staff notices, board decisions) register themselves there.
+from requests_app import staff_admin  # noqa: E402, F401
