@@ -1,8 +1,9 @@
 """Fault tests against a real Celery worker process and a real Redis (`@pytest.mark.worker`).
 
 The worker is a subprocess with the portal's base settings pointed at the TEST database (the name
-pytest-django created), Redis DB `WORKER_REDIS_URL` (default DB 3), and files under tmp_path. The test
-process publishes to the same Redis. Without Redis the tests skip, except with CI=true: there they fail.
+pytest-django created), Redis DB `WORKER_REDIS_URL` (default DB 3) with a queue of the test's own, and
+files under tmp_path. The test process publishes to the same Redis and queue. Without Redis the tests
+skip, except with CI=true: there they fail.
 """
 
 import json
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -31,8 +33,13 @@ def _redis_client():
 
 
 @pytest.fixture
-def redis_broker():
-    """Redis DB for these tests, emptied before and after (only this DB number)."""
+def queue_name() -> str:
+    """A queue of this test's own: other runs of these tests (or benchmarks) on the same Redis never see it."""
+    return f"faulttest-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def redis_broker(queue_name):
     try:
         _redis_client().ping()
     except Exception as error:
@@ -40,30 +47,33 @@ def redis_broker():
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    _redis_client().flushdb()
     yield REDIS_URL
-    _redis_client().flushdb()
+    _redis_client().delete(queue_name)
 
 
-def point_producer_at(url: str) -> None:
-    """Make this (test) process publish to `url` for real, not eagerly."""
+def point_producer_at(url: str, queue: str | None = None) -> None:
+    """Make this (test) process publish to `url` (and `queue`) for real, not eagerly."""
     from members_portal.celery import app
 
     app.conf.task_always_eager = False
     app.conf.broker_url = url
+    if queue is not None:
+        app.conf.task_default_queue = queue
+        for cached in ("queues", "default_queue", "router"):  # celery caches the routing it built
+            app.amqp.__dict__.pop(cached, None)
     # Forget (never close: kombu keeps pools per URL process-wide) the pools bound to the previous URL.
     app._pool = None
     app.amqp._producer_pool = None
 
 
 @pytest.fixture
-def producer(redis_broker):
+def producer(redis_broker, queue_name):
     from members_portal.celery import app
 
-    eager, url = app.conf.task_always_eager, app.conf.broker_url
-    point_producer_at(redis_broker)
+    eager, url, queue = app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue
+    point_producer_at(redis_broker, queue_name)
     yield point_producer_at
-    point_producer_at(url)
+    point_producer_at(url, queue)
     app.conf.task_always_eager = eager
 
 
@@ -95,7 +105,7 @@ class Worker:
 
 
 @pytest.fixture
-def worker_env(tmp_path, redis_broker, transactional_db) -> dict[str, str]:
+def worker_env(tmp_path, redis_broker, queue_name, transactional_db) -> dict[str, str]:
     """The environment of a worker on the test database: tests add to it before starting one."""
     # The same server and credentials as this process, but the database pytest-django created for the tests.
     name = connection.settings_dict["NAME"]
@@ -114,6 +124,7 @@ def worker_env(tmp_path, redis_broker, transactional_db) -> dict[str, str]:
         DEBUG="1",
         DATABASE_URL=url,
         CELERY_BROKER_URL=redis_broker,
+        CELERY_TASK_DEFAULT_QUEUE=queue_name,
         VAR_DIR=str(tmp_path / "var"),
         EMAIL_URL=f"file:{tmp_path / 'mail'}",
         SMS_BACKEND="file",
