@@ -1,10 +1,14 @@
-"""Charts drawn on the server as SVG: the same markup on the page and in the PDF (WeasyPrint draws SVG).
+"""Charts drawn on the server: the same markup on the page and in the PDF (no chart exists only in a browser).
 
-Right-to-left aware: in Arabic the value axis stands on the right, categories run from right to left
-(the first month on the right, as Arabic is read) and horizontal bars grow from the right. Labels are
-text, not paths, so they are translated like any other string; colours are presentation attributes
-(no style attribute: the portal's CSP forbids inline styles). Each chart has a <title> and <desc> for
-screen readers, and the page shows the same figures in a table under it.
+A chart is a <figure>: its caption, a legend, and an SVG with the shapes and the value axis, the category
+names in HTML under it. Words stay in HTML because WeasyPrint draws SVG text without Arabic shaping and
+ordering (letters come out reversed), while its HTML text is right: so every word is HTML, the SVG holds
+shapes and digits only, and both the browser and the PDF lay the labels out right to left.
+
+Right-to-left aware: in Arabic the value axis stands on the right, categories run from right to left (the
+first month on the right) and horizontal bars grow from the right. Colours are SVG presentation attributes
+and CSS classes (the CSP forbids style attributes). The SVG is decorative for screen readers
+(aria-hidden): the page and the PDF show the same figures in a table under each chart.
 """
 
 from collections.abc import Sequence
@@ -16,9 +20,9 @@ from django.utils.translation import get_language_bidi
 
 PALETTE = ("#5b3a1e", "#c0843d", "#2f5d3a", "#8a6d57")
 TEXT = "#2b1d12"
-MUTED = "#6b5a4a"
 GRID = "#e4d8ca"
-FONT = 'font-family="Plex Arabic, Plex Latin, sans-serif"'
+WIDTH, HEIGHT = 640, 200
+AXIS, MARGIN, TOP, BOTTOM = 44, 12, 10, 190
 
 
 @dataclass(frozen=True)
@@ -31,111 +35,63 @@ def _number(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _svg(chart_id: str, width: int, height: int, title: str, description: str, body: list[str]) -> SafeString:
-    rtl = get_language_bidi()
+def _legend(series: Sequence[Series]) -> str:
+    items = "".join(
+        f'<li><span class="chart-swatch chart-swatch-{index % len(PALETTE)}" aria-hidden="true"></span>'
+        f"{escape(item.name)}</li>"
+        for index, item in enumerate(series)
+    )
+    return f'<ul class="chart-legend">{items}</ul>'
+
+
+def _figure(chart_id: str, title: str, description: str, body: str) -> SafeString:
     return mark_safe(  # noqa: S308 (every text inside was escaped)
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'direction="{"rtl" if rtl else "ltr"}" {FONT}>'
-        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
-        + "".join(body)
-        + "</svg>"
+        f'<figure class="chart" id="{chart_id}"><figcaption class="chart-title">{escape(title)}'
+        f'<span class="chart-note">{escape(description)}</span></figcaption>{body}</figure>'
     )
 
 
-def _text(x: float, y: float, content: str, *, anchor: str, size: int = 11, fill: str = TEXT, bold: bool = False):
-    weight = ' font-weight="700"' if bold else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}"{weight}>'
-        f"{escape(content)}</text>"
-    )
+def _plot_x(rtl: bool) -> tuple[float, float]:
+    """Left and right of the plotting area in the viewBox: the value axis is on the start side."""
+    return (MARGIN, WIDTH - AXIS) if rtl else (AXIS, WIDTH - MARGIN)
 
 
-def _legend(series: Sequence[Series], width: int, y: float, rtl: bool) -> list[str]:
-    parts, x = [], width - 10 if rtl else 10
-    for index, item in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
-        box_x = x - 12 if rtl else x
-        parts.append(f'<rect x="{box_x:.1f}" y="{y - 9:.1f}" width="12" height="12" fill="{colour}"/>')
-        text_x = box_x - 5 if rtl else box_x + 17
-        parts.append(_text(text_x, y + 1, item.name, anchor="end" if rtl else "start"))
-        step = 30 + 7 * len(item.name)
-        x = x - step if rtl else x + step
+def _axes(minimum: float, maximum: float, decimals: int, rtl: bool) -> list[str]:
+    left, right = _plot_x(rtl)
+    parts = []
+    for step in range(5):
+        value = minimum + (maximum - minimum) * step / 4
+        y = BOTTOM - (BOTTOM - TOP) * step / 4
+        parts.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+        label_x, anchor = (right + 6, "start") if rtl else (left - 6, "end")
+        # Digits only: safe for WeasyPrint's SVG text.
+        parts.append(
+            f'<text x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="11" fill="{TEXT}" '
+            f'font-family="Plex Latin, sans-serif">{_number(value, decimals)}</text>'
+        )
     return parts
 
 
-def horizontal_bars(
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    values: Sequence[float | None],
-    maximum: float,
-    decimals: int = 1,
-    missing_label: str = "",
-    width: int = 640,
-) -> SafeString:
-    """A ranked list as bars: label at the start side, bar growing toward the end side, value after it."""
-    rtl = get_language_bidi()
-    row, top = 26, 8
-    height = top + row * max(len(labels), 1) + 8
-    label_width, value_width = 200, 60
-    bar_space = width - label_width - value_width - 20
-    body = []
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = top + index * row
-        label_x = width - 6 if rtl else 6
-        body.append(_text(label_x, y + 16, label[:32], anchor="end" if rtl else "start"))
-        if value is None:
-            start_x = width - label_width - 10 if rtl else label_width + 10
-            body.append(_text(start_x, y + 16, missing_label, anchor="end" if rtl else "start", fill=MUTED, size=10))
-            continue
-        length = max(bar_space * (value / maximum if maximum else 0), 1)
-        if rtl:
-            x = width - label_width - 10 - length
-            value_x = x - 6
-        else:
-            x = label_width + 10
-            value_x = x + length + 6
-        body.append(f'<rect x="{x:.1f}" y="{y + 5:.1f}" width="{length:.1f}" height="15" fill="{PALETTE[0]}"/>')
-        body.append(_text(value_x, y + 16, _number(value, decimals), anchor="end" if rtl else "start", bold=True))
-    return _svg(chart_id, width, height, title, description, body)
+def _centres(count: int, rtl: bool) -> tuple[list[float], float]:
+    left, right = _plot_x(rtl)
+    slot = (right - left) / max(count, 1)
+    return [right - slot * (index + 0.5) if rtl else left + slot * (index + 0.5) for index in range(count)], slot
 
 
-def _plot_area(width: int, height: int, rtl: bool) -> tuple[float, float, float, float]:
-    """(left, right, top, bottom) of the plotting area; the value axis is on the start side."""
-    axis, margin = 44, 12
-    left, right = (margin, width - axis) if rtl else (axis, width - margin)
-    return left, right, 30, height - 34
+def _category_row(categories: Sequence[str]) -> str:
+    """The category names in HTML: a one-row table laid out in the page's direction (tables follow it in
+    browsers and in WeasyPrint alike), its first cell the value-axis column, then one cell per slot."""
+    cells = "".join(f'<td class="chart-cat">{escape(name)}</td>' for name in categories)
+    return f'<table class="chart-cats" aria-hidden="true"><tr><td></td>{cells}<td></td></tr></table>'
 
 
-def _axes(
-    width: int,
-    height: int,
-    categories: Sequence[str],
-    minimum: float,
-    maximum: float,
-    ticks: int,
-    decimals: int,
-    rtl: bool,
-):
-    left, right, top, bottom = _plot_area(width, height, rtl)
-    parts = []
-    for step in range(ticks + 1):
-        value = minimum + (maximum - minimum) * step / ticks
-        y = bottom - (bottom - top) * step / ticks
-        parts.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        label_x = right + 6 if rtl else left - 6
-        parts.append(_text(label_x, y + 4, _number(value, decimals), anchor="start" if rtl else "end", size=10))
-    slot = (right - left) / max(len(categories), 1)
-    centres = []
-    for index, category in enumerate(categories):
-        centre = right - slot * (index + 0.5) if rtl else left + slot * (index + 0.5)
-        centres.append(centre)
-        if len(categories) <= 12 or index % 2 == 0:
-            parts.append(_text(centre, bottom + 16, category, anchor="middle", size=9, fill=MUTED))
-    return parts, centres, slot, (left, right, top, bottom)
+def _svg(parts: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-plot" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+        + "".join(parts)
+        + "</svg>"
+    )
 
 
 def columns(
@@ -146,14 +102,13 @@ def columns(
     categories: Sequence[str],
     series: Sequence[Series],
     decimals: int = 0,
-    width: int = 640,
-    height: int = 240,
 ) -> SafeString:
     """Grouped vertical bars per category (months): one colour per series, with a legend."""
     rtl = get_language_bidi()
     values = [value for item in series for value in item.values if value is not None]
     maximum = _nice_ceiling(max(values, default=0))
-    parts, centres, slot, (_left, _right, top, bottom) = _axes(width, height, categories, 0, maximum, 4, decimals, rtl)
+    parts = _axes(0, maximum, decimals, rtl)
+    centres, slot = _centres(len(categories), rtl)
     bar = max(min(slot * 0.8 / max(len(series), 1), 24), 2)
     for series_index, item in enumerate(series):
         colour = PALETTE[series_index % len(PALETTE)]
@@ -161,14 +116,14 @@ def columns(
             if value is None or not maximum:
                 continue
             offset = (series_index - (len(series) - 1) / 2) * bar
-            x = centres[index] - (offset if rtl else -offset) - bar / 2
-            bar_height = (bottom - top) * value / maximum
+            x = centres[index] + (-offset if rtl else offset) - bar / 2
+            height = (BOTTOM - TOP) * value / maximum
             parts.append(
-                f'<rect x="{x:.1f}" y="{bottom - bar_height:.1f}" width="{bar - 1:.1f}" '
-                f'height="{bar_height:.1f}" fill="{colour}"/>'
+                f'<rect x="{x:.1f}" y="{BOTTOM - height:.1f}" width="{bar - 1:.1f}" '
+                f'height="{height:.1f}" fill="{colour}"/>'
             )
-    parts += _legend(series, width, 14, rtl)
-    return _svg(chart_id, width, height, title, description, parts)
+    body = _legend(series) + _svg(parts) + _category_row(categories)
+    return _figure(chart_id, title, description, body)
 
 
 def lines(
@@ -181,37 +136,64 @@ def lines(
     minimum: float,
     maximum: float,
     decimals: int = 1,
-    width: int = 640,
-    height: int = 240,
 ) -> SafeString:
     """Lines over categories (months) on a fixed scale; a gap where a value is missing or hidden."""
     rtl = get_language_bidi()
-    parts, centres, _slot, (_left, _right, top, bottom) = _axes(
-        width, height, categories, minimum, maximum, 4, decimals, rtl
-    )
+    parts = _axes(minimum, maximum, decimals, rtl)
+    centres, _slot = _centres(len(categories), rtl)
     span = (maximum - minimum) or 1
     for series_index, item in enumerate(series):
         colour = PALETTE[series_index % len(PALETTE)]
-        segment: list[str] = []
-        segments = []
+        segments: list[list[str]] = [[]]
         for index, value in enumerate(item.values):
             if value is None:
-                if segment:
-                    segments.append(segment)
-                segment = []
+                segments.append([])
                 continue
-            y = bottom - (bottom - top) * (min(max(value, minimum), maximum) - minimum) / span
-            segment.append(f"{centres[index]:.1f},{y:.1f}")
-            parts.append(f'<circle cx="{centres[index]:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>')
-        if segment:
-            segments.append(segment)
+            y = BOTTOM - (BOTTOM - TOP) * (min(max(value, minimum), maximum) - minimum) / span
+            segments[-1].append(f"{centres[index]:.1f},{y:.1f}")
+            parts.append(f'<circle cx="{centres[index]:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
         for points in segments:
             if len(points) > 1:
                 parts.append(
                     f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
                 )
-    parts += _legend(series, width, 14, rtl)
-    return _svg(chart_id, width, height, title, description, parts)
+    body = _legend(series) + _svg(parts) + _category_row(categories)
+    return _figure(chart_id, title, description, body)
+
+
+def horizontal_bars(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    maximum: float,
+    decimals: int = 1,
+    missing_label: str = "",
+) -> SafeString:
+    """A ranked list: the name at the start side, a bar growing toward the end side, the value after it."""
+    rtl = get_language_bidi()
+    rows = []
+    for label, value in zip(labels, values, strict=True):
+        if value is None:
+            bar = f'<span class="chart-missing">{escape(missing_label)}</span>'
+            shown = ""
+        else:
+            share = max(min(100 * value / maximum if maximum else 0, 100), 0.5)
+            x = 100 - share if rtl else 0
+            bar = (
+                '<svg xmlns="http://www.w3.org/2000/svg" class="chart-hbar" viewBox="0 0 100 10" width="100" '
+                'height="10" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+                f'<rect x="{x:.2f}" y="0" width="{share:.2f}" height="10" fill="{PALETTE[0]}"/></svg>'
+            )
+            shown = _number(value, decimals)
+        rows.append(
+            f'<tr><td class="chart-label">{escape(label)}</td>'
+            f'<td class="chart-bar">{bar}</td><td class="chart-value">{shown}</td></tr>'
+        )
+    body = f'<table class="chart-rows" aria-hidden="true">{"".join(rows)}</table>'
+    return _figure(chart_id, title, description, body)
 
 
 def _nice_ceiling(value: float) -> float:

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import Governorate
@@ -277,7 +278,13 @@ def build(
 def chart_svgs(report: Report) -> dict:
     """The report's charts, drawn in the active language (call under translation.override for the PDF)."""
     not_enough = _("not enough answers")
-    categories = [point.label for point in report.trend]
+    # Month names only on the axis (the year where it starts or changes); the table under it has the full label.
+    categories = [
+        f"{date_format(point.month, 'F')} {point.month:%y}"
+        if index == 0 or point.month.month == 1
+        else date_format(point.month, "F")
+        for index, point in enumerate(report.trend)
+    ]
     result = {
         "satisfaction_trend": charts.lines(
             chart_id="chart-satisfaction-trend",
