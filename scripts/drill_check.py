@@ -223,9 +223,10 @@ def serve() -> int:
     if Attachment is None:
         print("skipped: member pages of requests (requests_app does not exist yet)")
         return problems
-    attachment = (
-        Attachment.objects.filter(service_request__isnull=False).select_related("service_request__member__user").first()
-    )
+    candidates = Attachment.objects.filter(service_request__isnull=False, service_request__member__user__isnull=False)
+    if any(field.name == "visible_to_member" for field in Attachment._meta.get_fields()):
+        candidates = candidates.filter(visible_to_member=True)
+    attachment = candidates.select_related("service_request__member__user").first()
     if attachment is None:
         print("FAILED: no request with a document in the restored data")
         return problems + 1
@@ -259,9 +260,9 @@ def session() -> None:
     from django.contrib.sessions.backends.db import SessionStore
 
     ServiceRequest = model_for(REQUIRED["requests"])
-    if ServiceRequest is None or not ServiceRequest.objects.exists():
+    if ServiceRequest is None or not ServiceRequest.objects.filter(member__user__isnull=False).exists():
         return
-    service_request = ServiceRequest.objects.select_related("member__user").first()
+    service_request = ServiceRequest.objects.filter(member__user__isnull=False).select_related("member__user").first()
     user = service_request.member.user
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
