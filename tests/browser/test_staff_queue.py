@@ -21,6 +21,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Status = ServiceRequest.Status
 
 
+@pytest.fixture(autouse=True)
+def no_survey_receivers(monkeypatch):
+    """The surveys app answers request_completed with an invitation from its seeded questionnaire, which a
+    transactional test flushes; the survey path has its own browser test."""
+    from requests_app.signals import request_completed
+
+    monkeypatch.setattr(request_completed, "receivers", [])
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(code="tq-extension", name_ar="الإرشاد الزراعي", name_en="Extension")
