@@ -49,6 +49,8 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the claim: a worker marks a row sent only while its own token is still on it.
+    claim_token = models.CharField(max_length=32, blank=True)
     # When a PENDING row is next due: its creation, a retry's backoff, or the sweep's last re-enqueue.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
