@@ -234,6 +234,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "SA"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 
+
 # --- E-mail and SMS ---------------------------------------------------------------------------------
 def mailer_from_url(url: str) -> dict:
     """EMAIL_URL: smtp://user:password@host:587?tls=1, smtps://…, console:, or file:/path (a folder)."""
@@ -323,7 +324,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.reports.tasks.issue_quarterly_report",
         "schedule": crontab(hour=6, minute=5),
     },
-    "working-day-index": {"task": "surveys.reports.tasks.rebuild_working_day_index", "schedule": crontab(hour=2, minute=40)},
+    "working-day-index": {
+        "task": "surveys.reports.tasks.rebuild_working_day_index",
+        "schedule": crontab(hour=2, minute=40),
+    },
     "board-report-summaries": {
         "task": "surveys.reports.tasks.refresh_report_summaries",
         "schedule": 300.0,
@@ -386,7 +390,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint logs each rendering step at INFO: a receipt would fill the worker log.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 # The worker logs through LOGGING above (JSON with task_id) instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
