@@ -121,3 +121,18 @@ def test_staff_find_a_member_by_name_typed_without_hamza(page: Page, live_server
     expect(page.get_by_role("heading", name=wanted.full_name_ar)).to_be_visible()
     axe_check(page)
     save_screenshot(page, "members-member-page")
+
+
+def test_the_profile_reads_well_on_a_phone_in_english(phone_page: Page, live_server):
+    from tests.members.factories import member_account
+
+    member = member_account(full_name_ar="سعيد بن محمد آل مريح", full_name_en="Saeed Al Muraih")
+    phone_page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    login(phone_page, live_server, "0" + str(member.mobile)[4:], PASSWORD)
+
+    phone_page.goto(f"{live_server.url}/members/me/")
+
+    expect(phone_page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(phone_page.get_by_role("heading", name="My profile")).to_be_visible()
+    axe_check(phone_page)
+    save_screenshot(phone_page, "members-profile-phone-en")
