@@ -109,3 +109,17 @@ def test_on_a_360_pixel_phone_the_home_page_fits_and_the_menu_opens(live_server,
     expect(page.get_by_role("main")).to_contain_text("أهلًا بك")
     axe_check(page)
     save_screenshot(page, "home-signed-in-ar-phone")
+
+
+def test_the_privacy_statement_and_an_unknown_page_are_arabic_and_accessible(live_server, page):
+    page.goto(live_server.url + "/privacy/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    axe_check(page)
+
+    response = page.goto(live_server.url + "/no-such-page/")
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("الصفحة غير موجودة")
+    expect(page.get_by_role("link", name="العودة إلى الصفحة الرئيسية")).to_be_visible()
+    axe_check(page)
+    save_screenshot(page, "not-found-ar")
