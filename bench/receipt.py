@@ -83,13 +83,15 @@ def worker_throughput() -> float:
 
     app.control.purge()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "members_portal", "worker", "--loglevel=WARNING",
-         f"--concurrency={os.cpu_count() or 2}", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    loglevel = os.environ.get("RECEIPT_WORKER_LOGLEVEL", "WARNING")
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "members_portal", "worker", f"--loglevel={loglevel}"),
+        *(f"--concurrency={os.cpu_count() or 2}", "--without-heartbeat", "--without-gossip", "--without-mingle"),
+    ]
+    log_file = open(os.environ.get("RECEIPT_WORKER_LOG", os.devnull), "w")  # noqa: SIM115 (closed below)
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     try:
-        warm = make_requests(os.cpu_count() or 2)
+        warm = make_requests(4 * (os.cpu_count() or 2))  # every pool process loads its fonts first
         for pk in warm:
             tasks.render_submission_receipt.delay(pk)
         _wait_for(Receipt.objects.filter(service_request_id__in=warm), len(warm), timeout=120)
@@ -102,6 +104,7 @@ def worker_throughput() -> float:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        log_file.close()
 
 
 def _wait_for(queryset, count: int, *, timeout: float) -> None:
