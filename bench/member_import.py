@@ -13,11 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The project root instead of bench/ itself: a bench script named like a standard module (bench/queue.py)
+# would otherwise shadow it for every import.
+_here = Path(__file__).resolve().parent
+sys.path = [str(_here.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _here]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
 os.environ.setdefault("DEBUG", "1")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
