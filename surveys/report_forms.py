@@ -102,7 +102,6 @@ class ReportForm(forms.Form):
         department_list = self.limited_to if self.limited_to is not None else list(Department.objects.all())
         if self.limited_to is not None:
             types = types.filter(department__in=self.limited_to)
-            self.fields["department"].required = True
             self.fields["department"].choices = [(department.pk, department.name) for department in department_list]
         else:
             self.fields["department"].choices = [("", _("All departments"))] + [
@@ -120,8 +119,6 @@ class ReportForm(forms.Form):
             ("governorate", _("This governorate is not in the list: choose one from it.")),
         ):
             self.fields[name].error_messages["invalid_choice"] = message
-        if self.limited_to is not None and not (data or {}).get("department") and department_list:
-            self.initial.setdefault("department", department_list[0].pk)
 
     def clean_period(self) -> Period | None:
         key = self.cleaned_data.get("period", "")

@@ -4,6 +4,7 @@ Board members and administrators see the whole cooperative; supervisors see the 
 supervise (the drill-down), with the same figures and the same anonymity rules. Members get 403.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
@@ -30,9 +31,10 @@ def _departments_for(request: HttpRequest, *, drill_down: bool):
 
 def _report(request: HttpRequest, *, drill_down: bool):
     departments = _departments_for(request, drill_down=drill_down)
-    form = ReportForm(request.GET or None, departments=departments)
-    if not request.GET:
-        form = ReportForm({"department": form.initial.get("department", "")}, departments=departments)
+    if departments is not None and not departments.exists():
+        raise PermissionDenied  # a supervisor of no department has nothing to drill into
+    # A GET form: an empty query string is the default report (this quarter, everything the viewer may see).
+    form = ReportForm(request.GET, departments=departments)
     if not form.is_valid():
         return form, None
     report = dashboard.build(
