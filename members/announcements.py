@@ -252,11 +252,11 @@ def _insert_batch_sql(announcement: Announcement, texts: dict, member_ids: list[
             )
             sql = f"""
                 INSERT INTO {notification} (member_id, announcement_id, channel, event, context, language, link,
-                    subject, body, token, key, status, attempts, last_error, created_at, claimed_at, sent_at,
-                    read_at, next_attempt_at)
+                    subject, body, token, key, status, attempts, last_error, created_at, claimed_at, claim_token,
+                    sent_at, read_at, next_attempt_at)
                 SELECT m.id, %s, %s, %s, %s::jsonb, CASE WHEN m.language = 'en' THEN 'en' ELSE 'ar' END, %s,
                     CASE WHEN m.language = 'en' THEN %s ELSE %s END, CASE WHEN m.language = 'en' THEN %s ELSE %s END,
-                    {token_source}, %s || m.id || %s, %s, 0, '', now(), NULL, {"now()" if inbox else "NULL"},
+                    {token_source}, %s || m.id || %s, %s, 0, '', now(), NULL, '', {"now()" if inbox else "NULL"},
                     NULL, {"NULL" if inbox else "now()"}
                 FROM {member} m
                 WHERE m.id = ANY(%s) AND {_CHANNEL_CONDITION[channel]}

@@ -21,6 +21,8 @@ import json
 import logging
 import math
 import secrets
+import time
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -292,20 +294,52 @@ def _stale_before(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_S)
 
 
-def claim(notification_id: int) -> datetime | None:
-    """Take a row for sending with one conditional UPDATE; the claim time is the claim's fencing token.
+def _claimable(now: datetime) -> Q:
+    """Pending, or "sending" for longer than the timeout (its worker died)."""
+    return Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=_stale_before(now))
 
-    Claimable: pending, or "sending" for longer than the timeout (its worker died). Of two workers
-    racing, the database lets exactly one UPDATE match; the other gets None and sends nothing.
+
+def claim(notification_ids: list[int]) -> tuple[str, list[Notification]]:
+    """Take rows for sending: returns this claim's token and the rows it holds (with their members).
+
+    The rows are locked with SKIP LOCKED (rows another worker is claiming at this instant are left to
+    it, never waited on, so two batches cannot deadlock) and taken with a conditional UPDATE that sets a
+    fresh token: of two workers racing for a row, exactly one gets it; the other does not send it.
     """
+    token = uuid.uuid4().hex
     now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id)
-        .exclude(channel=Channel.INBOX)
-        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=_stale_before(now)))
-        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    with transaction.atomic():
+        candidates = list(
+            Notification.objects.filter(pk__in=notification_ids)
+            .exclude(channel=Channel.INBOX)
+            .filter(_claimable(now))
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        if not candidates:
+            return token, []
+        Notification.objects.filter(pk__in=candidates).filter(_claimable(now)).update(
+            status=Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+        )
+    rows = (
+        Notification.objects.filter(pk__in=candidates, status=Status.SENDING, claim_token=token)
+        .select_related("member")
+        .only(
+            "pk",
+            "channel",
+            "subject",
+            "body",
+            "attempts",
+            "member__id",
+            "member__mobile",
+            "member__email",
+            "member__sms_consent",
+            "member__email_consent",
+        )
+        .order_by("pk")
     )
-    return now if claimed else None
+    return token, list(rows)
 
 
 def _hand_over(row: Notification) -> None:
@@ -328,51 +362,63 @@ def backoff_s(attempts: int) -> float:
     return settings.OUTBOX_RETRY_BACKOFF_S * (2 ** max(attempts - 1, 0))
 
 
-def deliver_notification(notification_id: int) -> str:
-    """Send one outbox row if this call can claim it. Returns "sent", "retry", "failed" or "skipped".
-
-    Idempotent: a row already claimed (by a live worker), sent or failed is skipped. On a channel error
-    the row goes back to pending with a backoff (and a delayed task), or to failed with the reason once
-    OUTBOX_MAX_ATTEMPTS tries are spent.
-    """
-    claimed_at = claim(notification_id)
-    if claimed_at is None:
-        return "skipped"
-    row = Notification.objects.select_related("member").get(pk=notification_id)
-    mine = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=claimed_at)
+def _send_claimed(row: Notification, token: str) -> str:
+    """Send one claimed row and record the outcome, each message on its own (so a worker that dies leaves
+    at most the message in its hands unrecorded)."""
+    mine = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claim_token=token)
     try:
         _hand_over(row)
     except Exception as error:  # a channel error, or anything unexpected: recorded on the row either way
         reason = str(error) if isinstance(error, delivery.ChannelError) else f"{type(error).__name__}: {error}"
         logger.warning("Notification %s (%s) attempt %s failed: %s", row.pk, row.channel, row.attempts, reason)
         if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            mine.update(status=Status.FAILED, last_error=reason[:2000])
+            mine.update(status=Status.FAILED, last_error=reason[:2000], claim_token="")
             return "failed"
         delay = backoff_s(row.attempts)
         mine.update(
             status=Status.PENDING,
             last_error=reason[:2000],
+            claim_token="",
             next_attempt_at=timezone.now() + timedelta(seconds=delay),
         )
         _enqueue_quietly([row.pk], countdown=delay)
         return "retry"
-    if not mine.update(status=Status.SENT, sent_at=timezone.now(), last_error=""):
+    if not mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="", claim_token=""):
         # Our claim was taken over after the timeout: the message went out, the other worker may send it again.
         logger.error("Notification %s was sent after its claim had expired", row.pk)
     return "sent"
 
 
 def deliver_batch(notification_ids: list[int]) -> dict[str, int]:
-    """Deliver rows one by one (each claimed on its own); hand what is left to a new task near the time limit."""
-    started = timezone.now()
-    outcomes: dict[str, int] = {}
-    for index, notification_id in enumerate(notification_ids):
-        if (timezone.now() - started).total_seconds() > BATCH_BUDGET_S:
-            _enqueue_quietly(notification_ids[index:])
+    """Deliver outbox rows: claim those still claimable, send them one by one, record each outcome.
+
+    Idempotent: a row already claimed by a live worker, sent or failed is skipped. On a channel error a
+    row goes back to pending with a backoff (and a delayed task), or to failed with the reason once
+    OUTBOX_MAX_ATTEMPTS tries are spent. Near the task time limit the rest is handed to a new task.
+    """
+    token, rows = claim(list(notification_ids))
+    outcomes: dict[str, int] = (
+        {"skipped": len(notification_ids) - len(rows)} if len(rows) < len(notification_ids) else {}
+    )
+    started = time.monotonic()
+    for index, row in enumerate(rows):
+        if time.monotonic() - started > BATCH_BUDGET_S:
+            # Give the rest back (pending again) and to a new task, rather than be killed holding them.
+            rest = [later.pk for later in rows[index:]]
+            Notification.objects.filter(pk__in=rest, claim_token=token, status=Status.SENDING).update(
+                status=Status.PENDING, claim_token="", attempts=F("attempts") - 1
+            )
+            _enqueue_quietly(rest)
             break
-        outcome = deliver_notification(notification_id)
+        outcome = _send_claimed(row, token)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
+
+
+def deliver_notification(notification_id: int) -> str:
+    """Send one outbox row if it can be claimed: "sent", "retry", "failed" or "skipped" (see deliver_batch)."""
+    outcomes = deliver_batch([notification_id])
+    return next(iter(outcomes))
 
 
 def _enqueue_quietly(ids: list[int], countdown: float | None = None) -> None:

@@ -165,6 +165,19 @@ def test_the_sms_carries_a_short_link_that_fits_two_segments(django_capture_on_c
     assert outbox.sms_length(text).segments <= 2
 
 
+def test_a_batch_sends_each_row_once_and_skips_the_rest(sms_file):
+    rows = [
+        next(r for r in queue_test_message(MemberFactory(sms_consent=True), key=k) if r.channel == Channel.SMS)
+        for k in ("a", "b", "c")
+    ]
+    outbox.deliver_notification(rows[0].pk)
+
+    outcomes = outbox.deliver_batch([row.pk for row in rows])
+
+    assert outcomes == {"skipped": 1, "sent": 2}
+    assert len(sms_lines(sms_file)) == 3
+
+
 def test_a_row_is_sent_once_however_often_its_task_runs(sms_file):
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
@@ -180,21 +193,38 @@ def test_a_row_claimed_by_a_live_worker_is_not_claimed_again(settings):
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
 
-    first = outbox.claim(sms.pk)
-    second = outbox.claim(sms.pk)
+    first_token, first = outbox.claim([sms.pk])
+    second_token, second = outbox.claim([sms.pk])
 
-    assert first is not None and second is None
+    assert [row.pk for row in first] == [sms.pk] and second == []
+    assert Notification.objects.get(pk=sms.pk).claim_token == first_token != second_token
 
 
 def test_a_row_stuck_sending_past_the_timeout_can_be_claimed_again(settings):
     settings.OUTBOX_SENDING_TIMEOUT_S = 300
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
-    outbox.claim(sms.pk)
+    outbox.claim([sms.pk])
     Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=301))
 
-    assert outbox.claim(sms.pk) is not None
+    _token, rows = outbox.claim([sms.pk])
+
+    assert [row.pk for row in rows] == [sms.pk]
     assert Notification.objects.get(pk=sms.pk).attempts == 2
+
+
+def test_a_worker_whose_claim_was_taken_over_does_not_mark_the_row(settings, sms_file):
+    settings.OUTBOX_SENDING_TIMEOUT_S = 300
+    member = MemberFactory(sms_consent=True)
+    sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
+    slow_token, slow_rows = outbox.claim([sms.pk])
+    Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=301))
+    fast_token, _rows = outbox.claim([sms.pk])
+
+    outcome = outbox._send_claimed(slow_rows[0], slow_token)
+
+    row = Notification.objects.get(pk=sms.pk)
+    assert outcome == "sent" and row.status == Status.SENDING and row.claim_token == fast_token
 
 
 def test_a_failing_channel_retries_with_backoff_then_fails_with_the_reason(settings, monkeypatch):
