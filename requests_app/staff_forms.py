@@ -79,7 +79,33 @@ class QueueFilterForm(forms.Form):
         )
 
 
-class VersionedForm(forms.Form):
+class PlainBootstrapForm(forms.Form):
+    """Fields with Bootstrap classes and ARIA links, for templates/requests_app/staff/_form_fields.html."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput | forms.RadioSelect | forms.CheckboxInput):
+                continue
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.auto_id % self.add_prefix(name)}_help"
+
+    def _post_clean(self):
+        """After validation: mark the fields in error, and link each to its message."""
+        super()._post_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+            attrs["aria-invalid"] = "true"
+            error_id = f"{self.auto_id % self.add_prefix(name)}_error"
+            attrs["aria-describedby"] = (attrs.get("aria-describedby", "") + " " + error_id).strip()
+
+
+class VersionedForm(PlainBootstrapForm):
     """Every form that changes a request carries the version the page showed (stale-page check)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -150,7 +176,7 @@ MOVE_BUTTONS = {
 }
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PlainBootstrapForm):
     text = forms.CharField(
         label=_("Reply to the member"),
         max_length=4000,
@@ -159,7 +185,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(PlainBootstrapForm):
     text = forms.CharField(
         label=_("Internal note (never shown to the member)"),
         max_length=4000,
