@@ -183,8 +183,8 @@ def horizontal_bars(
             share = max(min(100 * value / maximum if maximum else 0, 100), 0.5)
             x = 100 - share if rtl else 0
             bar = (
-                '<svg xmlns="http://www.w3.org/2000/svg" class="chart-hbar" viewBox="0 0 100 10" width="100" '
-                'height="10" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+                '<svg xmlns="http://www.w3.org/2000/svg" class="chart-hbar" viewBox="0 0 100 10" width="100%" '
+                'height="12" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
                 f'<rect x="{x:.2f}" y="0" width="{share:.2f}" height="10" fill="{PALETTE[0]}"/></svg>'
             )
             shown = _number(value, decimals)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from members_portal.hijri import to_hijri
 
@@ -159,11 +159,12 @@ class Period:
         first, last = to_hijri(self.start), to_hijri(self.last_day)
         if first is None or last is None:
             return ""
+        era = pgettext("Hijri era, after a year", "AH")
         if first.year == last.year and first.month == last.month:
-            return f"{first.month_name()} {first.year} {_('AH')}"
+            return f"{first.month_name()} {first.year} {era}"
         if first.year == last.year:
-            return f"{first.month_name()} – {last.month_name()} {last.year} {_('AH')}"
-        return f"{first.month_name()} {first.year} – {last.month_name()} {last.year} {_('AH')}"
+            return f"{first.month_name()} – {last.month_name()} {last.year} {era}"
+        return f"{first.month_name()} {first.year} – {last.month_name()} {last.year} {era}"
 
     def label(self) -> str:
         hijri = self.hijri_label()

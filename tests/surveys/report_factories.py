@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from members.models import Governorate
 from requests_app.models import ServiceRequest
-from surveys.models import QuestionnaireVersion, Response
+from surveys.models import Questionnaire, QuestionnaireVersion, Response
 from surveys.reports.periods import aware_midnight
 from tests.requests_app.factories import MemberFactory, RequestTypeFactory, ServiceRequestFactory
 
@@ -24,7 +24,7 @@ def answers(
     comment: str = "",
 ) -> list[Response]:
     """`count` anonymous answers about a service given in a month (as the survey service stores them)."""
-    version = QuestionnaireVersion.objects.order_by("pk").first()
+    version = QuestionnaireVersion.objects.order_by("pk").first() or _version()
     return Response.objects.bulk_create(
         [
             Response(
@@ -44,6 +44,14 @@ def answers(
             for _ in range(count)
         ]
     )
+
+
+def _version() -> QuestionnaireVersion:
+    """A questionnaire version when a transactional test flushed the one the data migration made."""
+    questionnaire = Questionnaire.objects.create(
+        code="report-tests", name="اختبار", overall_ar="ما تقييمك؟", recommend_ar="هل توصي بنا؟", comment_ar="تعليق"
+    )
+    return QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, content=questionnaire.content())
 
 
 def request_in(
