@@ -58,11 +58,25 @@ def recipients(*, segment: str, governorate: str = "") -> QuerySet[Member]:
 
 
 @dataclass(frozen=True)
+class SmsPreview:
+    language: str
+    text: str
+    length: outbox.SmsLength
+
+
+@dataclass(frozen=True)
 class Preview:
     count: int
     sample: list[Member]
-    sms_ar: str
-    sms_en: str
+    sms: list[SmsPreview]
+
+    @property
+    def sms_ar(self) -> str:
+        return self.sms[0].text
+
+    @property
+    def sms_en(self) -> str:
+        return self.sms[1].text
 
 
 def _texts(*, title: str, body: str, language: str, link: str, shorten: bool = True) -> dict[str, outbox.Rendered]:
@@ -117,8 +131,11 @@ def validate(
     return Preview(
         count=count,
         sample=list(members.only("pk", "full_name_ar", "membership_no", "governorate")[:SAMPLE_SIZE]),
-        sms_ar=texts["ar"][Channel.SMS].body,
-        sms_en=texts["en"][Channel.SMS].body,
+        sms=[
+            SmsPreview(language=language, text=texts[language][Channel.SMS].body, length=outbox.sms_length(text))
+            for language in ("ar", "en")
+            for text in [texts[language][Channel.SMS].body]
+        ],
     )
 
 
