@@ -27,7 +27,7 @@ class QueueFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("Request number, membership number, mobile or name"),
+        help_text=_("Request number, membership number, mobile or name; closed requests are searched too"),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     service = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
@@ -65,16 +65,20 @@ class QueueFilterForm(forms.Form):
         """The filters to apply: the valid fields, defaults for the rest."""
         self.is_valid()
         data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        q = to_western_digits(data.get("q") or "").strip()
+        status = data.get("status") or queue.OPEN
+        if q and status == queue.OPEN:
+            status = queue.ANY  # a number read out on the phone may be of a closed request: find it anyway
         return queue.QueueFilters(
             view=data.get("view") or queue.SavedView.ALL,
-            status=data.get("status") or queue.OPEN,
+            status=status,
             service=data.get("service"),
             assignee=data.get("assignee") or "",
             sla_state=data.get("sla_state") or "",
             governorate=data.get("governorate") or "",
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),
-            q=to_western_digits(data.get("q") or ""),
+            q=q,
             sort=data.get("sort") or queue.Sort.DUE,
         )
 

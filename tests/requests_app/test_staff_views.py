@@ -246,3 +246,13 @@ def test_staff_in_two_departments_see_both(client, coffee, finance, seedlings, s
     body = client.get(reverse("requests_app:queue")).content.decode()
 
     assert ours.reference_no in body and theirs.reference_no in body
+
+
+def test_the_search_box_finds_closed_requests_too(clerk_client, seedlings):
+    done = make_request(seedlings, status=Status.COMPLETED, reference_no="NJC-2026-000777")
+
+    found = clerk_client.get(reverse("requests_app:queue"), {"q": "NJC-2026-000777", "status": "open"})
+    listed = clerk_client.get(reverse("requests_app:queue"), {"status": "open"})
+
+    assert done.reference_no in found.content.decode()
+    assert done.reference_no not in listed.content.decode()
