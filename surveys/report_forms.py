@@ -8,11 +8,12 @@ an unknown period, service, department or governorate.
 
 import datetime
 import re
+from functools import lru_cache
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from members.models import Governorate
 from requests_app.models import Department, RequestType
@@ -51,7 +52,11 @@ def parse_month(key: str) -> datetime.date | None:
 
 def period_choices(today: datetime.date | None = None) -> list:
     """Grouped choices: this year's and earlier years, the last 8 quarters, the last 24 months; newest first."""
-    today = today or timezone.localdate()
+    return _period_choices(today or timezone.localdate(), get_language())
+
+
+@lru_cache(maxsize=16)
+def _period_choices(today: datetime.date, language: str) -> list:
     this_quarter = Period.quarter(today.year, quarter_of(today))
     quarters, quarter = [], this_quarter
     for _index in range(8):
@@ -67,7 +72,11 @@ def period_choices(today: datetime.date | None = None) -> list:
 
 
 def month_choices(today: datetime.date | None = None) -> list:
-    today = today or timezone.localdate()
+    return _month_choices(today or timezone.localdate(), get_language())
+
+
+@lru_cache(maxsize=16)
+def _month_choices(today: datetime.date, language: str) -> list:
     choices = [("", "—")]
     for step in range(36):
         month = add_months(today, -step)

@@ -199,7 +199,7 @@ def build(
     """Everything the board report shows for this period and scope, anonymity rules applied."""
     now = now or timezone.now()
     previous = period.previous()
-    cube = Cube(satisfaction.load_cube(satisfaction.years_needed(period)))
+    cube = Cube.for_years(satisfaction.years_needed(period))
     labels = names()
     current_sat = _satisfaction(cube, scope, period)
     # Response rate: answers given in the period over invitations sent in it (both by month, so it is

@@ -119,30 +119,39 @@ class Scope:
 class Cube:
     """The cube of some calendar years, with the cells that may be shown worked out once."""
 
-    def __init__(self, rows: list[CubeRow]):
-        self.rows = rows
+    def __init__(self, rows: list[CubeRow] | None = None, *, cached: tuple | None = None):
+        """From cube rows, or from what `for_years` cached: (split services, counts, hidden cells)."""
+        if cached is not None:
+            self.rows = []
+            self.split_services, self.counts, self.hidden = cached
+            return
+        self.rows = rows or []
         departments_of: dict[int, set] = defaultdict(set)
-        for row in rows:
+        for row in self.rows:
             departments_of[row.request_type_id].add(row.department_id)
         # A service answered under more than one department (it moved) is split into pairs below them.
         self.split_services = {service for service, departments in departments_of.items() if len(departments) > 1}
-        # The decision depends on the cube only: cached under a digest of it, so a page view computes it
-        # only when the answers changed (the summaries are refreshed every few minutes).
-        digest = hashlib.sha256(
-            "|".join(
-                sorted(
-                    f"{row.department_id},{row.request_type_id},{row.governorate},{row.month:%Y%m},{row.n}"
-                    for row in rows
-                )
-            ).encode()
-        ).hexdigest()
-        key = f"board-report-suppression:{anonymity.MIN_ANSWERS}:{digest}"
+        self.counts = self._count_cells()
+        self.hidden = anonymity.suppress(self.counts, self._breakdowns())
+
+    @classmethod
+    def for_years(cls, years: Iterable[int]) -> "Cube":
+        """The cube of these calendar years. Which cells are hidden depends on the summaries only, so it is
+        cached under their refresh times: a page view decides again only after the answers changed."""
+        from surveys.reports import summary
+        from surveys.reports.models import SummarisedMonth
+
+        months = [datetime.date(year, month, 1) for year in sorted(set(years)) for month in range(1, 13)]
+        summary.ensure_fresh(months)
+        stamps = sorted(SummarisedMonth.objects.filter(month__in=months).values_list("month", "refreshed_at"))
+        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, stamps)).encode()).hexdigest()
+        key = f"board-report-cube:{version}"
         cached = cache.get(key)
         if cached is None:
-            counts = self._count_cells()
-            cached = (counts, anonymity.suppress(counts, self._breakdowns()))
-            cache.set(key, cached, timeout=24 * 3600)
-        self.counts, self.hidden = cached
+            cube = cls(load_cube(years))
+            cache.set(key, (cube.split_services, cube.counts, cube.hidden), timeout=24 * 3600)
+            return cube
+        return cls(cached=cached)
 
     def org_nodes(self, row: CubeRow) -> list:
         nodes = [ALL, ("d", row.department_id), ("s", row.request_type_id)]

@@ -128,7 +128,7 @@ class RequestFigures:
     def __init__(self, *, months: list[datetime.date], now: datetime.datetime):
         summary.ensure_fresh(months)
         self.now = now
-        self.kinds = dict(RequestType.objects.values_list("pk", "kind"))
+        self.kinds = dict(RequestType.objects.order_by().values_list("pk", "kind"))
         self.complaint_types = [pk for pk, kind in self.kinds.items() if kind == Kind.COMPLAINT]
         self.suggestion_types = [pk for pk, kind in self.kinds.items() if kind == Kind.SUGGESTION]
         self._late = None
@@ -174,13 +174,19 @@ class RequestFigures:
                 continue  # nothing in this period (only older requests still open)
             results[key] = ServiceFigures(**values)
         histograms: dict = defaultdict(lambda: defaultdict(int))
-        for cell, days, count in self._histogram(period):
-            if (
-                (scope.department_id is None or cell["department_id"] == scope.department_id)
-                and (scope.request_type_id is None or cell["request_type_id"] == scope.request_type_id)
-                and (scope.governorate is None or cell["governorate"] == scope.governorate)
-            ):
-                histograms[cell[column] if column else None][days] += count
+        if column is None:
+            # Totals: the scope's histogram straight from the database (a few dozen rows).
+            rows = _summary_scope(CompletionDays.objects.filter(month__gte=period.start, month__lt=period.end), scope)
+            for days, count in rows.values_list("working_days").annotate(total=Sum("requests")).order_by():
+                histograms[None][days] += count
+        else:
+            for cell, days, count in self._histogram(period):
+                if (
+                    (scope.department_id is None or cell["department_id"] == scope.department_id)
+                    and (scope.request_type_id is None or cell["request_type_id"] == scope.request_type_id)
+                    and (scope.governorate is None or cell["governorate"] == scope.governorate)
+                ):
+                    histograms[cell[column]][days] += count
         for key, histogram in histograms.items():
             if key in results:
                 results[key].median_days = percentile_from_histogram(histogram, 0.5)
