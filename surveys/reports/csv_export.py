@@ -8,6 +8,7 @@ a number, and numbers never come from what a person typed.
 import csv
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.reports.dashboard import Report
@@ -42,7 +43,7 @@ def rows(report: Report) -> list[list]:
         [_("Period"), report.period.gregorian_label(), report.period.hijri_label()],
         [_("Previous period"), report.previous.gregorian_label(), report.previous.hijri_label()],
         *[[label, value] for label, value in report.scope_labels],
-        [_("Issued"), report.issued_at.strftime("%Y-%m-%d %H:%M")],
+        [_("Issued"), timezone.localtime(report.issued_at).strftime("%Y-%m-%d %H:%M")],
         [],
         [_("Section"), _("Figure"), _("This period"), _("Previous period")],
         [
