@@ -89,8 +89,26 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "assignable_staff": staff if scope.is_supervisor else [],
             "request_url_prefix": _request_url_prefix(),
+            "labels": _cell_labels(),
         },
     )
+
+
+def _cell_labels() -> dict[str, str]:
+    """The words every queue row repeats, translated once per page instead of once per row."""
+    return {
+        "reference": _("Request number"),
+        "service": _("Service"),
+        "member": _("Member"),
+        "status": _("Status"),
+        "age": _("Age"),
+        "due": _("Due"),
+        "sla": _("Service level"),
+        "assignee": _("Assigned to"),
+        "waiting": _("Waiting for someone"),
+        "take": _("Take it"),
+        "select": _("Select"),
+    }
 
 
 def _request_url_prefix() -> str:
@@ -109,6 +127,7 @@ def _row_response(request: HttpRequest, pk: int, *, error: str = "") -> HttpResp
             "row_error": error,
             "csrf": get_token(request),
             "request_url_prefix": _request_url_prefix(),
+            "labels": _cell_labels(),
         },
     )
 
