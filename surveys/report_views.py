@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from members.roles import Role, has_role, role_required
 from members_portal.private_files import serve_private
-from requests_app.models import Department
 from surveys.report_forms import ReportForm
 from surveys.reports import csv_export, dashboard, quarterly
 from surveys.reports import pdf as report_pdf
@@ -24,9 +23,7 @@ def _departments_for(request: HttpRequest, *, drill_down: bool):
     """None: every department (board, administrators); else the departments the supervisor supervises."""
     if not drill_down or has_role(request.user, Role.ADMINISTRATOR):
         return None
-    return Department.objects.filter(memberships__user=request.user, memberships__is_supervisor=True).order_by(
-        "name_ar"
-    )
+    return dashboard.departments_supervised_by(request.user)
 
 
 def _report(request: HttpRequest, *, drill_down: bool):

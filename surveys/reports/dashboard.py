@@ -8,6 +8,7 @@ comments, plus the names of services and departments: about a dozen queries, non
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,6 +23,11 @@ from surveys.reports.satisfaction import ALL, Cube, Scope, Stats
 from surveys.reports.service_performance import ServiceFigures
 
 DIMENSIONS = ("service", "department", "governorate")
+
+
+def departments_supervised_by(user) -> QuerySet[Department]:
+    """The departments a supervisor may drill into: those they supervise (the drill-down's scope)."""
+    return Department.objects.filter(memberships__user=user, memberships__is_supervisor=True).order_by("name_ar")
 
 
 def aspect_labels() -> dict[str, str]:
