@@ -1,6 +1,8 @@
 """The inbox in a real browser: the bell with its count, the list, mark read (one and all), open via the link.
 Also the supervisor's announcement preview and the administrator's outbox page, each checked with axe."""
 
+import importlib
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,8 +13,19 @@ from tests.browser.helpers import axe_check, login, save_screenshot
 from tests.conftest import PASSWORD
 from tests.members.factories import MemberFactory, UserFactory, member_account
 
-# serialized_rollback: the roles and the send_announcement grant come from data migrations, which a flush removes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def roles_and_grants(transactional_db):
+    """The roles and the send_announcement grant come from data migrations, which an earlier transactional
+    test's flush removed: put them back the way the migrations do."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    importlib.import_module("members.migrations.0006_grant_send_announcement_permission").grant(apps, None)
 
 
 def test_a_member_reads_messages_from_the_bell_and_marks_them_read(live_server, page):
