@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
@@ -302,6 +303,7 @@ class RowFormatter:
         self.cutoff = unassigned_cutoff
         self.status_labels = {value: str(label) for value, label in Status.choices}
         self.sla_labels = {state.value: str(state.label) for state in sla.SlaState}
+        self.english = (translation.get_language() or "ar").startswith("en")
         self._to_hijri = to_hijri
         self._hijri: dict[datetime.date, str] = {}
 
@@ -319,42 +321,79 @@ class RowFormatter:
             return str(_("today"))
         return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
 
-    def row(self, service_request: ServiceRequest) -> dict:
-        state = sla.state_of(service_request, on=self.today)
-        assignee = service_request.assignee if service_request.assignee_id else None
-        member = service_request.member
+    def row(self, values: dict) -> dict:
+        """One table row from a dict of ROW_VALUES (queue_values), plain strings ready for the template."""
+        status = values["status"]
+        closed = status in ServiceRequest.CLOSED_STATUSES
+        if closed:
+            state = sla.SlaState.CLOSED
+        elif status == Status.RETURNED_TO_MEMBER:
+            state = sla.SlaState.PAUSED
+        elif values["due_date"] < self.today:
+            state = sla.SlaState.LATE
+        elif values["due_date"] == self.today:
+            state = sla.SlaState.DUE_TODAY
+        else:
+            state = sla.SlaState.ON_TIME
+        english = self.english
+        waiting = values["assignee_id"] is None and not closed and values["submitted_at"] < self.cutoff
+        assignee_name = " ".join(
+            part for part in (values["assignee__first_name"], values["assignee__last_name"]) if part
+        ) or (values["assignee__username"] or "")
         return {
-            "pk": service_request.pk,
-            "reference_no": service_request.reference_no,
-            "department_id": service_request.department_id,
-            "service_name": service_request.request_type.name,
-            "service_code": service_request.request_type.code,
-            "member_name": member.full_name_ar,
-            "membership_no": member.membership_no,
-            "mobile": member.mobile.as_e164 if member.mobile else "",
-            "status": service_request.status,
-            "status_label": self.status_labels[service_request.status],
-            "status_style": STATUS_STYLES.get(service_request.status, "text-bg-primary"),
-            "age": self.age(service_request.submitted_at),
-            "due": service_request.due_date.isoformat(),
-            "due_hijri": self.hijri(service_request.due_date),
+            "pk": values["pk"],
+            "reference_no": values["reference_no"],
+            "department_id": values["department_id"],
+            "service_name": (values["request_type__name_en"] if english and values["request_type__name_en"]
+                             else values["request_type__name_ar"]),
+            "service_code": values["request_type__code"],
+            "member_name": values["member__full_name_ar"],
+            "membership_no": values["member__membership_no"],
+            "mobile": values["mobile"],
+            "status": status,
+            "status_label": self.status_labels[status],
+            "status_style": STATUS_STYLES.get(status, "text-bg-primary"),
+            "age": self.age(values["submitted_at"]),
+            "due": values["due_date"].isoformat(),
+            "due_hijri": self.hijri(values["due_date"]),
             "sla_label": self.sla_labels[state] if state in SLA_STYLES else "",
             "sla_style": SLA_STYLES.get(state, ""),
-            "assignee_id": service_request.assignee_id,
-            "assignee_name": (assignee.get_full_name() or assignee.username) if assignee else "",
-            "waiting_for_someone": assignee is None
-            and not service_request.is_closed
-            and service_request.submitted_at < self.cutoff,
-            "is_closed": service_request.is_closed,
-        }
+            "assignee_id": values["assignee_id"],
+            "assignee_name": assignee_name if values["assignee_id"] else "",
+            "waiting_for_someone": waiting,
+            "is_closed": closed,
+        }  # fmt: skip
 
 
-def queue_row(user: User, pk: int) -> ServiceRequest:
-    """One row of the queue, for the fragment htmx swaps in after "take it"."""
+# What a queue row reads, as plain values: no model instances to build for 50 rows (the page's biggest cost).
+ROW_VALUES = (
+    "pk",
+    "reference_no",
+    "status",
+    "submitted_at",
+    "due_date",
+    "department_id",
+    "assignee_id",
+    "request_type__code",
+    "request_type__name_ar",
+    "request_type__name_en",
+    "member__membership_no",
+    "member__full_name_ar",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__username",
+)
+
+
+def queue_values(requests: QuerySet[ServiceRequest]) -> QuerySet:
+    """The queue's rows as dicts for RowFormatter (the mobile as stored, E.164 text, not parsed again)."""
+    return requests.values(*ROW_VALUES, mobile=Cast("member__mobile", output_field=CharField()))
+
+
+def queue_row(user: User, pk: int) -> dict:
+    """One row of the queue (ROW_VALUES), for the fragment htmx swaps in after "take it"."""
     try:
-        return (
-            requests_for_staff(user).select_related("request_type", "member", "assignee").only(*ROW_FIELDS).get(pk=pk)
-        )
+        return queue_values(requests_for_staff(user)).get(pk=pk)
     except ServiceRequest.DoesNotExist as missing:
         raise Http404 from missing
 

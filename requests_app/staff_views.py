@@ -69,9 +69,10 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     staff = list(queue.department_staff(scope.department_ids))
     form = staff_forms.QueueFilterForm(request.GET or None, services=queue.services_in_scope(request.user), staff=staff)
     filters = form.filters() if request.GET else queue.QueueFilters()
-    page = Paginator(queue.queue_for(request.user, filters), queue.PAGE_SIZE).get_page(request.GET.get("page"))
+    requests = queue.queue_values(queue.queue_for(request.user, filters))
+    page = Paginator(requests, queue.PAGE_SIZE).get_page(request.GET.get("page"))
     formatter = queue.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
-    rows = [formatter.row(service_request) for service_request in page.object_list]
+    rows = [formatter.row(values) for values in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
