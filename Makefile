@@ -58,6 +58,8 @@ messages: install
 	DEBUG=1 $(PY) manage.py makemessages --locale ar --ignore=$(VENV) --ignore=var --ignore=build --ignore=tests --no-obsolete
 	@msgfmt --statistics -o /dev/null locale/ar/LC_MESSAGES/django.po
 
+# Links in demo SMS and e-mails point at this server.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: compile
 	@$(PY) -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("$(HOST)", $(PORT))) == 0)' \
 	  || { echo "Port $(PORT) on $(HOST) is taken; choose another: make run PORT=8001"; exit 1; }
