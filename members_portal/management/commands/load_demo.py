@@ -9,7 +9,14 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_MODULES = ["members.demo", "requests_app.demo", "requests_app.demo_queue", "surveys.demo", "surveys.demo_reports"]
+DEMO_MODULES = [
+    "members.demo",
+    "members.outbox_demo",
+    "requests_app.demo",
+    "requests_app.demo_queue",
+    "surveys.demo",
+    "surveys.demo_reports",
+]
 
 
 class Command(BaseCommand):
