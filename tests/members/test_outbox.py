@@ -329,3 +329,31 @@ def test_only_a_failed_row_can_be_retried():
 
     with pytest.raises(ValidationError):
         outbox.retry_notification(notification=sms, by=UserFactory())
+
+
+def test_beat_runs_the_outbox_sweep_every_minute(settings):
+    from members_portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
+
+    assert entry["task"] == "members.tasks.sweep_outbox" in app.tasks
+    assert entry["schedule"] == 60.0
+
+
+def test_the_sweep_finishes_an_announcement_whose_fan_out_was_lost(settings):
+    from members import announcements
+    from members.models import Announcement
+
+    settings.OUTBOX_PENDING_GRACE_S = 60
+    MemberFactory.create_batch(2)
+    supervisor = UserFactory(roles=["supervisor"])
+    announcement = announcements.send_announcement(
+        by=supervisor, title_ar="عنوان", title_en="Title", body_ar="نص", body_en="Text", segment="all"
+    )  # its on_commit fan-out never runs here: the lost task
+    Announcement.objects.filter(pk=announcement.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+
+    tasks.sweep_outbox()
+
+    announcement.refresh_from_db()
+    assert announcement.status == Announcement.Status.QUEUED and announcement.recipients == 2
+    assert announcement.notifications.filter(channel=Channel.INBOX).count() == 2
