@@ -52,6 +52,9 @@ class Announcement(models.Model):
     def __str__(self) -> str:
         return self.title_ar
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:announcement-detail", args=[self.pk])
+
     @property
     def title(self) -> str:
         """The title in the language of the page being shown."""
@@ -60,6 +63,3 @@ class Announcement(models.Model):
     @property
     def body(self) -> str:
         return self.body_en if get_language() == "en" else self.body_ar
-
-    def get_absolute_url(self) -> str:
-        return reverse("members:announcement-detail", args=[self.pk])
