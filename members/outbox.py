@@ -19,185 +19,45 @@ task or a second worker never sends a row that is pending-claimed, sent or faile
 
 import json
 import logging
-import math
 import secrets
 import time
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import channels as delivery
 from members.models import Channel, Member, Notification, User
 
+# The texts (rendering, SMS length) live in members.notification_texts; callers reach them through here too.
+from members.notification_texts import (  # noqa: F401
+    CHANNELS,
+    MAX_SMS_SEGMENTS,
+    NotificationTemplateError,
+    Rendered,
+    SmsLength,
+    _engine,
+    absolute_url,
+    fit_sms,
+    message_context,
+    render_all,
+    render_message,
+    short_link,
+    sms_length,
+)
+
 logger = logging.getLogger(__name__)
 
 Status = Notification.Status
-CHANNELS = (Channel.INBOX, Channel.SMS, Channel.EMAIL)
-TEMPLATE_DIR = "members/notifications"
-MAX_SMS_SEGMENTS = 2
 BATCH_SIZE = 100  # rows per delivery task
 BATCH_BUDGET_S = 40  # a batch hands the rest to a new task well before the soft time limit (60 s)
-_MISSING = "\x00missing:"
-
-
-class NotificationTemplateError(ValidationError):
-    """An event's text cannot be rendered: no template, a syntax error, or a variable the context lacks."""
-
-
-# --- SMS length ------------------------------------------------------------------------------------
-
-GSM7_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
-    "abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENDED = set("^{}\\[~]|€\f")
-
-
-@dataclass(frozen=True)
-class SmsLength:
-    encoding: str  # "GSM-7" or "UCS-2"
-    units: int  # septets (GSM-7, an extended character counts two) or UTF-16 code units (UCS-2)
-    segments: int
-
-
-def sms_length(text: str) -> SmsLength:
-    """How many SMS segments a text needs. One segment: 160 GSM-7 or 70 UCS-2 units; concatenated
-    segments lose room to their header: 153 GSM-7 or 67 UCS-2 units each. Any Arabic letter makes the
-    whole text UCS-2, so two segments hold 134 characters."""
-    if all(char in GSM7_BASIC or char in GSM7_EXTENDED for char in text):
-        units = sum(2 if char in GSM7_EXTENDED else 1 for char in text)
-        single, multi, encoding = 160, 153, "GSM-7"
-    else:
-        units = len(text.encode("utf-16-le")) // 2
-        single, multi, encoding = 70, 67, "UCS-2"
-    segments = 0 if units == 0 else 1 if units <= single else math.ceil(units / multi)
-    return SmsLength(encoding=encoding, units=units, segments=segments)
-
-
-def fit_sms(text: str, *, keep_end: str = "") -> str:
-    """Shorten a text to MAX_SMS_SEGMENTS, cutting words before `keep_end` (the link), which stays whole.
-
-    A safety net only: every template is tested to fit with realistic values; a very long name could
-    still push one over, and an SMS cut short with its link beats three paid segments.
-    """
-    if sms_length(text).segments <= MAX_SMS_SEGMENTS:
-        return text
-    head = text.removesuffix(keep_end) if keep_end and text.endswith(keep_end) else text
-    tail = keep_end if head is not text else ""
-    words = head.split(" ")
-    while words:
-        words.pop()
-        candidate = " ".join(words).rstrip() + "…" + ((" " + tail) if tail else "")
-        if sms_length(candidate).segments <= MAX_SMS_SEGMENTS:
-            return candidate
-    return tail[:134]
-
-
-# --- Rendering -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rendered:
-    subject: str
-    body: str
-
-
-@cache
-def _engine() -> Engine:
-    """Plain-text templates (no HTML escaping); a variable the context lacks renders as a marker we detect."""
-    from django.template.backends.django import get_installed_libraries
-
-    return Engine(
-        dirs=[str(path) for path in settings.TEMPLATES[0]["DIRS"]],
-        app_dirs=True,
-        autoescape=False,
-        string_if_invalid=_MISSING + "%s\x00",
-        libraries=get_installed_libraries(),
-    )
-
-
-def absolute_url(path: str) -> str:
-    return urljoin(settings.SITE_URL + "/", path) if path else settings.SITE_URL + "/"
-
-
-def short_link(token: str) -> str:
-    """SITE_URL/n/<token>/: opens the message's page after sign-in and marks it read (SMS has little room)."""
-    return absolute_url(reverse("notification-link", args=[token]))
-
-
-def message_context(*, member: Member, context: Mapping, link: str, token: str) -> dict:
-    """What every template may use besides the caller's context: the member's name, the links."""
-    name = member.full_name_en if member.language == "en" and member.full_name_en else member.full_name_ar
-    return {
-        **context,
-        "member_name": name,
-        "member_first_name": name.split()[0] if name.split() else name,
-        "site_url": settings.SITE_URL,
-        "link": absolute_url(link),
-        "short_link": short_link(token) if token else absolute_url(link),
-    }
-
-
-def render_message(*, event: str, channel: str, language: str, context: Mapping, shorten: bool = True) -> Rendered:
-    """Render templates/members/notifications/<event>/<channel>[.<language>].txt in `language`.
-
-    Inbox and e-mail: the first non-empty line is the subject, the rest the body. SMS: the whole text,
-    one line per non-empty template line, shortened to two segments if it must be.
-    Raises NotificationTemplateError (in Arabic for staff) when the template is missing, broken, or
-    uses a variable the context does not give.
-    """
-    names = [f"{TEMPLATE_DIR}/{event}/{channel}.{language}.txt", f"{TEMPLATE_DIR}/{event}/{channel}.txt"]
-    try:
-        template = _engine().select_template(names)
-    except TemplateDoesNotExist as error:
-        raise NotificationTemplateError(
-            _("The message “%(event)s” has no text for the %(channel)s channel (%(template)s).")
-            % {"event": event, "channel": Channel(channel).label, "template": names[-1]},
-            code="template_missing",
-        ) from error
-    except TemplateSyntaxError as error:
-        raise NotificationTemplateError(
-            _("The text of the message “%(event)s” for the %(channel)s channel has an error: %(error)s")
-            % {"event": event, "channel": Channel(channel).label, "error": error},
-            code="template_syntax",
-        ) from error
-    with translation.override(language):
-        text = template.render(Context(dict(context), autoescape=False))
-    if _MISSING in text:
-        missing = sorted({part.split("\x00", 1)[0] for part in text.split(_MISSING)[1:]})
-        raise NotificationTemplateError(
-            _("The text of the message “%(event)s” for the %(channel)s channel needs %(names)s, which was not given.")
-            % {"event": event, "channel": Channel(channel).label, "names": "، ".join(missing)},
-            code="template_variable_missing",
-        )
-    lines = [line.strip() for line in text.strip().splitlines()]
-    if channel == Channel.SMS:
-        body = "\n".join(line for line in lines if line)
-        if shorten:
-            body = fit_sms(body, keep_end=str(context.get("short_link", "")))
-        return Rendered(subject="", body=body)
-    subject, _sep, rest = "\n".join(lines).partition("\n")
-    return Rendered(subject=subject[:200], body=rest.strip())
-
-
-def render_all(*, event: str, language: str, context: Mapping, shorten: bool = True) -> dict[str, Rendered]:
-    """Every channel's text, so a broken template fails whichever channels this member happens to accept."""
-    return {
-        channel: render_message(event=event, channel=channel, language=language, context=context, shorten=shorten)
-        for channel in CHANNELS
-    }
 
 
 # --- Queueing --------------------------------------------------------------------------------------
