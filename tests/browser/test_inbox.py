@@ -35,7 +35,7 @@ def test_a_member_reads_messages_from_the_bell_and_marks_them_read(live_server, 
     login(page, live_server, "saeed@example.org", PASSWORD)
 
     bell = page.get_by_test_id("inbox-bell")
-    expect(bell).to_have_attribute("aria-label", "الرسائل: 3 رسائل غير مقروءة")
+    expect(bell).to_have_attribute("aria-label", "الرسائل غير المقروءة: 3")
     expect(bell.locator(".inbox-bell-count")).to_have_text("3")
     axe_check(page)
     bell.click()
@@ -115,3 +115,19 @@ def test_an_administrator_sees_failures_with_their_reason(live_server, page):
     expect(page.get_by_role("button", name="إعادة الإرسال")).to_be_visible()
     axe_check(page)
     save_screenshot(page, "outbox-ar")
+
+
+def test_on_a_phone_the_bell_shows_beside_the_menu_button(live_server, phone_page):
+    member = member_account(email="phone@example.org")
+    outbox.queue_notification(member=member, event="test_message", key="phone", link="/members/inbox/")
+    login(phone_page, live_server, "phone@example.org", PASSWORD)
+
+    bell = phone_page.get_by_test_id("inbox-bell-phone")
+    expect(bell).to_be_visible()
+    expect(bell.locator(".inbox-bell-count")).to_have_text("1")
+    expect(phone_page.get_by_test_id("inbox-bell")).to_be_hidden()
+    axe_check(phone_page)
+    save_screenshot(phone_page, "inbox-bell-phone-ar", full_page=False)
+    bell.click()
+
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("رسائلي")
