@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from members import outbox
 from members.models import Member, User
 from members_portal.enqueue import after_commit
-from requests_app import calendar, tasks, uploads
+from requests_app import calendar, tasks, uploads, workflow
 from requests_app.models import (
     Attachment,
     Channel,
@@ -30,7 +30,7 @@ from requests_app.models import (
     TimelineEvent,
 )
 from requests_app.signals import request_completed, request_rejected
-from requests_app.workflow import TRANSITIONS, Actor, is_department_staff
+from requests_app.workflow import Actor, is_department_staff
 
 Status = ServiceRequest.Status
 
@@ -262,8 +262,7 @@ def _change_status(
     )
     if expected_version is not None and locked.version != expected_version:
         raise StaleRequest(_("This request changed after you opened it. Please look at it again."), code="stale")
-    actor = TRANSITIONS.get((Status(locked.status), Status(to)))
-    if actor is None or not actor.allows(by, locked):
+    if not workflow.may_move(by, locked, Status(to)):
         raise TransitionNotAllowed(current=locked.status, requested=to)
     now = timezone.now()
     from_status = locked.status
@@ -375,8 +374,6 @@ def refer_to_board(
     *, service_request: ServiceRequest, by: User, note: str = "", expected_version: int | None = None
 ) -> TimelineEvent:
     """Staff refer a service that needs the board's decision (membership, share transfer, withdrawal)."""
-    if not service_request.request_type.needs_board_decision:
-        raise ValidationError(_("This service does not need a board decision."), code="no_board")
     return _change_status(
         service_request=service_request,
         to=Status.PENDING_BOARD_DECISION,

@@ -21,8 +21,8 @@ class Actor(enum.Enum):
             return service_request.member.user_id == user.pk
         if self is Actor.DEPARTMENT_STAFF:
             return is_department_staff(user, service_request)
-        # DESIGN.md: "board (or staff recording the board's decision)".
-        return has_role(user, Role.BOARD) or is_department_staff(user, service_request)
+        # The board, or a supervisor of the department recording a decision the board took in its meeting.
+        return has_role(user, Role.BOARD) or is_department_supervisor(user, service_request)
 
 
 def is_department_staff(user, service_request: ServiceRequest) -> bool:
@@ -30,6 +30,12 @@ def is_department_staff(user, service_request: ServiceRequest) -> bool:
         has_role(user, Role.STAFF)
         and DepartmentMembership.objects.filter(department_id=service_request.department_id, user=user).exists()
     )
+
+
+def is_department_supervisor(user, service_request: ServiceRequest) -> bool:
+    return DepartmentMembership.objects.filter(
+        department_id=service_request.department_id, user=user, is_supervisor=True
+    ).exists()
 
 
 TRANSITIONS: dict[tuple[Status, Status], Actor] = {
@@ -50,10 +56,23 @@ TRANSITIONS: dict[tuple[Status, Status], Actor] = {
 }
 
 
+def may_move(user, service_request: ServiceRequest, to: Status) -> bool:
+    """The table's answer, plus the law's: the services reserved to the board (and only those) go to the board,
+    and only the board approves them."""
+    current = Status(service_request.status)
+    actor = TRANSITIONS.get((current, to))
+    if actor is None:
+        return False
+    reserved_to_board = service_request.request_type.needs_board_decision
+    if to == Status.PENDING_BOARD_DECISION and not reserved_to_board:
+        return False
+    if to == Status.COMPLETED and current != Status.PENDING_BOARD_DECISION and reserved_to_board:
+        return False
+    return actor.allows(user, service_request)
+
+
 def allowed_moves(user, service_request: ServiceRequest) -> list[Status]:
     """The statuses this user may move the request to now (for buttons; the services check again)."""
     return [
-        to
-        for (current, to), actor in TRANSITIONS.items()
-        if current == service_request.status and actor.allows(user, service_request)
+        to for (current, to) in TRANSITIONS if current == service_request.status and may_move(user, service_request, to)
     ]

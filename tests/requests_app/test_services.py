@@ -301,8 +301,11 @@ def test_refer_to_board_only_for_services_that_need_it():
     )
     staff = department_staff(service_request.department)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.TransitionNotAllowed):
         services.refer_to_board(service_request=service_request, by=staff)
+
+    service_request.refresh_from_db()
+    assert service_request.status == Status.IN_PROGRESS
 
 
 @pytest.mark.parametrize(("approved", "expected"), [(True, Status.COMPLETED), (False, Status.REJECTED)])

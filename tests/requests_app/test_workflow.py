@@ -21,19 +21,34 @@ from tests.requests_app.factories import (
 pytestmark = pytest.mark.django_db
 
 Status = ServiceRequest.Status
-ACTORS = ["department_staff", "other_department_staff", "owning_member", "other_member", "board"]
+ACTORS = [
+    "department_staff",
+    "department_supervisor",
+    "other_department_staff",
+    "owning_member",
+    "other_member",
+    "board",
+]
 TARGETS = [status for status in Status if status != Status.SUBMITTED]
 
 
-def _expected(current: Status, to: Status, actor: str) -> bool:
+def _expected(current: Status, to: Status, actor: str, needs_board_decision: bool) -> bool:
     rule = TRANSITIONS.get((current, to))
     if rule is None:
         return False
-    return {
-        Actor.DEPARTMENT_STAFF: {"department_staff"},
-        Actor.OWNING_MEMBER: {"owning_member"},
-        Actor.BOARD: {"board", "department_staff"},  # staff may record the board's decision (DESIGN.md)
-    }[rule].__contains__(actor)
+    if to == Status.PENDING_BOARD_DECISION and not needs_board_decision:
+        return False  # only the services the law reserves to the board go to it
+    if needs_board_decision and to == Status.COMPLETED and current != Status.PENDING_BOARD_DECISION:
+        return False  # and only the board approves them
+    return (
+        actor
+        in {
+            Actor.DEPARTMENT_STAFF: {"department_staff", "department_supervisor"},
+            Actor.OWNING_MEMBER: {"owning_member"},
+            # The board, or a supervisor recording the decision the board took in its meeting.
+            Actor.BOARD: {"board", "department_supervisor"},
+        }[rule]
+    )
 
 
 def _move(service_request: ServiceRequest, to: Status, user):
@@ -63,6 +78,8 @@ def _move(service_request: ServiceRequest, to: Status, user):
 def _actor(kind: str, service_request: ServiceRequest):
     if kind == "department_staff":
         return department_staff(service_request.department)
+    if kind == "department_supervisor":
+        return department_staff(service_request.department, supervisor=True)
     if kind == "other_department_staff":
         return department_staff(DepartmentFactory())
     if kind == "owning_member":
@@ -72,13 +89,15 @@ def _actor(kind: str, service_request: ServiceRequest):
     return UserFactory(roles=[Role.BOARD, Role.MEMBER])
 
 
+@pytest.mark.parametrize("needs_board_decision", [True, False], ids=["board-service", "ordinary-service"])
 @pytest.mark.parametrize(("current", "to", "actor"), list(itertools.product(list(Status), TARGETS, ACTORS)))
-def test_every_move_by_every_actor(current, to, actor, django_capture_on_commit_callbacks):
-    service_request = ServiceRequestFactory(status=current, request_type=RequestTypeFactory(needs_board_decision=True))
+def test_every_move_by_every_actor(current, to, actor, needs_board_decision, django_capture_on_commit_callbacks):
+    request_type = RequestTypeFactory(needs_board_decision=needs_board_decision)
+    service_request = ServiceRequestFactory(status=current, request_type=request_type)
     user = _actor(actor, service_request)
     before = service_request.timeline.count()
 
-    if _expected(current, to, actor):
+    if _expected(current, to, actor, needs_board_decision):
         with django_capture_on_commit_callbacks(execute=False):
             event = _move(service_request, to, user)
         service_request.refresh_from_db()
