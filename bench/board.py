@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# bench/ itself is not a package path: its scripts (bench/queue.py…) would shadow the standard library.
+# Import from the project root, not from bench/ (a script's own folder comes first on sys.path).
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 DATABASE_URL = os.environ.get("BENCH_BOARD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_board")

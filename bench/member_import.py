@@ -13,8 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-# The project root instead of bench/ itself: a bench script named like a standard module (bench/queue.py)
-# would otherwise shadow it for every import.
+# Import from the project root, not from bench/ (a script's own folder comes first on sys.path).
 _here = Path(__file__).resolve().parent
 sys.path = [str(_here.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _here]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")

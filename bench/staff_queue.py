@@ -1,6 +1,6 @@
-"""Benchmark of the staff work queue at 100,000 requests, on PostgreSQL (run through bench/queue.py).
+"""Benchmark of the staff work queue at 100,000 requests, on PostgreSQL (make bench runs it).
 
-    .venv/bin/python bench/queue.py            (make bench runs it)
+    .venv/bin/python bench/staff_queue.py
 
 Database: BENCH_QUEUE_DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/bench_queue (its own,
 created and migrated when missing, kept between runs). Filled once with QUEUE_REQUESTS requests (100,000)
