@@ -71,11 +71,11 @@ def make_members(count: int) -> None:
         [
             Member(
                 membership_no=f"{PREFIX}{n:06d}",
-                national_id=f"17{n:08d}",
+                national_id=f"14{n:08d}",
                 full_name_ar=f"عضو تجريبي رقم {n}",
                 full_name_en=f"Bench member {n}",
                 name_search=f"عضو تجريبي رقم {n}",
-                mobile=f"+96659{n:07d}",
+                mobile=f"+96653{n:07d}",
                 email=f"bench{n}@example.org" if n % 3 == 0 else "",
                 email_consent=n % 3 == 0,
                 sms_consent=n % 10 != 0,

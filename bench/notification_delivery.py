@@ -84,9 +84,9 @@ def make_announcement() -> list[int]:
         [
             Member(
                 membership_no=f"{PREFIX}{n:06d}",
-                national_id=f"16{n:08d}",
+                national_id=f"13{n:08d}",
                 full_name_ar=f"عضو تجريبي رقم {n}",
-                mobile=f"+96658{n:07d}",
+                mobile=f"+96654{n:07d}",
                 email=f"bench{n}@example.org" if n % 10 == 0 else "",
                 email_consent=n % 10 == 0,
                 sms_consent=True,
