@@ -1,20 +1,23 @@
 """The notification outbox: every message to a member is a row written with the event that causes it.
 
-Queueing (`queue_notification`) renders the event's texts in the member's language first, so a missing
-template or a missing variable is an error before anything is written; then it writes one row per channel
-the member accepts and, after commit, enqueues the send task. The inbox copy needs no sending: it is
-written as sent and is what the member reads in the portal.
+Queueing (`queue_notification`) renders the event's texts in the member's language first (see
+members.notification_texts), so a missing template or a missing variable is an error before anything is
+written; then it writes one row per channel the member accepts and, after commit, enqueues the send task.
+The inbox copy needs no sending: it is written as sent and is what the member reads in the portal.
 
-Sending (`deliver_notification`) is idempotent: a worker claims a row with a conditional UPDATE
-(pending → sending), hands it to the channel, and marks it sent only if its claim still holds. A failure
+Sending (`deliver_batch`, `deliver_notification`) is idempotent: a worker claims rows with a conditional
+UPDATE (pending → sending, or sending past the timeout → sending) that stamps a fresh claim token, hands
+each message to its channel, and marks it sent only while its own token is still on the row. A failure
 goes back to pending with a backoff, and after `OUTBOX_MAX_ATTEMPTS` ends as failed with the reason.
 `requeue_due` (beat, every minute) re-enqueues rows left pending (the broker or the worker was down) and
 rows stuck in "sending" past `OUTBOX_SENDING_TIMEOUT_S` (their worker died).
 
-Delivery guarantee, honestly: at least once. A row is re-sent only when the worker that claimed it
-died without marking it, and then only after the timeout; if it died in the instant between the channel
-accepting the message and the UPDATE to "sent", the member receives it twice. A retry, a redelivered
-task or a second worker never sends a row that is pending-claimed, sent or failed.
+Delivery guarantee, honestly: at least once, and exactly once unless a worker dies mid-message. A row is
+sent again only when the worker that claimed it died without recording the outcome, and then only after
+the timeout: if it died before handing the message over (the usual case: a slow gateway), the member gets
+it once; if it died in the instant between the channel accepting it and the UPDATE to "sent", twice.
+A retry, a redelivered task (acks late) or a second worker never sends a row that is claimed by a live
+worker, sent or failed. Exactly once end to end would need the gateway to drop repeats by a message key.
 """
 
 import json
