@@ -39,7 +39,9 @@ source_env
 "$PY" scripts/drill_check.py snapshot "$WORK/before.json"
 
 step "back up"
-backup=$(scripts/backup.sh "$WORK/backups" | tee /dev/stderr | tail -n 1)
+# (tee into a file, not /dev/stderr: opening that truncates a log file CI's output may be redirected to.)
+scripts/backup.sh "$WORK/backups" | tee "$WORK/backup.log"
+backup=$(tail -n 1 "$WORK/backup.log")
 
 step "wipe: drop $SOURCE_DB and delete its private files"
 psql -q "$SERVER/postgres" -c "DROP DATABASE \"$SOURCE_DB\" WITH (FORCE)"
