@@ -40,3 +40,8 @@ access_log_format = (
     '"bytes": %(B)s, "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", "client": "%({x-real-ip}i)s"}'
 )
 proc_name = "members-portal"
+# gunicorn 24+ opens a control socket (for gunicornc), by default in ~/.gunicorn/: the service account's home,
+# which the unit's ProtectSystem=strict makes read-only (a warning at every start). Under systemd it goes into the
+# unit's RuntimeDirectory (/run/members-portal-web) instead. (Older gunicorns ignore this setting.)
+if os.environ.get("RUNTIME_DIRECTORY"):
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"].split(":")[0], "gunicorn.ctl")
