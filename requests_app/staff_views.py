@@ -316,6 +316,11 @@ def request_move(request: HttpRequest, reference_no: str, action: str) -> HttpRe
         return _render_request(request, service_request, bound={action: form}, status=400)
     data = form.cleaned_data
     common = {"service_request": service_request, "by": request.user, "expected_version": data["version"]}
+    if data["version"] == service_request.version and service_request.status == Status.PENDING_BOARD_DECISION:
+        # The board's decision is recorded on the board page only (with its meeting, as a BoardDecision): a
+        # supervisor posting "reject" here would otherwise skip that record. A stale form still gets "stale".
+        messages.error(request, _("You may not do this."))
+        return _render_request(request, service_request, status=409)
     try:
         if action == "start-review":
             services.start_review(**common)

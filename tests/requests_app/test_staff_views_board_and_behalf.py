@@ -183,3 +183,19 @@ def test_staff_find_the_member_then_choose_the_service(clerk_client, visit):
     assert "70777" in found
     assert chosen.status_code == 302
     assert chosen["Location"] == reverse("requests_app:staff-request-new-form", args=[member.pk, visit.code])
+
+
+def test_a_supervisor_cannot_reject_a_request_pending_the_board_without_recording_the_boards_decision(
+    supervisor, share_transfer
+):
+    service_request = make_request(share_transfer, status=Status.PENDING_BOARD_DECISION)
+
+    response = client_for(supervisor).post(
+        reverse("requests_app:staff-request-move", args=[service_request.reference_no, "reject"]),
+        {"reject-version": service_request.version, "reject-reason": "لا"},
+    )
+
+    service_request.refresh_from_db()
+    assert response.status_code == 409
+    assert service_request.status == Status.PENDING_BOARD_DECISION
+    assert not BoardDecision.objects.filter(service_request=service_request).exists()
