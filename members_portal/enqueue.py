@@ -1,17 +1,32 @@
 """The one way to start background work: after the transaction commits, never blocking on a broker that is down."""
 
 import logging
+import time
 from functools import partial
 
 from celery import Task
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
+# After a publish fails for want of a broker, this process skips the broker for a while: the requests that follow
+# answer at once instead of each waiting out the connection timeout, and the periodic sweeps (outbox, receipts,
+# announcements, surveys) deliver what was skipped once the broker is back.
+BROKER_RETRY_AFTER_S = 15.0
+_broker_down_until = 0.0
+
 
 def _send(task: Task, args: tuple) -> None:
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        logger.warning("Broker unavailable: %s%r left to its periodic sweep", task.name, args)
+        return
     try:
         task.apply_async(args=args)
+    except (OperationalError, OSError):
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_S
+        logger.exception("Could not reach the broker for %s%r; its periodic sweep will pick it up", task.name, args)
     except Exception:
         # The state change is already committed; the periodic sweep of each task's own rows delivers it later.
         logger.exception("Could not enqueue %s%r; a periodic sweep will pick it up", task.name, args)

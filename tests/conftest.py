@@ -40,3 +40,11 @@ def administrator(make_user):
 def member_client(client, member_user):
     client.force_login(member_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def broker_not_marked_down(monkeypatch):
+    """Each test starts with the broker taken as up, whatever an earlier test did to it in this process."""
+    from members_portal import enqueue
+
+    monkeypatch.setattr(enqueue, "_broker_down_until", 0.0)
