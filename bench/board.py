@@ -216,6 +216,7 @@ def measure() -> int:
             {
                 "metric": "board_dashboard_ms",
                 "value": round(dashboard_ms, 1),
+                "unit": "ms",
                 "target": TARGET_DASHBOARD_MS,
                 "year": year,
                 "runs": RUNS,
@@ -229,6 +230,7 @@ def measure() -> int:
             {
                 "metric": "board_pdf_s",
                 "value": round(pdf_s, 2),
+                "unit": "s",
                 "target": TARGET_PDF_S,
                 "pages_bytes": len(response.content),
             }
