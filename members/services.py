@@ -241,6 +241,11 @@ def apply_correction(*, correction: CorrectionRequest, by: User, staff_note: str
     locked = CorrectionRequest.objects.select_for_update().select_related("member").get(pk=correction.pk)
     if locked.status != CorrectionRequest.Status.OPEN:
         raise ValidationError(_("This correction request was already handled."))
+    if locked.member.user_id is not None and locked.member.user_id == by.pk:
+        # A staff member who is also a member would otherwise approve their own shares, name or ID.
+        raise ValidationError(
+            _("You cannot correct your own record: another staff member decides this request."), code="own_record"
+        )
     value = _coerce_correction(locked.field, locked.requested_value)
     update_member(member=locked.member, by=by, changes={locked.field: value})
     return _close_correction(locked, by=by, status=CorrectionRequest.Status.APPLIED, staff_note=staff_note)

@@ -1,10 +1,12 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import AccessLog, CorrectionRequest, Member, MemberImport
+from members.roles import Role
 from tests.members.factories import MemberFactory, member_account
 from tests.members.test_importing import as_csv, rows
 
@@ -247,3 +249,16 @@ def test_the_mobile_cannot_be_changed_around_the_register(as_user, member):
     member.user.refresh_from_db()
     assert response.url == reverse("members:correction-new") + "?field=mobile"
     assert str(member.user.phone) == str(member.mobile)
+
+
+def test_a_staff_member_who_is_a_member_cannot_apply_a_correction_of_their_own_record(as_user):
+    staff_member = member_account(village="ثار")
+    staff_member.user.groups.add(Group.objects.get(name=Role.STAFF))
+    correction = CorrectionRequest.objects.create(member=staff_member, field="village", requested_value="هدادة")
+
+    as_user(staff_member.user).post(reverse("members:correction-decide", args=[correction.pk]), {"decision": "apply"})
+
+    staff_member.refresh_from_db()
+    correction.refresh_from_db()
+    assert staff_member.village == "ثار"
+    assert correction.status == CorrectionRequest.Status.OPEN
