@@ -19,6 +19,9 @@ class Actor(enum.Enum):
             return False
         if self is Actor.OWNING_MEMBER:
             return service_request.member.user_id == user.pk
+        if service_request.member.user_id == user.pk:
+            # Staff or board who are also members never decide their own request (a share transfer, a withdrawal).
+            return False
         if self is Actor.DEPARTMENT_STAFF:
             return is_department_staff(user, service_request)
         # The board, or a supervisor of the department recording a decision the board took in its meeting.

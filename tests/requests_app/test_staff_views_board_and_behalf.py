@@ -199,3 +199,27 @@ def test_a_supervisor_cannot_reject_a_request_pending_the_board_without_recordin
     assert response.status_code == 409
     assert service_request.status == Status.PENDING_BOARD_DECISION
     assert not BoardDecision.objects.filter(service_request=service_request).exists()
+
+
+def test_a_supervisor_who_is_a_member_cannot_approve_their_own_request_on_the_boards_behalf(supervisor, share_transfer):
+    own = MemberFactory(user=supervisor)
+    service_request = make_request(share_transfer, member=own, status=Status.PENDING_BOARD_DECISION)
+
+    decide(client_for(supervisor), service_request, decision="approve", meeting_reference="14/1448", note="موافقة")
+
+    service_request.refresh_from_db()
+    assert service_request.status == Status.PENDING_BOARD_DECISION
+    assert not BoardDecision.objects.filter(service_request=service_request).exists()
+
+
+def test_staff_who_are_members_cannot_complete_their_own_request(clerk_client, clerk, seedlings):
+    service_request = make_request(seedlings, member=MemberFactory(user=clerk), status=Status.IN_PROGRESS)
+
+    response = clerk_client.post(
+        reverse("requests_app:staff-request-move", args=[service_request.reference_no, "complete"]),
+        {"complete-version": service_request.version, "complete-outcome": "تم"},
+    )
+
+    service_request.refresh_from_db()
+    assert response.status_code == 409
+    assert service_request.status == Status.IN_PROGRESS
