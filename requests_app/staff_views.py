@@ -10,6 +10,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -428,7 +429,7 @@ def request_note(request: HttpRequest, reference_no: str) -> HttpResponse:
 def on_behalf_start(request: HttpRequest) -> HttpResponse:
     """Find the member who phoned, walked in or was visited, then choose the service."""
     chosen, code = request.GET.get("member", ""), request.GET.get("code", "")
-    if chosen.isdigit() and code:
+    if chosen.isdigit() and slug_re.fullmatch(code):
         return redirect("requests_app:staff-request-new-form", member_pk=int(chosen), code=code)
     form = staff_forms.MemberLookupForm(request.GET or None)
     found = []

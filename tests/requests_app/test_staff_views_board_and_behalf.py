@@ -223,3 +223,11 @@ def test_staff_who_are_members_cannot_complete_their_own_request(clerk_client, c
     service_request.refresh_from_db()
     assert response.status_code == 409
     assert service_request.status == Status.IN_PROGRESS
+
+
+def test_a_service_code_that_is_not_a_slug_shows_the_search_again_instead_of_an_error(clerk_client):
+    member = MemberFactory()
+
+    response = clerk_client.get(reverse("requests_app:staff-request-new"), {"member": member.pk, "code": "a b"})
+
+    assert response.status_code == 200
