@@ -17,15 +17,13 @@ Prints JSON lines, and exits 1 when a target is missed.
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Import from the project root, not from bench/ (a script's own folder comes first on sys.path).
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._common import log, setup_django
+
 DATABASE_URL = os.environ.get("BENCH_BOARD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_board")
 REQUESTS = int(os.environ.get("BOARD_REQUESTS", "200000"))
 ANSWERS = int(os.environ.get("BOARD_ANSWERS", "1000000"))
@@ -33,37 +31,6 @@ MEMBERS = int(os.environ.get("BOARD_MEMBERS", "5000"))
 RUNS = int(os.environ.get("BOARD_RUNS", "15"))
 TARGET_DASHBOARD_MS = 200
 TARGET_PDF_S = 3.0
-
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
-os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench_board"))
-
-
-def log(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
-def ensure_database() -> None:
-    server, name = DATABASE_URL.rsplit("/", 1)
-    exists = subprocess.run(
-        # The name comes from the operator's own BENCH_BOARD_DATABASE_URL, not from outside input.
-        ["psql", "-qtAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'", f"{server}/postgres"],  # noqa: S608
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["psql", "-qc", f'CREATE DATABASE "{name}"', f"{server}/postgres"], check=True)
-
-
-def setup() -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 MEMBERS_SQL = """
@@ -240,7 +207,6 @@ def measure() -> int:
 
 
 if __name__ == "__main__":
-    ensure_database()
-    setup()
+    setup_django(DATABASE_URL, "bench_board")
     fill()
     sys.exit(measure())

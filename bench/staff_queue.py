@@ -20,13 +20,13 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._common import log, setup_django
+
 DATABASE_URL = os.environ.get("BENCH_QUEUE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_queue")
 REQUESTS = int(os.environ.get("QUEUE_REQUESTS", "100000"))
 MEMBERS = int(os.environ.get("QUEUE_MEMBERS", "20000"))
@@ -34,36 +34,6 @@ RUNS = int(os.environ.get("QUEUE_RUNS", "40"))
 DEPARTMENTS = 10
 STAFF_PER_DEPARTMENT = 5
 TARGET_MS = 30.0
-
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
-os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench_queue"))
-
-
-def log(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
-def ensure_database() -> None:
-    server, name = DATABASE_URL.rsplit("/", 1)
-    exists = subprocess.run(
-        ["psql", "-qtAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'", f"{server}/postgres"],  # noqa: S608
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["psql", "-qc", f'CREATE DATABASE "{name}"', f"{server}/postgres"], check=True)
-
-
-def setup() -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 FIRST_NAMES = ["محمد", "أحمد", "علي", "سعيد", "حسين", "صالح", "مهدي", "ناصر", "حمد", "فهد",
@@ -343,8 +313,7 @@ def measure() -> list[dict]:
 
 
 def main() -> int:
-    ensure_database()
-    setup()
+    setup_django(DATABASE_URL, "bench_queue")
     results = measure()
     missed = False
     for result in results:

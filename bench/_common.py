@@ -1,4 +1,4 @@
-"""Shared set-up of bench/receipt.py and bench/submission.py: Django on the bench database, a member and a service.
+"""Shared set-up of the benchmarks: Django on a bench database of its own, a member and a service.
 
 Not a benchmark itself (make bench runs every bench/*.py; this one only defines helpers when run).
 """
