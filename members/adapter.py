@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members import channels
+from members.client_address import client_address
 from members.models import User
 from members.validators import normalise_saudi_mobile
 
@@ -52,6 +53,10 @@ class SaudiPhoneField(PhoneField):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's per-address rate limits count the client behind nginx, not nginx itself."""
+        return client_address(request) or super().get_client_ip(request)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """No open sign-up: members activate from the register, applicants register with a verified mobile
         (members.views), staff accounts are made by administrators."""

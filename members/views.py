@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import activation, importing, selectors, services
+from members.client_address import client_address
 from members.forms import (
     ActivationStartForm,
     CodeForm,
@@ -39,9 +40,9 @@ PAGE_SIZE = 25
 
 
 def _client(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the proxy's own address behind nginx unless it passes the client's; the per-subject
-    # limit and the per-code attempts hold either way.
-    return request.META.get("REMOTE_ADDR", "")
+    # The client's address as nginx passes it (REMOTE_ADDR is the proxy's own); the per-subject limit and the
+    # per-code attempts hold either way.
+    return client_address(request)
 
 
 def _too_many() -> str:

@@ -223,3 +223,40 @@ def test_a_wrong_password_with_a_mobile_does_not_sign_in(client):
 
     assert response.status_code == 200
     assert client.get(reverse("members:profile")).status_code == 302
+
+
+def _activate_from(client, n: int, *, remote: str, real_ip: str):
+    return client.post(
+        reverse("members:activate"),
+        {"membership_no": f"2{n:04d}", "national_id": "1000000008"},
+        REMOTE_ADDR=remote,
+        HTTP_X_REAL_IP=real_ip,
+    )
+
+
+def test_behind_nginx_the_per_client_limit_counts_each_client_not_the_proxy(client):
+    for n in range(activation.LIMIT_PER_CLIENT):
+        _activate_from(client, n, remote="127.0.0.1", real_ip=f"198.51.100.{n + 1}")
+
+    response = _activate_from(client, 999, remote="127.0.0.1", real_ip="198.51.100.200")
+
+    assert response.status_code == 302
+
+
+def test_a_client_that_is_not_the_proxy_cannot_escape_the_limit_with_a_made_up_header(client):
+    for n in range(activation.LIMIT_PER_CLIENT):
+        _activate_from(client, n, remote="203.0.113.5", real_ip=f"198.51.100.{n + 1}")
+
+    response = _activate_from(client, 999, remote="203.0.113.5", real_ip="198.51.100.200")
+
+    assert response.status_code == 200
+
+
+def test_sign_in_rate_limits_count_the_client_behind_nginx(rf):
+    from members.adapter import AccountAdapter
+
+    through_nginx = rf.post("/accounts/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.7")
+    direct = rf.post("/accounts/login/", REMOTE_ADDR="203.0.113.5", HTTP_X_REAL_IP="198.51.100.7")
+
+    assert AccountAdapter().get_client_ip(through_nginx) == "198.51.100.7"
+    assert AccountAdapter().get_client_ip(direct) == "203.0.113.5"
