@@ -11,12 +11,10 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
-
 
 def client_address(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = getattr(settings, "TRUSTED_PROXY_ADDRESSES", DEFAULT_TRUSTED_PROXIES)
+    trusted = settings.TRUSTED_PROXY_ADDRESSES
     if remote in trusted:
         forwarded = request.headers.get("X-Real-IP", "").strip()
         try:

@@ -47,7 +47,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(outbox.inbox_for(request.user), pk=pk)
     outbox.mark_read(user=request.user, notification_id=notification.pk)
-    return redirect(f"{reverse('members:inbox')}?page={request.POST.get('page', '1')}#message-{notification.pk}")
+    page = request.POST.get("page", "1")
+    page = page if page.isdigit() else "1"  # echoed into the Location header: digits only
+    return redirect(f"{reverse('members:inbox')}?page={page}#message-{notification.pk}")
 
 
 @login_required

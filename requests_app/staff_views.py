@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db import connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -165,7 +165,9 @@ def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
     staff = list(queue.department_staff(scope.supervised_ids))
     ids = [int(value) for value in request.POST.getlist("requests") if value.isdigit()]
     form = staff_forms.BulkAssignForm(request.POST, staff=staff, request_ids=ids)
-    back = reverse("requests_app:queue") + ("?" + request.POST["query"] if request.POST.get("query") else "")
+    # The queue's filters, re-encoded: the raw value would go into the Location header as it came.
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    back = reverse("requests_app:queue") + ("?" + query if query else "")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -61,7 +61,8 @@ class ResponseAdmin(admin.ModelAdmin):
     """
 
     list_display = ["month", "source", "questionnaire_version", "overall", "recommend", "comment"]
-    list_filter = ["source", "questionnaire_version"]
+    # Not by questionnaire version: a service with a questionnaire of its own would narrow the list to it.
+    list_filter = ["source"]
     fields = [
         "source",
         "questionnaire_version",

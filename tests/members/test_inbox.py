@@ -56,6 +56,15 @@ def test_marking_one_message_read(signed_in, member):
     assert first.read_at is not None and second.read_at is None
 
 
+def test_a_page_number_with_a_newline_is_not_echoed_into_the_redirect(signed_in, member):
+    first = message(member, "a")
+
+    response = signed_in.post(reverse("members:inbox-read", args=[first.pk]), {"page": "2\r\nSet-Cookie: x=1"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("members:inbox") + "?page=1#")
+
+
 def test_marking_another_members_message_read_is_a_404(signed_in):
     theirs = message(MemberFactory(), "theirs")
 

@@ -206,6 +206,28 @@ def test_bulk_assign_from_the_queue(supervisor_client, colleague, seedlings):
     assert set(ServiceRequest.objects.values_list("assignee", flat=True)) == {colleague.pk}
 
 
+def test_the_member_page_links_each_request_to_its_staff_page(supervisor_client, seedlings):
+    service_request = make_request(seedlings)
+
+    page = supervisor_client.get(reverse("members:member-detail", args=[service_request.member.pk]))
+    staff_page = reverse("requests_app:staff-request", args=[service_request.reference_no])
+
+    assert f'href="{staff_page}"' in page.content.decode()
+    assert supervisor_client.get(staff_page).status_code == 200
+
+
+def test_bulk_assign_returns_to_the_queue_with_its_filters_re_encoded(supervisor_client, colleague, seedlings):
+    first = make_request(seedlings)
+
+    response = supervisor_client.post(
+        reverse("requests_app:queue-bulk-assign"),
+        {"assignee": colleague.pk, "requests": [first.pk], "query": "status=open&q=a\r\nSet-Cookie: x=1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("requests_app:queue") + "?status=open&q=a%0D%0ASet-Cookie%3A+x%3D1"
+
+
 # session, user, roles, departments, request (with member, service, department, assignee), assign menu,
 # access-log line, canned replies, attachments, timeline.
 # (+1 on PostgreSQL: SET LOCAL synchronous_commit for the access-log line.)
