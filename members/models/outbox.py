@@ -1,7 +1,11 @@
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models.accounts import Member
+
+_LINK = re.compile(r"https?://\S+")
 
 
 class Channel(models.TextChoices):
@@ -72,3 +76,9 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def preview(self) -> str:
+        """The text for other eyes (the operations view): its links carry the member's own tokens (a survey that
+        opens without a password), so they are left out."""
+        return _LINK.sub("…", self.subject or self.body)

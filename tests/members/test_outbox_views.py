@@ -43,6 +43,16 @@ def test_the_outbox_shows_failures_with_their_reason_and_filters_by_status(admin
     assert "SMS gateway answered HTTP 500: boom" in response.content.decode()
 
 
+def test_the_outbox_never_shows_the_links_that_carry_a_members_token(admin_client):
+    sms = failed_sms()
+    Notification.objects.filter(pk=sms.pk).update(body="قيّم الخدمة: http://portal.example/surveys/s/SeCrEtToKeN/")
+
+    html = admin_client.get(reverse("members:outbox-list")).content.decode()
+
+    assert "قيّم الخدمة" in html
+    assert "SeCrEtToKeN" not in html
+
+
 def test_the_summary_counts_by_channel_and_status(admin_client):
     failed_sms()
 
