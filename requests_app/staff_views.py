@@ -25,7 +25,7 @@ from members import selectors as member_selectors
 from members import services as member_services
 from members.models import AccessLog, Member, User
 from members.roles import Role, has_role, role_required
-from requests_app import assignment, queue, services, sla, staff_forms, staff_services, uploads
+from requests_app import assignment, queue, services, sla, staff_forms, staff_services, uploads, workflow
 from requests_app.forms import RequestForm
 from requests_app.models import RequestType, ServiceRequest
 from requests_app.workflow import TRANSITIONS, Actor
@@ -198,25 +198,14 @@ def _first_message(problem: Exception) -> str:
 # --- One request ------------------------------------------------------------------------------------------------
 
 
-def staff_moves(service_request: ServiceRequest) -> list[str]:
-    """The action slugs staff may take on this request now (the services check again).
-
-    From the workflow table: the department-staff rows from the current status. A service the board
-    decides goes to the board instead of being completed by staff.
-    """
+def staff_moves(service_request: ServiceRequest, user) -> list[str]:
+    """The action slugs staff may take on this request now (the services check again): the department-staff
+    rows of the workflow table from the current status that the law allows, none on the person's own request."""
+    if service_request.member.user_id == user.pk:
+        return []
     targets = {to for (current, to), actor in TRANSITIONS.items() if current == service_request.status
-               and actor is Actor.DEPARTMENT_STAFF}  # fmt: skip
-    needs_board = service_request.request_type.needs_board_decision
-    actions = []
-    for action, (_form, to) in staff_forms.MOVE_FORMS.items():
-        if to not in targets:
-            continue
-        if to == Status.PENDING_BOARD_DECISION and not needs_board:
-            continue
-        if to == Status.COMPLETED and needs_board:
-            continue
-        actions.append(action)
-    return actions
+               and actor is Actor.DEPARTMENT_STAFF and workflow.law_allows(service_request, to)}  # fmt: skip
+    return [action for action, (_form, to) in staff_forms.MOVE_FORMS.items() if to in targets]
 
 
 def _render_request(
@@ -238,7 +227,7 @@ def _render_request(
             "style": staff_forms.MOVE_BUTTONS[action][1],
             "form": bound.get(action) or staff_forms.MOVE_FORMS[action][0](initial=version, prefix=action),
         }
-        for action in staff_moves(service_request)
+        for action in staff_moves(service_request, user)
     ]
     is_supervisor = scope.supervises(service_request.department_id)
     staff = list(queue.department_staff([service_request.department_id])) if is_supervisor else []
@@ -334,7 +323,7 @@ def request_move(request: HttpRequest, reference_no: str, action: str) -> HttpRe
         elif action == "refer-to-board":
             services.refer_to_board(note=data["note"], **common)
         elif action == "complete":
-            if service_request.request_type.needs_board_decision:
+            if not workflow.law_allows(service_request, Status.COMPLETED):
                 raise ValidationError(_("The board decides this service: refer it to the board."), code="board")
             services.complete_request(outcome=data["outcome"], **common)
         else:

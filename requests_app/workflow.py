@@ -59,19 +59,20 @@ TRANSITIONS: dict[tuple[Status, Status], Actor] = {
 }
 
 
-def may_move(user, service_request: ServiceRequest, to: Status) -> bool:
-    """The table's answer, plus the law's: the services reserved to the board (and only those) go to the board,
-    and only the board approves them."""
-    current = Status(service_request.status)
-    actor = TRANSITIONS.get((current, to))
-    if actor is None:
-        return False
+def law_allows(service_request: ServiceRequest, to: Status) -> bool:
+    """The services reserved to the board (and only those) go to the board, and only the board approves them."""
     reserved_to_board = service_request.request_type.needs_board_decision
-    if to == Status.PENDING_BOARD_DECISION and not reserved_to_board:
-        return False
-    if to == Status.COMPLETED and current != Status.PENDING_BOARD_DECISION and reserved_to_board:
-        return False
-    return actor.allows(user, service_request)
+    if to == Status.PENDING_BOARD_DECISION:
+        return reserved_to_board
+    if to == Status.COMPLETED and service_request.status != Status.PENDING_BOARD_DECISION:
+        return not reserved_to_board
+    return True
+
+
+def may_move(user, service_request: ServiceRequest, to: Status) -> bool:
+    """The table's answer, plus the law's."""
+    actor = TRANSITIONS.get((Status(service_request.status), to))
+    return actor is not None and law_allows(service_request, to) and actor.allows(user, service_request)
 
 
 def allowed_moves(user, service_request: ServiceRequest) -> list[Status]:
