@@ -42,7 +42,7 @@ def serve_private(
     """
     name = _storage_name(file_field_or_name)
     disposition = content_disposition_header(as_attachment, filename)
-    if getattr(settings, "STORAGE_BACKEND", "filesystem") == "s3":
+    if settings.STORAGE_BACKEND == "s3":
         url = default_storage.url(
             name,
             parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},
