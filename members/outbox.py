@@ -137,9 +137,11 @@ def queue_notification(
 
 
 def _insert_new(rows: Iterable[Notification]) -> list[Notification]:
+    rows = list(rows)
+    queued = set(Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True))
     created = []
     for row in rows:
-        if Notification.objects.filter(key=row.key).exists():
+        if row.key in queued:
             continue
         try:
             with transaction.atomic():
