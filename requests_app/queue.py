@@ -1,10 +1,10 @@
-"""Reads for the staff work queue, the staff request page, the staff home and the board's list.
+"""Reads for the staff work queue and the staff request page: who works where, the queue's filters and rows.
 
 Every read is scoped to who asks: staff and supervisors see the requests of the departments they belong
-to (a supervisor the whole department, like any of its staff), board members the requests pending their
-decision. A request outside that scope is not found (404), never forbidden, so guessing numbers teaches
-nothing. The queue is one COUNT and one row query whatever the data (plus one to resolve a number
-search), so its query count does not grow with the rows.
+to (a supervisor the whole department, like any of its staff). A request outside that scope is not found
+(404), never forbidden, so guessing numbers teaches nothing. How a row reads is in queue_rows, the staff
+home's counts in staff_home, the board's reads in board_reads. The queue is one COUNT and one row query
+whatever the data (plus one to resolve a number search), so its query count does not grow with the rows.
 """
 
 import contextlib
@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
@@ -25,11 +25,9 @@ from members.validators import normalise_national_id, normalise_saudi_mobile
 from members_portal.arabic import normalise, to_western_digits
 from requests_app import sla
 from requests_app.models import (
-    BoardDecision,
     CannedReply,
     DepartmentMembership,
     ServiceRequest,
-    StaffNotice,
     TimelineEvent,
 )
 
@@ -274,97 +272,6 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Servi
     return requests.select_related("request_type", "member", "assignee").only(*ROW_FIELDS).order_by(*order)
 
 
-STATUS_STYLES = {
-    Status.RETURNED_TO_MEMBER: "text-bg-warning",
-    Status.PENDING_BOARD_DECISION: "text-bg-info",
-    Status.COMPLETED: "text-bg-success",
-    Status.REJECTED: "text-bg-danger",
-    Status.CANCELLED: "text-bg-secondary",
-}
-SLA_STYLES = {
-    sla.SlaState.LATE: "text-bg-danger",
-    sla.SlaState.DUE_TODAY: "text-bg-warning",
-    sla.SlaState.ON_TIME: "text-bg-success",
-    sla.SlaState.PAUSED: "text-bg-secondary",
-}
-
-
-class RowFormatter:
-    """Turns queue rows into the plain values a table row shows, formatted once per page.
-
-    The queue is the page staff load all day: labels are translated once per page, not once per row,
-    and dates are formatted in Python, so 50 rows cost little more than 5.
-    """
-
-    def __init__(self, *, today: datetime.date, unassigned_cutoff: datetime.datetime) -> None:
-        from members_portal.hijri import to_hijri
-
-        self.today = today
-        self.cutoff = unassigned_cutoff
-        self.status_labels = {value: str(label) for value, label in Status.choices}
-        self.sla_labels = {state.value: str(state.label) for state in sla.SlaState}
-        self.english = (translation.get_language() or "ar").startswith("en")
-        self._to_hijri = to_hijri
-        self._hijri: dict[datetime.date, str] = {}
-
-    def hijri(self, day: datetime.date) -> str:
-        if day not in self._hijri:
-            converted = self._to_hijri(day)
-            self._hijri[day] = converted.format() if converted else ""
-        return self._hijri[day]
-
-    def age(self, submitted_at: datetime.datetime) -> str:
-        from django.utils.translation import ngettext
-
-        days = (self.today - timezone.localtime(submitted_at).date()).days
-        if days <= 0:
-            return str(_("today"))
-        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
-
-    def row(self, values: dict) -> dict:
-        """One table row from a dict of ROW_VALUES (queue_values), plain strings ready for the template."""
-        status = values["status"]
-        closed = status in ServiceRequest.CLOSED_STATUSES
-        if closed:
-            state = sla.SlaState.CLOSED
-        elif status == Status.RETURNED_TO_MEMBER:
-            state = sla.SlaState.PAUSED
-        elif values["due_date"] < self.today:
-            state = sla.SlaState.LATE
-        elif values["due_date"] == self.today:
-            state = sla.SlaState.DUE_TODAY
-        else:
-            state = sla.SlaState.ON_TIME
-        english = self.english
-        waiting = values["assignee_id"] is None and not closed and values["submitted_at"] < self.cutoff
-        assignee_name = " ".join(
-            part for part in (values["assignee__first_name"], values["assignee__last_name"]) if part
-        ) or (values["assignee__username"] or "")
-        return {
-            "pk": values["pk"],
-            "reference_no": values["reference_no"],
-            "department_id": values["department_id"],
-            "service_name": (values["request_type__name_en"] if english and values["request_type__name_en"]
-                             else values["request_type__name_ar"]),
-            "service_code": values["request_type__code"],
-            "member_name": values["member__full_name_ar"],
-            "membership_no": values["member__membership_no"],
-            "mobile": values["mobile"],
-            "status": status,
-            "status_label": self.status_labels[status],
-            "status_style": STATUS_STYLES.get(status, "text-bg-primary"),
-            "age": self.age(values["submitted_at"]),
-            "due": values["due_date"].isoformat(),
-            "due_hijri": self.hijri(values["due_date"]),
-            "sla_label": self.sla_labels[state] if state in SLA_STYLES else "",
-            "sla_style": SLA_STYLES.get(state, ""),
-            "assignee_id": values["assignee_id"],
-            "assignee_name": assignee_name if values["assignee_id"] else "",
-            "waiting_for_someone": waiting,
-            "is_closed": closed,
-        }  # fmt: skip
-
-
 # What a queue row reads, as plain values: no model instances to build for 50 rows (the page's biggest cost).
 ROW_VALUES = (
     "pk",
@@ -438,121 +345,3 @@ def canned_replies_for(service_request: ServiceRequest) -> QuerySet[CannedReply]
         department_id=service_request.department_id,
         active=True,
     ).order_by("request_type_id", "order", "pk")
-
-
-# --- Staff home -------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class DepartmentCounts:
-    department_id: int
-    name: str
-    open: int = 0
-    unassigned: int = 0
-    due_today: int = 0
-    late: int = 0
-    waiting_on_member: int = 0
-
-
-def staff_home(user: User) -> dict:
-    """My open work (soonest due first), my due-today and late counts, and my departments' counts: 3 queries."""
-    today = sla.today()
-    scope = scope_of(user)
-    mine = list(
-        requests_for_staff(user)
-        .filter(assignee=user, status__in=sla.OPEN_STATUSES)
-        .select_related("request_type", "member", "assignee")
-        .only(*ROW_FIELDS)
-        .order_by("due_date", "pk")[:20]
-    )
-    running = Q(status__in=sla.RUNNING_STATUSES)
-    rows = (
-        ServiceRequest.objects.filter(department_id__in=scope.department_ids, status__in=sla.OPEN_STATUSES)
-        .values("department_id", "department__name_ar", "department__name_en")
-        .annotate(
-            open=Count("pk"),
-            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-            due_today=Count("pk", filter=running & Q(due_date=today)),
-            late=Count("pk", filter=running & Q(due_date__lt=today)),
-            waiting=Count("pk", filter=Q(status=Status.RETURNED_TO_MEMBER)),
-            my_due_today=Count("pk", filter=running & Q(due_date=today, assignee=user)),
-            my_late=Count("pk", filter=running & Q(due_date__lt=today, assignee=user)),
-        )
-        .order_by("department__name_ar")
-    )
-    from requests_app.models.catalogue import _in_language
-
-    departments, my_due_today, my_late = [], 0, 0
-    for row in rows:
-        departments.append(
-            DepartmentCounts(
-                department_id=row["department_id"],
-                name=_in_language(row["department__name_ar"], row["department__name_en"]),
-                open=row["open"],
-                unassigned=row["unassigned"],
-                due_today=row["due_today"],
-                late=row["late"],
-                waiting_on_member=row["waiting"],
-            )
-        )
-        my_due_today += row["my_due_today"]
-        my_late += row["my_late"]
-    notices = list(
-        StaffNotice.objects.filter(recipient=user, read_at__isnull=True)
-        .select_related("service_request")
-        .only("pk", "kind", "day", "created_at", "service_request__reference_no", "service_request__due_date")
-        .order_by("-created_at", "-pk")[:20]
-    )
-    return {
-        "today": today,
-        "mine": mine,
-        "my_due_today": my_due_today,
-        "my_late": my_late,
-        "departments": departments,
-        "notices": notices,
-        "is_supervisor": scope.is_supervisor,
-    }
-
-
-# --- The board ---------------------------------------------------------------------------------------------------
-
-
-def may_record_board_decision(user: User, service_request: ServiceRequest) -> bool:
-    """Board members; and a supervisor of the request's department, recording a meeting's decision."""
-    return has_role(user, Role.BOARD) or scope_of(user).supervises(service_request.department_id)
-
-
-def board_requests_for(user: User) -> QuerySet[ServiceRequest]:
-    """Requests pending the board's decision that this user may record: all for the board, the supervised
-    departments' for a supervisor."""
-    pending = ServiceRequest.objects.filter(status=Status.PENDING_BOARD_DECISION)
-    if has_role(user, Role.BOARD):
-        return pending
-    return pending.filter(department_id__in=scope_of(user).supervised_ids)
-
-
-def board_queue(user: User) -> QuerySet[ServiceRequest]:
-    return board_requests_for(user).select_related("request_type", "member", "department").order_by("due_date", "pk")
-
-
-def board_request(user: User, reference_no: str) -> ServiceRequest:
-    try:
-        return (
-            board_requests_for(user)
-            .select_related("member", "request_type", "department")
-            .get(reference_no=reference_no)
-        )
-    except ServiceRequest.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def recent_board_decisions(user: User, *, limit: int = 20) -> QuerySet[BoardDecision]:
-    decisions = BoardDecision.objects.select_related("service_request", "service_request__request_type", "recorded_by")
-    if not has_role(user, Role.BOARD):
-        decisions = decisions.filter(service_request__department_id__in=scope_of(user).supervised_ids)
-    return decisions.order_by("-created_at", "-pk")[:limit]
-
-
-def member_visible_timeline(service_request: ServiceRequest) -> QuerySet[TimelineEvent]:
-    """What the board reads of a request's history: what the member sees too (no internal notes)."""
-    return service_request.timeline.filter(visible_to_member=True).select_related("actor").order_by("created_at", "pk")

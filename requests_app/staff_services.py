@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, User
 from members.roles import Role, has_role
-from requests_app import queue, services
+from requests_app import board_reads, services
 from requests_app.models import BoardDecision, Channel, RequestDocument, RequestType, ServiceRequest, StaffNotice
 
 # A member asks through staff by phone, at the headquarters, or on a field visit; the portal is their own.
@@ -84,7 +84,7 @@ def record_board_decision(
     """
     meeting_reference = " ".join((meeting_reference or "").split())
     note = (note or "").strip()
-    if not queue.may_record_board_decision(by, service_request):
+    if not board_reads.may_record_board_decision(by, service_request):
         raise PermissionDenied(_("Only the board, or a supervisor on its behalf, records the board's decision."))
     errors = {}
     if not meeting_reference:

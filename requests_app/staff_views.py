@@ -25,9 +25,21 @@ from members import selectors as member_selectors
 from members import services as member_services
 from members.models import AccessLog, Member, User
 from members.roles import Role, has_role, role_required
-from requests_app import assignment, queue, services, sla, staff_forms, staff_services, uploads, workflow
+from requests_app import (
+    assignment,
+    board_reads,
+    queue,
+    queue_rows,
+    services,
+    sla,
+    staff_forms,
+    staff_services,
+    uploads,
+    workflow,
+)
 from requests_app.forms import RequestForm
 from requests_app.models import RequestType, ServiceRequest
+from requests_app.staff_home import home_summary
 from requests_app.workflow import TRANSITIONS, Actor
 
 Status = ServiceRequest.Status
@@ -47,7 +59,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
     """My open work, due today and late, my departments' counts, my unread notices."""
-    context = queue.staff_home(request.user)
+    context = home_summary(request.user)
     return render(request, "requests_app/staff/home.html", context)
 
 
@@ -72,7 +84,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if request.GET else queue.QueueFilters()
     requests = queue.queue_values(queue.queue_for(request.user, filters))
     page = Paginator(requests, queue.PAGE_SIZE).get_page(request.GET.get("page"))
-    formatter = queue.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
+    formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
     rows = [formatter.row(values) for values in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -119,7 +131,7 @@ def _request_url_prefix() -> str:
 
 
 def _row_response(request: HttpRequest, pk: int, *, error: str = "") -> HttpResponse:
-    formatter = queue.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
+    formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
     return render(
         request,
         QUEUE_TEMPLATE + "#queue-row",
@@ -258,7 +270,7 @@ def _render_request(
             "is_supervisor": is_supervisor,
             "may_take": service_request.assignee_id is None and not service_request.is_closed,
             "may_record_board": service_request.status == Status.PENDING_BOARD_DECISION
-            and queue.may_record_board_decision(user, service_request),
+            and board_reads.may_record_board_decision(user, service_request),
             "member_language": member.language,
         },
         status=status,
@@ -518,8 +530,8 @@ def board_list(request: HttpRequest) -> HttpResponse:
         request,
         "requests_app/staff/board_list.html",
         {
-            "pending": queue.board_queue(request.user),
-            "recent": queue.recent_board_decisions(request.user),
+            "pending": board_reads.board_queue(request.user),
+            "recent": board_reads.recent_board_decisions(request.user),
             "today": sla.today(),
         },
     )
@@ -530,7 +542,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
 def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
     """Record the board's decision on one request, with the meeting that took it."""
     _board_access(request.user)
-    service_request = queue.board_request(request.user, reference_no)
+    service_request = board_reads.board_request(request.user, reference_no)
     form = staff_forms.BoardDecisionForm(request.POST or None, initial={"version": service_request.version})
     status = 200
     if request.method == "POST":
@@ -568,7 +580,7 @@ def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
         {
             "service_request": service_request,
             "member": service_request.member,
-            "timeline": queue.member_visible_timeline(service_request),
+            "timeline": board_reads.member_visible_timeline(service_request),
             "attachments": queue.staff_attachments(service_request),
             "form": form,
             "on_behalf": not has_role(request.user, Role.BOARD),

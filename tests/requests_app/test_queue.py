@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from members.models import Governorate
 from requests_app import queue
+from requests_app.staff_home import home_summary
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import MemberFactory, Status, days, make_request
 
@@ -158,7 +159,7 @@ def test_staff_home_counts_my_work_and_my_departments(clerk, seedlings, statemen
     make_request(seedlings, status=Status.RETURNED_TO_MEMBER, due_date=days(-5))
     make_request(statement, due_date=days(-1))
 
-    home = queue.staff_home(clerk)
+    home = home_summary(clerk)
 
     assert (home["my_late"], home["my_due_today"], len(home["mine"])) == (1, 1, 2)
     [department] = home["departments"]
