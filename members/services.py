@@ -198,6 +198,12 @@ def request_correction(
         raise ValidationError(_("Only the member can ask to correct their own record."))
     if member.correction_requests.filter(field=field, status=CorrectionRequest.Status.OPEN).exists():
         raise ValidationError(_("You already asked to correct this; staff will answer that request first."))
+    if field == CorrectionRequest.Field.MOBILE:
+        # The member hears at once that the number cannot receive a text (052…), instead of staff finding out later.
+        try:
+            requested_value = validators.normalise_saudi_mobile(requested_value)
+        except ValidationError as error:
+            raise ValidationError({"requested_value": error.messages}) from error
     correction = CorrectionRequest(
         member=member,
         field=field,

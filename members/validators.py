@@ -1,4 +1,4 @@
-"""Input rules for the member record: national IDs, Saudi mobiles, and text that is safe to store and export.
+"""Input rules for what people type: national IDs, Saudi mobiles, IBANs, and text that is safe to store and export.
 
 Each `normalise_*` function returns the canonical form or raises ValidationError with a translated message;
 each `validate_*` function is a Django field validator built on it. Digits may be typed in Arabic-Indic
@@ -8,12 +8,13 @@ each `validate_*` function is a Django field validator built on it. Digits may b
 import re
 import unicodedata
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 _SEPARATORS = re.compile(r"[\s\-\u00a0().]")
-_MOBILE = re.compile(r"^(?:\+966|00966|966|0)?(5\d{8})$")
+_MOBILE_SHAPE = re.compile(r"^(?:\+966|00966|966|0)?(5\d{8})$")
 
 # Marks and embeddings that change how text is displayed without being visible: a name holding them can
 # look like another name, or scramble the line it is printed in (CVE-2021-42574 style "Trojan source").
@@ -90,21 +91,73 @@ def validate_member_national_id(value: str) -> None:
 
 
 def normalise_saudi_mobile(value) -> str:
-    """A Saudi mobile as E.164 `+9665XXXXXXXX`, from 05…, 5…, 9665…, 009665… or +9665…, any digits, spaces or dashes."""
+    """A Saudi mobile as E.164 `+9665XXXXXXXX`, from 05…, 5…, 9665…, 009665… or +9665…, any digits, spaces or dashes.
+
+    The shape (9 digits after 05) is not enough: the number must be one the numbering plan gives to a mobile
+    network (`phonenumbers`), since the SMS channel refuses the others (052…) and a code would never arrive.
+    """
     text = _SEPARATORS.sub("", western_digits(str(value or "")))
     if not text:
         raise ValidationError(_("Enter the mobile number."), code="required")
-    match = _MOBILE.match(text)
+    match = _MOBILE_SHAPE.match(text)
     if not match:
         raise ValidationError(
             _("Enter a Saudi mobile number, for example 05XXXXXXXX (10 digits starting with 05)."),
             code="mobile_not_saudi",
         )
-    return "+966" + match.group(1)
+    number = phonenumbers.parse("+966" + match.group(1))
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }:
+        raise ValidationError(
+            _("This is not a Saudi mobile network number (%(prefix)s…): please check the number."),
+            params={"prefix": "0" + match.group(1)[:2]},
+            code="mobile_not_in_use",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def validate_saudi_mobile(value) -> None:
     normalise_saudi_mobile(value)
+
+
+# --- IBAN --------------------------------------------------------------------------------------------
+
+_IBAN_SEPARATORS = re.compile(r"[\s\-\u00a0]")
+
+
+def iban_checksum_ok(iban: str) -> bool:
+    """ISO 13616 mod-97: the first four characters moved to the end, letters as 10-35, the number mod 97 is 1."""
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+
+
+def normalise_saudi_iban(value) -> str:
+    """A Saudi IBAN as stored: `SA` and 22 digits, upper case, no spaces; the mod-97 check digits must hold."""
+    text = _IBAN_SEPARATORS.sub("", western_digits(str(value or ""))).upper()
+    if not text:
+        raise ValidationError(_("Enter the IBAN."), code="required")
+    if not text.startswith("SA"):
+        raise ValidationError(_("A Saudi IBAN starts with SA."), code="iban_country")
+    if len(text) != 24:
+        raise ValidationError(
+            _("A Saudi IBAN has 24 characters: SA and 22 digits (you typed %(count)s)."),
+            params={"count": len(text)},
+            code="iban_length",
+        )
+    if not (text[2:].isascii() and text[2:].isdigit()):
+        raise ValidationError(_("After SA, a Saudi IBAN has digits only."), code="iban_format")
+    if not iban_checksum_ok(text):
+        raise ValidationError(
+            _("This IBAN is not valid: please check the digits against your bank's IBAN certificate."),
+            code="iban_checksum",
+        )
+    return text
+
+
+def validate_saudi_iban(value) -> None:
+    normalise_saudi_iban(value)
 
 
 # --- Text --------------------------------------------------------------------------------------------

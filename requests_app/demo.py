@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from members.models import Member, User
 from members.roles import Role
+from members.validators import national_id_check_digit
 from members_portal.pdf import html_to_pdf
 from requests_app import calendar, receipts
 from requests_app.models import (
@@ -63,7 +64,7 @@ def _answers(request_type: RequestType, rng: random.Random) -> list[dict]:
             continue
         kind = RequestField.FieldType
         value, display_ar, display_en = "", "", ""
-        if field.field_type == kind.NUMBER:
+        if field.field_type in {kind.NUMBER, kind.WHOLE_NUMBER}:
             value = display_ar = display_en = str(rng.choice([2, 5, 10, 25, 40, 120, 300, 1447]))
         elif field.field_type == kind.DATE:
             value = display_ar = display_en = (
@@ -76,10 +77,15 @@ def _answers(request_type: RequestType, rng: random.Random) -> list[dict]:
             value, display_ar, display_en = ("yes", "نعم", "Yes") if yes else ("no", "لا", "No")
         elif field.field_type == kind.LONG_TEXT:
             value = display_ar = display_en = rng.choice(TEXTS["long_text"])
+        elif field.field_type == kind.IBAN:
+            value = display_ar = display_en = "SA0380000000608010167519"
+        elif field.field_type == kind.NATIONAL_ID:
+            first_nine = f"1{rng.randint(0, 99_999_999):08d}"
+            value = display_ar = display_en = first_nine + national_id_check_digit(first_nine)
+        elif field.field_type == kind.MOBILE:
+            value = display_ar = display_en = f"+96650{rng.randint(0, 9_999_999):07d}"
         elif field.field_type == kind.TEXT:
-            value = display_ar = display_en = (
-                "SA0380000000608010167519" if field.key == "iban" else rng.choice(TEXTS["text"])
-            )
+            value = display_ar = display_en = rng.choice(TEXTS["text"])
         snapshot.append(
             {
                 "key": field.key,

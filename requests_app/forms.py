@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from members import validators
 from members_portal.arabic import to_western_digits
 from requests_app import uploads
 from requests_app.models import Attachment, RequestDocument, RequestField, RequestType
@@ -35,6 +36,40 @@ class NumberField(WesternDigitsMixin, forms.DecimalField):
         attrs.pop("step", None)
         attrs.pop("min", None)
         return attrs
+
+
+class WholeNumberField(WesternDigitsMixin, forms.IntegerField):
+    """A count (shares, trees, seedlings): digits only, Western or Arabic-Indic."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        return attrs
+
+
+class NormalisedField(forms.CharField):
+    """A text box whose value one of members.validators' `normalise_*` functions checks and puts in its stored form."""
+
+    def __init__(self, *, normalise, placeholder: str, inputmode: str = "text", **kwargs):
+        self.normalise = normalise
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"dir": "ltr", "inputmode": inputmode, "placeholder": placeholder, "autocomplete": "off"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.normalise(value) if value else value
 
 
 class DateInput(forms.DateInput):
@@ -106,8 +141,20 @@ class RequestForm(forms.Form):
             return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
         if request_field.field_type == kind.NUMBER:
             return NumberField(max_digits=14, decimal_places=2, min_value=0, **common)
+        if request_field.field_type == kind.WHOLE_NUMBER:
+            return WholeNumberField(min_value=0, max_value=10**9, **common)
         if request_field.field_type == kind.DATE:
             return DateField(widget=DateInput(), **common)
+        if request_field.field_type == kind.IBAN:
+            return NormalisedField(normalise=validators.normalise_saudi_iban, placeholder="SA…", **common)
+        if request_field.field_type == kind.NATIONAL_ID:
+            return NormalisedField(
+                normalise=validators.normalise_national_id, placeholder="1XXXXXXXXX", inputmode="numeric", **common
+            )
+        if request_field.field_type == kind.MOBILE:
+            return NormalisedField(
+                normalise=validators.normalise_saudi_mobile, placeholder="05XXXXXXXX", inputmode="tel", **common
+            )
         if request_field.field_type == kind.CHOICE:
             english = (translation.get_language() or "ar").startswith("en")
             options = [(key, en if english else ar) for key, ar, en in request_field.choice_options()]

@@ -161,7 +161,11 @@ class RequestField(models.Model):
         TEXT = "text", _("Short text")
         LONG_TEXT = "long_text", _("Long text")
         NUMBER = "number", _("Number")
+        WHOLE_NUMBER = "whole_number", _("Whole number (a count)")
         DATE = "date", _("Date")
+        IBAN = "iban", _("Saudi IBAN")
+        NATIONAL_ID = "national_id", _("National ID or Iqama number")
+        MOBILE = "mobile", _("Saudi mobile number")
         CHOICE = "choice", _("Choice")
         YES_NO = "yes_no", _("Yes or no")
 
