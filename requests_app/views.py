@@ -295,19 +295,29 @@ def receipt_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     return serve_private(receipt.file, filename, "application/pdf", as_attachment=False)
 
 
+@never_cache
 @require_GET
 def receipt_verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: what proves a receipt genuine (reference, service, date, status, masked name), nothing more."""
+    """Public: what proves a receipt genuine (reference, service, date, the status printed on it, masked name).
+
+    The status is the one the receipt was issued with, never the request's current one: the QR code travels
+    with every photo or copy of the receipt, and its holder should learn nothing that happened since.
+    Never stored by a cache and never indexed (the token is in the URL).
+    """
     receipt = receipts.receipt_for_token(token)
     if receipt is None:
-        return render(request, "requests_app/receipt_verify.html", {"receipt": None}, status=404)
-    service_request = receipt.service_request
-    return render(
-        request,
-        "requests_app/receipt_verify.html",
-        {
-            "receipt": receipt,
-            "service_request": service_request,
-            "masked_name": receipts.mask_name(service_request.member.full_name_ar),
-        },
-    )
+        response = render(request, "requests_app/receipt_verify.html", {"receipt": None}, status=404)
+    else:
+        service_request = receipt.service_request
+        response = render(
+            request,
+            "requests_app/receipt_verify.html",
+            {
+                "receipt": receipt,
+                "service_request": service_request,
+                "masked_name": receipts.mask_name(service_request.member.full_name_ar),
+            },
+        )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -218,6 +218,29 @@ def invite_for_request(*, service_request: ServiceRequest, origin: str) -> Invit
     return invitation
 
 
+def portal_version(*, service_request: ServiceRequest, by: User) -> QuestionnaireVersion:
+    """The questions to show on a request's rating page, read only: opening the page (GET) writes nothing.
+
+    The invitation is created (or its expired link renewed) only when the member sends the answer
+    (invitation_for_portal). Raises InvitationRefused like it.
+    """
+    member = getattr(by, "member", None)
+    if member is None or member.pk != service_request.member_id:
+        raise InvitationRefused(InvitationRefused.OTHER_MEMBER)
+    if service_request.status not in RATABLE_STATUSES:
+        raise InvitationRefused(InvitationRefused.NOT_RATABLE)
+    invitation = (
+        Invitation.objects.select_related("questionnaire_version__questionnaire")
+        .filter(service_request=service_request)
+        .first()
+    )
+    if invitation is None:
+        return current_version(service_request.request_type)
+    if invitation.answered_at is not None:
+        raise InvitationRefused(InvitationRefused.ANSWERED)
+    return invitation.questionnaire_version
+
+
 @transaction.atomic
 def invitation_for_portal(*, service_request: ServiceRequest, by: User) -> Invitation:
     """The invitation to rate one's own closed request from its page (created now if none was sent).

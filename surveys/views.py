@@ -47,9 +47,14 @@ def _refused(request: HttpRequest, reason: str, *, language: str = "ar") -> Http
     return _private(response)
 
 
-def _survey_page(request: HttpRequest, invitation: Invitation, *, action: str) -> HttpResponse:
-    """GET shows the one-screen survey; a valid POST saves it and thanks (with the offer after a low rating)."""
-    version = invitation.questionnaire_version
+def _survey_page(
+    request: HttpRequest, invitation: Invitation | None, *, action: str, version=None, service_request=None
+) -> HttpResponse:
+    """GET shows the one-screen survey; a valid POST saves it and thanks (with the offer after a low rating).
+
+    On a GET from the request page there may be no invitation yet: the page is drawn from `version`."""
+    if invitation is not None:
+        version, service_request = invitation.questionnaire_version, invitation.service_request
     form = SurveyForm(version, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,7 +70,7 @@ def _survey_page(request: HttpRequest, invitation: Invitation, *, action: str) -
     context = {
         "form": form,
         "version": version,
-        "service_request": invitation.service_request,
+        "service_request": service_request,
         "action": action,
     }
     status = 400 if request.method == "POST" else 200
@@ -95,6 +100,9 @@ def rate_request(request: HttpRequest, reference_no: str) -> HttpResponse:
     member = getattr(request.user, "member", None)
     service_request = get_object_or_404(selectors.ratable_request_for_member(member, reference_no))
     try:
+        if request.method == "GET":  # opening the page creates nothing; sending the answer does
+            version = services.portal_version(service_request=service_request, by=request.user)
+            return _survey_page(request, None, action=request.path, version=version, service_request=service_request)
         invitation = services.invitation_for_portal(service_request=service_request, by=request.user)
     except InvitationRefused as refused:
         return _refused(request, refused.reason, language=translation.get_language())

@@ -301,7 +301,7 @@ class Receipt(models.Model):
         ServiceRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="receipts"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    # The status printed on the receipt (the verification page shows the current one beside it).
+    # The status printed on the receipt: the verification page shows this one, never the current one.
     status = models.CharField(_("status"), max_length=24, choices=ServiceRequest.Status.choices)
     file = models.FileField(_("file"), upload_to=receipt_path, max_length=200)
     created_at = models.DateTimeField(_("issued"), auto_now_add=True)

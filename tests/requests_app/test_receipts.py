@@ -66,12 +66,31 @@ def test_a_token_for_a_guessed_receipt_cannot_be_made_without_the_key(client, re
     assert client.get(reverse("requests_app:receipt-verify", args=[forged])).status_code == 404
 
 
-def test_the_verification_page_shows_the_current_status(client, receipt):
-    ServiceRequest.objects.filter(pk=receipt.service_request_id).update(status=ServiceRequest.Status.COMPLETED)
+def test_the_verification_page_shows_the_status_printed_on_the_receipt_not_the_current_one(client, receipt):
+    # The receipt was issued while the request was submitted; whoever holds a photo of it learns nothing newer.
+    ServiceRequest.objects.filter(pk=receipt.service_request_id).update(status=ServiceRequest.Status.REJECTED)
 
     response = client.get(reverse("requests_app:receipt-verify", args=[receipts.verification_token(receipt)]))
 
-    assert "مكتمل" in response.content.decode()
+    content = response.content.decode()
+    assert receipt.get_status_display() in content
+    assert "مرفوض" not in content
+
+
+def test_the_verification_page_is_neither_stored_nor_indexed(client, receipt):
+    response = client.get(reverse("requests_app:receipt-verify", args=[receipts.verification_token(receipt)]))
+
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_a_forged_verification_link_is_neither_stored_nor_indexed(client, receipt):
+    response = client.get(reverse("requests_app:receipt-verify", args=["forged"]))
+
+    assert response.status_code == 404
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
 
 
 def test_the_owner_downloads_the_receipt(client, receipt):

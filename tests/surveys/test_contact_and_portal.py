@@ -3,11 +3,12 @@
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from requests_app.models import RequestType, ServiceRequest
 from surveys import services
 from surveys.models import Invitation, Response
-from tests.surveys.factories import MemberFactory, ServiceRequestFactory, closed_request, invitation_for
+from tests.surveys.factories import MemberFactory, ServiceRequestFactory, age, closed_request, invitation_for
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,42 @@ def test_the_request_page_offers_the_rating_and_then_thanks(client):
 
     assert rate in before
     assert rate not in after and "قيّمت هذا الطلب. شكرًا لك!" in after
+
+
+# --- Opening a page never writes: only the member's answer does --------------------------------------------------
+
+
+def test_opening_the_rating_page_of_a_request_creates_no_invitation(client):
+    service_request = closed_request()
+    client.force_login(service_request.member.user)
+
+    page = client.get(reverse("surveys:request-rate", args=[service_request.reference_no]))
+
+    assert page.status_code == 200
+    assert 'name="overall"' in page.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_opening_the_rating_page_does_not_renew_an_expired_link(client):
+    service_request = closed_request()
+    invitation = age(invitation_for(service_request), days=40)
+    client.force_login(service_request.member.user)
+
+    client.get(reverse("surveys:request-rate", args=[service_request.reference_no]))
+
+    invitation.refresh_from_db()
+    assert invitation.expires_at < timezone.now()
+
+
+def test_opening_a_survey_link_writes_nothing(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    invitation = invitation_for(closed_request())
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(_link(invitation))
+
+    assert page.status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
