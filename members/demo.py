@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from members import services
+from members import permissions, services
 from members.models import Governorate, Member, User
 from members.roles import Role
 from members.validators import national_id_check_digit
@@ -171,6 +171,7 @@ def _name(rng: random.Random) -> tuple[str, str]:
 
 
 def _accounts() -> list[tuple[str, str, str]]:
+    permissions.grant_role_permissions()  # migrate grants them too; the demo never depends on the order
     logins = []
     for who, username, email, phone, first, last, roles in ACCOUNTS:
         user, created = User.objects.get_or_create(

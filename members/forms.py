@@ -164,6 +164,21 @@ class DirectorySearchForm(forms.Form):
     )
 
 
+class AccessLogFilterForm(forms.Form):
+    member = forms.CharField(
+        label=_("Membership number"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
+    )
+    viewer = forms.ModelChoiceField(label=_("Staff member"), required=False, queryset=None, empty_label=_("All staff"))
+
+    def __init__(self, *args, viewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["viewer"].queryset = viewers
+        self.fields["viewer"].label_from_instance = lambda user: user.get_full_name() or user.email or user.username
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Register file (CSV or Excel .xlsx)"),

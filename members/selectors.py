@@ -101,6 +101,29 @@ def access_log_of(member: Member, *, limit: int = 20) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(member=member).select_related("viewer")[:limit]
 
 
+def access_log_for(*, by: User, membership_no: str = "", viewer: User | None = None) -> QuerySet[AccessLog]:
+    """The staff access log for the privacy officer (administrators), newest first, filtered by the member's
+    membership number and by the staff account that looked. One query for the rows, whatever their number."""
+    if not has_role(by, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    entries = AccessLog.objects.select_related("viewer", "member").order_by("-at", "-pk")
+    if membership_no:
+        entries = entries.filter(member__membership_no=western_digits(membership_no).strip())
+    if viewer is not None:
+        entries = entries.filter(viewer=viewer)
+    return entries
+
+
+def staff_accounts() -> QuerySet[User]:
+    """Accounts that may look at member records (staff, supervisors, administrators), for the log's filter."""
+    return (
+        User.objects.filter(groups__name__in=[Role.STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR])
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+        .only("pk", "username", "first_name", "last_name", "email")
+    )
+
+
 # --- The member's own data ---------------------------------------------------------------------------
 
 

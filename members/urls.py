@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import outbox_views, views
+from members import outbox_views, privacy_views, views
 
 app_name = "members"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     # Staff
     path("directory/", views.directory, name="directory"),
     path("directory/<int:pk>/", views.member_detail, name="member-detail"),
+    path("access-log/", privacy_views.access_log, name="access-log"),
     path("corrections/", views.correction_list, name="correction-list"),
     path("corrections/<int:pk>/decide/", views.correction_decide, name="correction-decide"),
     path("import/", views.import_upload, name="import-upload"),
