@@ -75,14 +75,21 @@ def record_for_staff(*, by: User, pk: int) -> Member:
     return Member.objects.select_related("user").get(pk=pk)
 
 
-def requests_of(member: Member, *, limit: int = 20) -> list:
+def requests_of(member: Member, *, limit: int = 20, visible_to: User | None = None) -> list:
     """The member's service requests, newest first, when the requests app provides them (reverse relation
-    `requests`); an empty list otherwise. members cannot import requests_app, so the relation is looked up."""
+    `requests`); an empty list otherwise. members cannot import requests_app, so the relation is looked up.
+
+    `visible_to`: a staff member sees only the requests they may open, those of the departments they work in
+    (the scope of the staff request page); the member's own export passes nobody and gets them all."""
     try:
         Member._meta.get_field("requests")
     except FieldDoesNotExist:
         return []
     related = member.requests.select_related("request_type")
+    if visible_to is not None:
+        if not has_role(visible_to, Role.STAFF):
+            return []
+        related = related.filter(department_id__in=visible_to.department_memberships.values("department_id"))
     return list(related[:limit])
 
 

@@ -352,7 +352,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members/member_detail.html",
         {
             "member": member,
-            "service_requests": selectors.requests_of(member),
+            "service_requests": selectors.requests_of(member, visible_to=request.user),
             "corrections": list(member.correction_requests.select_related("handled_by")[:20]),
         },
     )

@@ -278,3 +278,14 @@ def test_the_search_box_finds_closed_requests_too(clerk_client, seedlings):
 
     assert done.reference_no in found.content.decode()
     assert done.reference_no not in listed.content.decode()
+
+
+def test_the_member_page_lists_only_the_requests_the_staff_member_may_open(clerk_client, seedlings, statement):
+    mine = make_request(seedlings)
+    finances = make_request(statement, member=mine.member)
+
+    page = clerk_client.get(reverse("members:member-detail", args=[mine.member.pk])).content.decode()
+
+    assert mine.reference_no in page
+    assert finances.reference_no not in page
+    assert clerk_client.get(reverse("requests_app:staff-request", args=[finances.reference_no])).status_code == 404
