@@ -14,6 +14,7 @@ from members.validators import (
     validate_plain_text,
     western_digits,
 )
+from members_portal.readers import Readers, read_by
 
 LTR = {"dir": "ltr", "autocomplete": "off"}
 
@@ -144,8 +145,11 @@ class CorrectionDecisionForm(forms.Form):
         choices=[("apply", _("Correct the record")), ("decline", _("Decline"))],
         widget=forms.RadioSelect,
     )
-    staff_note = forms.CharField(
-        label=_("Note to the member"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    staff_note = read_by(
+        Readers.MEMBER,
+        forms.CharField(
+            label=_("Note to the member"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        ),
     )
 
 

@@ -4,18 +4,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Announcement, Channel, Governorate, Member, Notification
+from members_portal.readers import Readers, read_by
 
 
 class AnnouncementForm(forms.Form):
-    title_ar = forms.CharField(
-        label=_("Title (Arabic)"),
-        max_length=80,
-        help_text=_("Also the text message, with a link to the announcement: keep it short."),
+    title_ar = read_by(
+        Readers.PUBLIC,
+        forms.CharField(
+            label=_("Title (Arabic)"),
+            max_length=80,
+            help_text=_("Members read this, also as the text message with a link to the announcement: keep it short."),
+        ),
     )
-    body_ar = forms.CharField(label=_("Text (Arabic)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
-    title_en = forms.CharField(label=_("Title (English)"), max_length=80)
-    body_en = forms.CharField(
-        label=_("Text (English)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "dir": "ltr"})
+    body_ar = read_by(
+        Readers.PUBLIC,
+        forms.CharField(label=_("Text (Arabic)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})),
+    )
+    title_en = read_by(Readers.PUBLIC, forms.CharField(label=_("Title (English)"), max_length=80))
+    body_en = read_by(
+        Readers.PUBLIC,
+        forms.CharField(
+            label=_("Text (English)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "dir": "ltr"})
+        ),
     )
     segment = forms.ChoiceField(
         label=_("Recipients"),

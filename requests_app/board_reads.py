@@ -4,7 +4,7 @@ Board members see every request pending the board; a supervisor those of the dep
 record a meeting's decision on the board's behalf). A request outside that is not found (404).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from members.models import User
@@ -51,6 +51,12 @@ def recent_board_decisions(user: User, *, limit: int = 20) -> QuerySet[BoardDeci
     return decisions.order_by("-created_at", "-pk")[:limit]
 
 
-def member_visible_timeline(service_request: ServiceRequest) -> QuerySet[TimelineEvent]:
-    """What the board reads of a request's history: what the member sees too (no internal notes)."""
-    return service_request.timeline.filter(visible_to_member=True).select_related("actor").order_by("created_at", "pk")
+def board_timeline(service_request: ServiceRequest) -> QuerySet[TimelineEvent]:
+    """What the board reads of a request's history: what the member sees, and the notes staff wrote for the
+    board (not the staff's internal notes)."""
+    return (
+        service_request.timeline.filter(Q(visible_to_member=True) | Q(kind=TimelineEvent.Kind.BOARD_NOTE))
+        .exclude(kind=TimelineEvent.Kind.INTERNAL_NOTE)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )

@@ -129,7 +129,7 @@ def member_timeline(service_request: ServiceRequest) -> QuerySet[TimelineEvent]:
     """What the member sees of the history: status changes, replies, their own messages, documents; no notes."""
     return (
         service_request.timeline.filter(visible_to_member=True)
-        .exclude(kind=TimelineEvent.Kind.INTERNAL_NOTE)
+        .exclude(kind__in=TimelineEvent.NOTE_KINDS_NEVER_SHOWN)
         .select_related("actor")
         .order_by("created_at", "pk")
     )

@@ -370,17 +370,31 @@ def start_work(*, service_request: ServiceRequest, by: User, expected_version: i
     )
 
 
+@transaction.atomic
 def refer_to_board(
     *, service_request: ServiceRequest, by: User, note: str = "", expected_version: int | None = None
 ) -> TimelineEvent:
-    """Staff refer a service that needs the board's decision (membership, share transfer, withdrawal)."""
-    return _change_status(
+    """Staff refer a service that needs the board's decision (membership, share transfer, withdrawal).
+
+    The member is told the request waits for the board. `note` is for the board: it is kept as a board note
+    on the timeline, which the member never sees and no notification carries.
+    """
+    event = _change_status(
         service_request=service_request,
         to=Status.PENDING_BOARD_DECISION,
         by=by,
-        note=note,
         expected_version=expected_version,
     )
+    note = (note or "").strip()
+    if note:
+        TimelineEvent.objects.create(
+            service_request=service_request,
+            kind=TimelineEvent.Kind.BOARD_NOTE,
+            actor=by,
+            note=note,
+            visible_to_member=False,
+        )
+    return event
 
 
 def complete_request(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Governorate
 from members_portal.arabic import to_western_digits
+from members_portal.readers import Readers, read_by
 from requests_app import queue, sla
 from requests_app.models import Channel, ServiceRequest
 from requests_app.staff_services import ON_BEHALF_CHANNELS
@@ -120,41 +121,51 @@ class PlainMoveForm(VersionedForm):
 
 
 class ReturnForm(VersionedForm):
-    missing = forms.CharField(
-        label=_("What is missing"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The member reads this: list each missing document or answer."),
-        error_messages={"required": _("Say what is missing, so the member can complete it.")},
+    missing = read_by(
+        Readers.MEMBER,
+        forms.CharField(
+            label=_("What is missing"),
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("The member reads this: list each missing document or answer."),
+            error_messages={"required": _("Say what is missing, so the member can complete it.")},
+        ),
     )
 
 
 class ReferForm(VersionedForm):
-    note = forms.CharField(
-        label=_("Note for the board (optional)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    note = read_by(
+        Readers.BOARD,
+        forms.CharField(
+            label=_("Note for the board (optional)"),
+            max_length=2000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
     )
 
 
 class CompleteForm(VersionedForm):
-    outcome = forms.CharField(
-        label=_("Outcome"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The member reads this."),
-        error_messages={"required": _("Write the outcome the member will read.")},
+    outcome = read_by(
+        Readers.MEMBER,
+        forms.CharField(
+            label=_("Outcome"),
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": _("Write the outcome the member will read.")},
+        ),
     )
 
 
 class RejectForm(VersionedForm):
-    reason = forms.CharField(
-        label=_("Reason for rejection"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The member reads this."),
-        error_messages={"required": _("A rejection needs a reason.")},
+    reason = read_by(
+        Readers.MEMBER,
+        forms.CharField(
+            label=_("Reason for rejection"),
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": _("A rejection needs a reason.")},
+        ),
     )
 
 
@@ -181,20 +192,26 @@ MOVE_BUTTONS = {
 
 
 class ReplyForm(PlainBootstrapForm):
-    text = forms.CharField(
-        label=_("Reply to the member"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Write the reply.")},
+    text = read_by(
+        Readers.MEMBER,
+        forms.CharField(
+            label=_("Reply to the member"),
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={"required": _("Write the reply.")},
+        ),
     )
 
 
 class NoteForm(PlainBootstrapForm):
-    text = forms.CharField(
-        label=_("Internal note (never shown to the member)"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write the note.")},
+    text = read_by(
+        Readers.STAFF,
+        forms.CharField(
+            label=_("Internal note (never shown to the member)"),
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": _("Write the note.")},
+        ),
     )
 
 
@@ -255,17 +272,23 @@ class BoardDecisionForm(VersionedForm):
         coerce=lambda value: value == "approve",
         error_messages={"required": _("Choose the board's decision.")},
     )
-    meeting_reference = forms.CharField(
-        label=_("Meeting reference"),
-        max_length=60,
-        help_text=_("For example 12/1448"),
-        error_messages={"required": _("Give the reference of the meeting that took the decision.")},
+    meeting_reference = read_by(
+        Readers.MEMBER,
+        forms.CharField(
+            label=_("Meeting reference"),
+            max_length=60,
+            help_text=_("For example 12/1448. The member reads it with the decision."),
+            error_messages={"required": _("Give the reference of the meeting that took the decision.")},
+        ),
     )
     meeting_date = forms.DateField(label=_("Meeting date"), required=False, widget=DateInput())
-    note = forms.CharField(
-        label=_("The decision as the member will read it"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For a rejection, the reason."),
-        error_messages={"required": _("Write the board's decision as the member will read it.")},
+    note = read_by(
+        Readers.MEMBER,
+        forms.CharField(
+            label=_("The decision as the member will read it"),
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("The member reads this; for a rejection, the reason."),
+            error_messages={"required": _("Write the board's decision as the member will read it.")},
+        ),
     )

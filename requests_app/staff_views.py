@@ -580,7 +580,7 @@ def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
         {
             "service_request": service_request,
             "member": service_request.member,
-            "timeline": board_reads.member_visible_timeline(service_request),
+            "timeline": board_reads.board_timeline(service_request),
             "attachments": queue.staff_attachments(service_request),
             "form": form,
             "on_behalf": not has_role(request.user, Role.BOARD),

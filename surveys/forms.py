@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members_portal.readers import Readers, read_by
 from surveys.models import COMMENT_MAX_LENGTH, SUGGESTION_MAX_LENGTH, AdoptedSuggestion, QuestionnaireVersion
 from surveys.services import Answer
 
@@ -129,3 +130,8 @@ class AdoptedSuggestionForm(forms.ModelForm):
             "body_ar": forms.Textarea(attrs={"rows": 4}),
             "body_en": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+# The public page shows what staff write here (no member is named).
+for _name in ("title_ar", "title_en", "body_ar", "body_en"):
+    read_by(Readers.PUBLIC, AdoptedSuggestionForm.base_fields[_name])

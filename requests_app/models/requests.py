@@ -159,9 +159,13 @@ class TimelineEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         REPLY = "reply", _("Reply to the member")
         INTERNAL_NOTE = "internal_note", _("Internal note")
+        BOARD_NOTE = "board_note", _("Note for the board")
         MEMBER_MESSAGE = "member_message", _("Message from the member")
         DOCUMENT_ADDED = "document_added", _("Document added")
         ASSIGNED = "assigned", _("Assigned")
+
+    # Notes written for staff or for the board: the member never sees them, and they are never notified.
+    NOTE_KINDS_NEVER_SHOWN = (Kind.INTERNAL_NOTE, Kind.BOARD_NOTE)
 
     service_request = models.ForeignKey(
         ServiceRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="timeline"
@@ -187,8 +191,8 @@ class TimelineEvent(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="internal_note") | models.Q(visible_to_member=False),
-                name="internal_note_never_visible",
+                condition=~models.Q(kind__in=["internal_note", "board_note"]) | models.Q(visible_to_member=False),
+                name="staff_and_board_notes_never_visible",
             ),
         ]
 
