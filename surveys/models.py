@@ -181,7 +181,7 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
-    # Only when the member, after a low rating, asked to be contacted: the complaint opened in their name.
+    # Only when the member, after rating, asked to be contacted: the complaint opened in their name.
     contact_request = models.ForeignKey(
         ServiceRequest,
         verbose_name=_("complaint opened on request"),

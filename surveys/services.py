@@ -46,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 INVITATION_DAYS = 30
 REMINDER_AFTER = datetime.timedelta(days=3)
-LOW_RATING = 2  # an overall rating at or below this is followed by the offer to be contacted
 CONTACT_OFFER_SALT = "surveys.contact-offer"
 CONTACT_OFFER_MAX_AGE = 2 * 24 * 3600  # seconds: the offer is on the thank-you page, accepted there or not at all
 RATABLE_STATUSES = (ServiceRequest.Status.COMPLETED, ServiceRequest.Status.REJECTED)
@@ -489,11 +488,7 @@ def _reseal_after_commit() -> None:
     after_commit(tasks.reseal_anonymous_rows)
 
 
-# --- After a low rating: the offer to be contacted ------------------------------------------------------------------
-
-
-def is_low(response: Response) -> bool:
-    return response.overall <= LOW_RATING
+# --- After every rating: the offer to be contacted ----------------------------------------------------------------
 
 
 def contact_offer(invitation: Invitation) -> str:
@@ -503,7 +498,9 @@ def contact_offer(invitation: Invitation) -> str:
 
 @transaction.atomic
 def request_contact(*, offer: str) -> ServiceRequest:
-    """The member accepted to be contacted after a low rating: open a complaint in their name.
+    """The member accepted to be contacted after rating: open a complaint in their name.
+
+    Offered after every rating, whatever it was, so that accepting says nothing about the rating.
 
     The complaint names the request they rated (and is recorded on the invitation); it says nothing of
     the rating, and the anonymous response stays as it is. Idempotent: a second acceptance returns the

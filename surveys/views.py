@@ -50,7 +50,7 @@ def _refused(request: HttpRequest, reason: str, *, language: str = "ar") -> Http
 def _survey_page(
     request: HttpRequest, invitation: Invitation | None, *, action: str, version=None, service_request=None
 ) -> HttpResponse:
-    """GET shows the one-screen survey; a valid POST saves it and thanks (with the offer after a low rating).
+    """GET shows the one-screen survey; a valid POST saves it and thanks (with the offer to be contacted).
 
     On a GET from the request page there may be no invitation yet: the page is drawn from `version`."""
     if invitation is not None:
@@ -58,13 +58,14 @@ def _survey_page(
     form = SurveyForm(version, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            response = services.submit_response(invitation=invitation, answer=form.answer())
+            services.submit_response(invitation=invitation, answer=form.answer())
         except InvitationRefused as refused:
             return _refused(request, refused.reason, language=invitation.member.language)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            offer = services.contact_offer(invitation) if services.is_low(response) else ""
+            # Offered after every rating: offered after low ones only, accepting would tell staff it was low.
+            offer = services.contact_offer(invitation)
             # Rendered, not redirected: the offer never appears in a URL (or an access log).
             return _private(render(request, "surveys/thanks.html", {"offer": offer}))
     context = {

@@ -5,6 +5,8 @@ import json
 import time
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 from members.models import Governorate
@@ -84,15 +86,17 @@ def test_a_member_answers_the_survey_from_the_sms_link_on_a_phone_in_arabic(phon
     save_screenshot(page, "survey-phone-ar-already-answered")
 
 
-def test_a_low_rating_offers_contact_and_accepting_opens_a_complaint(phone_page, survey_sms):
+def test_an_excellent_rating_is_also_offered_contact_and_accepting_opens_a_complaint(phone_page, survey_sms):
     if not RequestType.objects.filter(kind=RequestType.Kind.COMPLAINT, active=True).exists():
         RequestTypeFactory(kind=RequestType.Kind.COMPLAINT, name_ar="شكوى")
     page = phone_page
     page.goto(survey_sms["link"])
 
-    page.get_by_role("group", name="ما تقييمك العام للخدمة؟").get_by_text("سيئ جدًا", exact=True).click()
+    page.get_by_role("group", name="ما تقييمك العام للخدمة؟").get_by_text("ممتاز", exact=True).click()
     page.get_by_role("button", name="أرسل تقييمي").click()
-    expect(page.get_by_role("heading", name="نأسف لأن الخدمة لم تكن بالمستوى المطلوب.")).to_be_visible()
+    expect(page.get_by_role("heading", name="هل تريد أن نتواصل معك؟")).to_be_visible()
+    expect(page.get_by_text("ولن يروا تقييمك ولا تعليقك")).to_be_visible()
+    _no_horizontal_scroll(page)
     axe_check(page)
     save_screenshot(page, "survey-phone-ar-contact-offer")
     page.get_by_role("button", name="نعم، تواصلوا معي").click()
@@ -102,6 +106,29 @@ def test_a_low_rating_offers_contact_and_accepting_opens_a_complaint(phone_page,
     save_screenshot(page, "survey-phone-ar-contact-opened")
     complaint = ServiceRequest.objects.get(request_type__kind=RequestType.Kind.COMPLAINT)
     assert complaint.member == survey_sms["service_request"].member
+
+
+def test_a_member_opens_the_rating_page_of_a_request_and_nothing_is_created_until_they_send(
+    phone_page, survey_sms, live_server
+):
+    service_request = survey_sms["service_request"]
+    Invitation.objects.filter(service_request=service_request).delete()
+    page = phone_page
+    client = Client()
+    client.force_login(service_request.member.user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    page.goto(f"{live_server.url}/surveys/rate/{service_request.reference_no}/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("كيف كانت خدمتنا؟")
+    assert not Invitation.objects.filter(service_request=service_request).exists()
+    _no_horizontal_scroll(page)
+    axe_check(page)
+    page.get_by_role("group", name="ما تقييمك العام للخدمة؟").get_by_text("جيد", exact=True).click()
+    page.get_by_role("button", name="أرسل تقييمي").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("شكرًا لك على تقييمك")
+    assert Invitation.objects.get(service_request=service_request).answered_at is not None
 
 
 def test_the_survey_works_without_javascript(new_context, survey_sms):

@@ -26,22 +26,38 @@ def _offer_from(page) -> str:
     return html.split(marker, 1)[1].split('"', 1)[0]
 
 
-@pytest.mark.parametrize("overall", ["1", "2"])
-def test_a_low_rating_is_followed_by_the_offer_to_be_contacted(client, overall):
+@pytest.mark.parametrize("overall", ["1", "2", "3", "4", "5"])
+def test_every_rating_is_followed_by_the_offer_to_be_contacted(client, overall):
+    # Offered after a low rating only, accepting it would tell staff the rating was low.
     invitation = invitation_for(closed_request())
 
     page = client.post(_link(invitation), {**ANSWER, "overall": overall})
 
     assert "نعم، تواصلوا معي" in page.content.decode()
+    assert 'name="offer"' in page.content.decode()
 
 
-@pytest.mark.parametrize("overall", ["3", "5"])
-def test_a_good_rating_gets_no_offer(client, overall):
+def test_the_offer_says_what_staff_will_see(client):
     invitation = invitation_for(closed_request())
 
-    page = client.post(_link(invitation), {**ANSWER, "overall": overall})
+    html = client.post(_link(invitation), {**ANSWER, "overall": "5"}).content.decode()
 
-    assert 'name="offer"' not in page.content.decode()
+    assert "سيرى الموظفون اسمك ورقم الطلب الذي قيّمته وأنك طلبت التواصل" in html
+    assert "ولن يروا تقييمك ولا تعليقك" in html
+
+
+def test_the_complaint_opened_after_a_good_rating_reads_like_one_after_a_bad_rating(client):
+    texts = []
+    for overall in ("1", "5"):
+        invitation = invitation_for(closed_request())
+        offer = _offer_from(client.post(_link(invitation), {**ANSWER, "overall": overall}))
+        client.post(reverse("surveys:contact-accept"), {"offer": offer})
+        invitation.refresh_from_db()
+        complaint = invitation.contact_request
+        rated = invitation.service_request.reference_no
+        texts.append([(a["key"], str(a["value"]).replace(rated, "REF")) for a in complaint.answers])
+
+    assert texts[0] == texts[1]
 
 
 def test_declining_opens_nothing(client):
