@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import validators
 from members_portal.arabic import to_western_digits
+from members_portal.member_input import MemberTextField
 from requests_app import uploads
 from requests_app.models import Attachment, RequestDocument, RequestField, RequestType
 
@@ -138,7 +139,7 @@ class RequestForm(forms.Form):
         common = {"label": request_field.label, "required": request_field.required, "help_text": request_field.help}
         kind = RequestField.FieldType
         if request_field.field_type == kind.LONG_TEXT:
-            return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+            return MemberTextField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
         if request_field.field_type == kind.NUMBER:
             return NumberField(max_digits=14, decimal_places=2, min_value=0, **common)
         if request_field.field_type == kind.WHOLE_NUMBER:
@@ -161,7 +162,7 @@ class RequestForm(forms.Form):
             return forms.ChoiceField(choices=[("", "---------"), *options], **common)
         if request_field.field_type == kind.YES_NO:
             return forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
-        return forms.CharField(max_length=500, **common)
+        return MemberTextField(max_length=500, **common)
 
     def clean(self):
         cleaned = super().clean()
@@ -250,7 +251,7 @@ def _display(request_field: RequestField, value, language: str) -> str:
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(
+    text = MemberTextField(
         label=_("Your message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     document = forms.FileField(label=_("Attach a document (optional)"), required=False)
@@ -271,7 +272,7 @@ class MessageForm(forms.Form):
 class ResubmitForm(forms.Form):
     """Completing a returned request: one file input per document of the service, and a note."""
 
-    note = forms.CharField(
+    note = MemberTextField(
         label=_("A note for the staff"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -312,7 +313,7 @@ class ResubmitForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Why are you cancelling? (optional)"), max_length=1000, required=False)
+    reason = MemberTextField(label=_("Why are you cancelling? (optional)"), max_length=1000, required=False)
 
 
 class GuideSearchForm(forms.Form):

@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import selectors as member_selectors
@@ -446,22 +445,7 @@ def on_behalf_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_upload_limit(view):
-    """The size-limited upload handler installed before the body is read (see requests_app.views)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST":
-            uploads.install_size_limit(request)
-        return protected(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-@_with_upload_limit
+@uploads.with_upload_limit
 @staff_required
 @require_http_methods(["GET", "POST"])
 def on_behalf_form(request: HttpRequest, member_pk: int, code: str) -> HttpResponse:

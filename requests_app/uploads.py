@@ -11,8 +11,12 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from members_portal.member_input import refuse_nul
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -96,3 +100,25 @@ def install_size_limit(request) -> None:
     """Call before the request's body is read (views that are csrf_exempt, then csrf_protect inside)."""
     request.uploads_too_large = set()
     request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+
+
+def with_upload_limit(view):
+    """Install the size-limited upload handler before anything reads the body, then check CSRF as usual.
+
+    Django reads the body for the CSRF check, so the view is csrf_exempt on the outside and csrf_protect inside.
+    The body is read here for the first time, so the NUL check the middleware leaves to csrf_exempt views runs here.
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            install_size_limit(request)
+            refused = refuse_nul(request)
+            if refused is not None:
+                return refused
+        return protected(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped

@@ -10,32 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members_portal.private_files import serve_private
 from requests_app import receipts, selectors, services, uploads
 from requests_app.forms import CancelForm, GuideSearchForm, MessageForm, RequestForm, ResubmitForm
 from requests_app.models import Draft, ServiceRequest
-
-
-def _with_upload_limit(view):
-    """Install the size-limited upload handler before anything reads the body, then check CSRF as usual.
-
-    Django reads the body for the CSRF check, so the view is csrf_exempt on the outside and csrf_protect inside.
-    """
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST":
-            uploads.install_size_limit(request)
-        return protected(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
 
 # --- The public guide ------------------------------------------------------------------------------------------
 
@@ -92,7 +72,7 @@ def _token(value: str | None) -> uuid.UUID | None:
         return None
 
 
-@_with_upload_limit
+@uploads.with_upload_limit
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_submit(request: HttpRequest, code: str) -> HttpResponse:
@@ -206,7 +186,7 @@ def _render_detail(request, service_request, message_form, *, status=200) -> Htt
     )
 
 
-@_with_upload_limit
+@uploads.with_upload_limit
 @login_required
 @require_POST
 def request_message(request: HttpRequest, reference_no: str) -> HttpResponse:
@@ -228,7 +208,7 @@ def request_message(request: HttpRequest, reference_no: str) -> HttpResponse:
     return _render_detail(request, service_request, form, status=400)
 
 
-@_with_upload_limit
+@uploads.with_upload_limit
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_resubmit(request: HttpRequest, reference_no: str) -> HttpResponse:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members_portal.member_input import MemberTextField
 from members_portal.readers import Readers, read_by
 from surveys.models import COMMENT_MAX_LENGTH, SUGGESTION_MAX_LENGTH, AdoptedSuggestion, QuestionnaireVersion
 from surveys.services import Answer
@@ -41,7 +42,7 @@ def _rating_field(label, *, required: bool) -> forms.TypedChoiceField:
 
 
 def _comment_field(label, max_length: int, *, required: bool = False) -> forms.CharField:
-    return forms.CharField(
+    return MemberTextField(
         label=label,
         required=required,
         max_length=max_length,

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "members_portal.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "members_portal.member_input.NulRefusalMiddleware",  # after CSRF: the form body has been read
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
