@@ -8,6 +8,7 @@ supervisors reassigning at once the second is told the request changed. Every as
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -61,10 +62,10 @@ def take(*, service_request: ServiceRequest, by: User) -> ServiceRequest:
     ).update(assignee=by, version=F("version") + 1, updated_at=timezone.now())
     current = ServiceRequest.objects.select_related("assignee").get(pk=service_request.pk)
     if not updated:
+        if current.is_closed:
+            raise ValidationError(_("This request is closed; it cannot be taken."), code="closed")
         if current.assignee_id == by.pk:
             return current
-        if current.assignee_id is None:  # closed meanwhile
-            raise ValidationError(_("This request is closed; it cannot be taken."), code="closed")
         raise AlreadyTaken(current.assignee)
     _event(current.pk, by=by, assignee=by)
     return current
@@ -106,33 +107,49 @@ def assign(
     return locked
 
 
-@transaction.atomic
-def bulk_assign(*, service_request_ids: Iterable[int], to: User, by: User) -> int:
-    """A supervisor assigns several requests at once; returns how many changed.
+@dataclass
+class BulkOutcome:
+    """What a bulk assignment did: the requests assigned, and each one it left with the reason, by number."""
 
-    All or nothing: a request outside the supervisor's departments, or an assignee who does not work in
-    a request's department, refuses the whole batch. Closed requests and those already with `to` are skipped.
+    assigned: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    not_found: int = 0
+
+
+@transaction.atomic
+def bulk_assign(*, service_request_ids: Iterable[int], to: User, by: User) -> BulkOutcome:
+    """A supervisor assigns several requests at once: each request that may go to `to` does, and each that
+    may not is named with its reason (closed, already theirs, a department the supervisor does not lead, a
+    department `to` does not work in). Ids outside the supervisor's departments are only counted, never
+    named: the supervisor was never shown them.
     """
-    ids = sorted({int(pk) for pk in service_request_ids})
-    if not ids:
-        return 0
     scope = queue.scope_of(by)
-    # Lock in id order: two bulk assignments over overlapping rows cannot deadlock.
-    locked = list(ServiceRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    if len(locked) != len(ids) or any(not scope.supervises(row.department_id) for row in locked):
+    if not scope.is_supervisor:
         raise PermissionDenied(_("Only a supervisor of the department assigns its requests."))
-    for department_id in {row.department_id for row in locked}:
-        if not queue.may_assign_to(to, department_id):
-            raise ValidationError(
-                _("%(name)s does not work in this department.") % {"name": display_name(to)},
-                code="not_department_staff",
-            )
-    changed = 0
+    ids = sorted({int(pk) for pk in service_request_ids})
+    outcome = BulkOutcome()
+    # Lock in id order: two bulk assignments over overlapping rows cannot deadlock.
+    locked = list(
+        ServiceRequest.objects.select_for_update()
+        .filter(pk__in=ids, department_id__in=scope.department_ids)
+        .order_by("pk")
+    )
+    outcome.not_found = len(ids) - len(locked)
+    works_in = {pk for pk in {row.department_id for row in locked} if queue.may_assign_to(to, pk)}
     now = timezone.now()
     for row in locked:
-        if row.is_closed or row.assignee_id == to.pk:
+        if not scope.supervises(row.department_id):
+            reason = _("you do not supervise its department")
+        elif row.is_closed:
+            reason = _("it is closed")
+        elif row.department_id not in works_in:
+            reason = _("%(name)s does not work in its department") % {"name": display_name(to)}
+        elif row.assignee_id == to.pk:
+            reason = _("it is already with %(name)s") % {"name": display_name(to)}
+        else:
+            ServiceRequest.objects.filter(pk=row.pk).update(assignee=to, version=F("version") + 1, updated_at=now)
+            _event(row.pk, by=by, assignee=to)
+            outcome.assigned.append(row.reference_no)
             continue
-        ServiceRequest.objects.filter(pk=row.pk).update(assignee=to, version=F("version") + 1, updated_at=now)
-        _event(row.pk, by=by, assignee=to)
-        changed += 1
-    return changed
+        outcome.refused.append((row.reference_no, reason))
+    return outcome

@@ -4,7 +4,7 @@ Board members see every request pending the board; a supervisor those of the dep
 record a meeting's decision on the board's behalf). A request outside that is not found (404).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from members.models import User
@@ -30,7 +30,17 @@ def board_requests_for(user: User) -> QuerySet[ServiceRequest]:
 
 
 def board_queue(user: User) -> QuerySet[ServiceRequest]:
-    return board_requests_for(user).select_related("request_type", "member", "department").order_by("due_date", "pk")
+    """On the board's own clock: the decision expected soonest first."""
+    return (
+        board_requests_for(user)
+        .select_related("request_type", "member", "department")
+        .order_by(F("board_due_date").asc(nulls_last=True), "due_date", "pk")
+    )
+
+
+def is_own_request(user: User, service_request: ServiceRequest) -> bool:
+    """A board member's own request (a share transfer, a withdrawal): another member of the board decides it."""
+    return service_request.member.user_id == user.pk
 
 
 def board_request(user: User, reference_no: str) -> ServiceRequest:

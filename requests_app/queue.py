@@ -306,11 +306,14 @@ def queue_row(user: User, pk: int) -> dict:
 
 
 def services_in_scope(user: User):
-    """The services of the user's departments, for the service filter."""
+    """The services of the user's departments with their department, for the service and department filters."""
     from requests_app.models import RequestType
 
-    return RequestType.objects.filter(department_id__in=scope_of(user).department_ids).only(
-        "pk", "code", "name_ar", "name_en"
+    return (
+        RequestType.objects.filter(department_id__in=scope_of(user).department_ids)
+        .select_related("department")
+        .only("pk", "code", "name_ar", "name_en", "department__id", "department__name_ar", "department__name_en")
+        .order_by("department__name_ar", "code")
     )
 
 

@@ -24,6 +24,7 @@ SLA_STYLES = {
     sla.SlaState.DUE_TODAY: "text-bg-warning",
     sla.SlaState.ON_TIME: "text-bg-success",
     sla.SlaState.PAUSED: "text-bg-secondary",
+    sla.SlaState.WITH_BOARD: "text-bg-info",
 }
 
 
@@ -63,6 +64,8 @@ class RowFormatter:
             state = sla.SlaState.CLOSED
         elif status == Status.RETURNED_TO_MEMBER:
             state = sla.SlaState.PAUSED
+        elif status == Status.PENDING_BOARD_DECISION:
+            state = sla.SlaState.WITH_BOARD
         elif values["due_date"] < self.today:
             state = sla.SlaState.LATE
         elif values["due_date"] == self.today:

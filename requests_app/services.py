@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from members import outbox
 from members.models import Member, User
 from members_portal.enqueue import after_commit
-from requests_app import calendar, tasks, uploads, workflow
+from requests_app import calendar, sla, tasks, uploads, workflow
 from requests_app.models import (
     Attachment,
     Channel,
@@ -377,13 +377,15 @@ def refer_to_board(
     """Staff refer a service that needs the board's decision (membership, share transfer, withdrawal).
 
     The member is told the request waits for the board. `note` is for the board: it is kept as a board note
-    on the timeline, which the member never sees and no notification carries.
+    on the timeline, which the member never sees and no notification carries. The request leaves the
+    department's clock for the board's own (sla.board_due_date).
     """
     event = _change_status(
         service_request=service_request,
         to=Status.PENDING_BOARD_DECISION,
         by=by,
         expected_version=expected_version,
+        changes={"board_due_date": sla.board_due_date()},
     )
     note = (note or "").strip()
     if note:

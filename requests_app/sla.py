@@ -4,6 +4,10 @@ Days are Riyadh days (settings.TIME_ZONE) and working days come from requests_ap
 itself is set by requests_app.services: on submission (sla_days working days after the submission day)
 and pushed back on resubmission by the working days the request waited on the member (paused_at →
 paused_working_days), so while a request is back with the member its state is "paused", never "late".
+
+A request referred to the board leaves the department's clock: the board runs a clock of its own
+(board_due_date, BOARD_WORKING_DAYS after the referral, set by services.refer_to_board), so a request
+waiting for the board's meeting is "with the board", never the department's lateness.
 """
 
 import datetime
@@ -17,9 +21,11 @@ from requests_app import calendar
 from requests_app.models import ServiceRequest
 
 Status = ServiceRequest.Status
-# Statuses in which the clock runs against the department (not closed, not waiting on the member).
-RUNNING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.IN_PROGRESS, Status.PENDING_BOARD_DECISION)
-OPEN_STATUSES = (*RUNNING_STATUSES, Status.RETURNED_TO_MEMBER)
+# Statuses in which the clock runs against the department (not closed, not waiting on the member or the board).
+RUNNING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.IN_PROGRESS)
+OPEN_STATUSES = (*RUNNING_STATUSES, Status.RETURNED_TO_MEMBER, Status.PENDING_BOARD_DECISION)
+# The board's own clock: about a month of working days, from one meeting to the next (it meets monthly).
+BOARD_WORKING_DAYS = 22
 
 
 class SlaState(models.TextChoices):
@@ -27,6 +33,7 @@ class SlaState(models.TextChoices):
     DUE_TODAY = "due_today", _("Due today")
     LATE = "late", _("Late")
     PAUSED = "paused", _("Waiting on the member")
+    WITH_BOARD = "with_board", _("With the board")
     CLOSED = "closed", _("Closed")
 
 
@@ -46,6 +53,8 @@ def state_of(service_request: ServiceRequest, *, on: datetime.date | None = None
         return SlaState.CLOSED
     if service_request.status == Status.RETURNED_TO_MEMBER:
         return SlaState.PAUSED
+    if service_request.status == Status.PENDING_BOARD_DECISION:
+        return SlaState.WITH_BOARD
     if service_request.due_date < on:
         return SlaState.LATE
     if service_request.due_date == on:
@@ -65,9 +74,27 @@ def condition(state: str, *, on: datetime.date | None = None) -> Q:
         return running & Q(due_date__gt=on)
     if state == SlaState.PAUSED:
         return Q(status=Status.RETURNED_TO_MEMBER)
+    if state == SlaState.WITH_BOARD:
+        return Q(status=Status.PENDING_BOARD_DECISION)
     if state == SlaState.CLOSED:
         return Q(status__in=ServiceRequest.CLOSED_STATUSES)
     raise ValueError(f"unknown service-level state {state!r}")
+
+
+def board_due_date(referred_on: datetime.date | None = None) -> datetime.date:
+    """When the board's decision is expected for a request referred on this day."""
+    return calendar.add_working_days(referred_on or today(), BOARD_WORKING_DAYS)
+
+
+def board_state(service_request: ServiceRequest, *, on: datetime.date | None = None) -> SlaState:
+    """The board's clock for a request waiting for its decision: on time, due today or late."""
+    on = on or today()
+    due = service_request.board_due_date or service_request.due_date
+    if due < on:
+        return SlaState.LATE
+    if due == on:
+        return SlaState.DUE_TODAY
+    return SlaState.ON_TIME
 
 
 def next_working_day(on: datetime.date | None = None) -> datetime.date:

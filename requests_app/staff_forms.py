@@ -31,6 +31,7 @@ class QueueFilterForm(forms.Form):
         help_text=_("Request number, membership number, mobile or name; closed requests are searched too"),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
     service = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     sla_state = forms.ChoiceField(label=_("Service level"), required=False)
@@ -46,6 +47,8 @@ class QueueFilterForm(forms.Form):
             *[(value, label) for value, label in Status.choices],
             (queue.ANY, _("All, closed included")),
         ]
+        departments = {s.department.pk: s.department.name for s in services}
+        self.fields["department"].choices = [("", _("All my departments")), *departments.items()]
         self.fields["service"].choices = [("", _("All services")), *[(s.pk, f"{s.code} · {s.name}") for s in services]]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
@@ -74,6 +77,7 @@ class QueueFilterForm(forms.Form):
             view=data.get("view") or queue.SavedView.ALL,
             status=status,
             service=data.get("service"),
+            department=data.get("department"),
             assignee=data.get("assignee") or "",
             sla_state=data.get("sla_state") or "",
             governorate=data.get("governorate") or "",

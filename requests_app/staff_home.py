@@ -22,6 +22,7 @@ class DepartmentCounts:
     due_today: int = 0
     late: int = 0
     waiting_on_member: int = 0
+    with_board: int = 0
 
 
 def home_summary(user: User) -> dict:
@@ -45,6 +46,7 @@ def home_summary(user: User) -> dict:
             due_today=Count("pk", filter=running & Q(due_date=today)),
             late=Count("pk", filter=running & Q(due_date__lt=today)),
             waiting=Count("pk", filter=Q(status=Status.RETURNED_TO_MEMBER)),
+            with_board=Count("pk", filter=Q(status=Status.PENDING_BOARD_DECISION)),
             my_due_today=Count("pk", filter=running & Q(due_date=today, assignee=user)),
             my_late=Count("pk", filter=running & Q(due_date__lt=today, assignee=user)),
         )
@@ -61,6 +63,7 @@ def home_summary(user: User) -> dict:
                 due_today=row["due_today"],
                 late=row["late"],
                 waiting_on_member=row["waiting"],
+                with_board=row["with_board"],
             )
         )
         my_due_today += row["my_due_today"]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.models import Member, User
 from members.roles import Role, has_role
@@ -17,6 +18,7 @@ from requests_app.models import BoardDecision, Channel, RequestDocument, Request
 
 # A member asks through staff by phone, at the headquarters, or on a field visit; the portal is their own.
 ON_BEHALF_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.FIELD_VISIT)
+OWN_REQUEST_REASON = gettext_lazy("This is your own request: another member of the board records the decision on it.")
 
 
 @transaction.atomic
@@ -86,6 +88,8 @@ def record_board_decision(
     note = (note or "").strip()
     if not board_reads.may_record_board_decision(by, service_request):
         raise PermissionDenied(_("Only the board, or a supervisor on its behalf, records the board's decision."))
+    if board_reads.is_own_request(by, service_request):
+        raise PermissionDenied(OWN_REQUEST_REASON)
     errors = {}
     if not meeting_reference:
         errors["meeting_reference"] = _("Give the reference of the meeting that took the decision.")

@@ -1,19 +1,17 @@
-"""The staff pages: home, the work queue, a request worked by staff, requests opened on a member's behalf,
-and the board's decisions. Thin: parse, call a selector (requests_app.queue) or a service, render.
+"""The staff pages: home, a request worked by staff, requests opened on a member's behalf. The work queue's
+pages are in queue_views, the board's in board_views. Thin: parse, call a selector or a service, render.
 
 Access: every view needs the staff role (a member gets 403); a request of another department is 404
-(the selectors are scoped). Board pages take the board role or a supervisor of the request's department.
+(the selectors are scoped).
 """
 
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db import connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,13 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members import selectors as member_selectors
 from members import services as member_services
-from members.models import AccessLog, Member, User
-from members.roles import Role, has_role, role_required
+from members.models import AccessLog, Member
+from members.roles import Role, role_required
 from requests_app import (
     assignment,
     board_reads,
     queue,
-    queue_rows,
     services,
     sla,
     staff_forms,
@@ -43,12 +40,6 @@ from requests_app.workflow import TRANSITIONS, Actor
 
 Status = ServiceRequest.Status
 staff_required = role_required(Role.STAFF)
-QUEUE_TEMPLATE = "requests_app/staff/queue.html"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
 
 # --- Home ---------------------------------------------------------------------------------------------------------
 
@@ -67,143 +58,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def notices_read(request: HttpRequest) -> HttpResponse:
     staff_services.mark_notices_read(by=request.user)
     return redirect("requests_app:staff-home")
-
-
-# --- The queue ---------------------------------------------------------------------------------------------------
-
-
-@never_cache
-@staff_required
-@require_GET
-def queue_page(request: HttpRequest) -> HttpResponse:
-    """The department queue: filters, search, saved views, sort, 50 a page; supervisors bulk-assign from it."""
-    scope = queue.scope_of(request.user)
-    staff = list(queue.department_staff(scope.department_ids))
-    form = staff_forms.QueueFilterForm(request.GET or None, services=queue.services_in_scope(request.user), staff=staff)
-    filters = form.filters() if request.GET else queue.QueueFilters()
-    requests = queue.queue_values(queue.queue_for(request.user, filters))
-    page = Paginator(requests, queue.PAGE_SIZE).get_page(request.GET.get("page"))
-    formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
-    rows = [formatter.row(values) for values in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        QUEUE_TEMPLATE,
-        {
-            "form": form,
-            "filters": filters,
-            "page_obj": page,
-            "rows": rows,
-            "csrf": get_token(request),
-            "query": query.urlencode(),
-            "views": queue.SavedView.CHOICES,
-            "today": sla.today(),
-            "scope": scope,
-            "assignable_staff": staff if scope.is_supervisor else [],
-            "request_url_prefix": _request_url_prefix(),
-            "labels": _cell_labels(),
-        },
-    )
-
-
-def _cell_labels() -> dict[str, str]:
-    """The words every queue row repeats, translated once per page instead of once per row."""
-    return {
-        "reference": _("Request number"),
-        "service": _("Service"),
-        "member": _("Member"),
-        "status": _("Status"),
-        "age": _("Age"),
-        "due": _("Due"),
-        "sla": _("Service level"),
-        "assignee": _("Assigned to"),
-        "waiting": _("Waiting for someone"),
-        "take": _("Take it"),
-        "select": _("Select"),
-    }
-
-
-def _request_url_prefix() -> str:
-    """…/staff/requests/ : rows append "<reference_no>/" (one reverse() a page instead of three a row)."""
-    return reverse("requests_app:staff-request", args=["NJC-0000-000000"]).removesuffix("NJC-0000-000000/")
-
-
-def _row_response(request: HttpRequest, pk: int, *, error: str = "") -> HttpResponse:
-    formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
-    return render(
-        request,
-        QUEUE_TEMPLATE + "#queue-row",
-        {
-            "row": formatter.row(queue.queue_row(request.user, pk)),
-            "scope": queue.scope_of(request.user),
-            "row_error": error,
-            "csrf": get_token(request),
-            "request_url_prefix": _request_url_prefix(),
-            "labels": _cell_labels(),
-        },
-    )
-
-
-@staff_required
-@require_POST
-def request_take(request: HttpRequest, reference_no: str) -> HttpResponse:
-    """ "Take it": from the queue (htmx swaps the row) or from the request page (redirect back)."""
-    service_request = queue.request_for_staff(request.user, reference_no)
-    error = ""
-    try:
-        assignment.take(service_request=service_request, by=request.user)
-    except ValidationError as problem:
-        error = problem.messages[0]
-    if _is_htmx(request):
-        return _row_response(request, service_request.pk, error=error)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("The request %(reference_no)s is yours.") % {"reference_no": reference_no})
-    if request.POST.get("next") == "queue":
-        return redirect("requests_app:queue")
-    return redirect("requests_app:staff-request", reference_no=reference_no)
-
-
-@staff_required
-@require_POST
-def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
-    """A supervisor assigns the requests ticked in the queue to one person."""
-    scope = queue.scope_of(request.user)
-    if not scope.is_supervisor:
-        raise PermissionDenied
-    staff = list(queue.department_staff(scope.supervised_ids))
-    ids = [int(value) for value in request.POST.getlist("requests") if value.isdigit()]
-    form = staff_forms.BulkAssignForm(request.POST, staff=staff, request_ids=ids)
-    # The queue's filters, re-encoded: the raw value would go into the Location header as it came.
-    query = QueryDict(request.POST.get("query", "")).urlencode()
-    back = reverse("requests_app:queue") + ("?" + query if query else "")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    assignee = User.objects.get(pk=form.cleaned_data["assignee"])
-    try:
-        changed = assignment.bulk_assign(
-            service_request_ids=form.cleaned_data["requests"], to=assignee, by=request.user
-        )
-    except (ValidationError, PermissionDenied) as problem:
-        messages.error(request, _first_message(problem))
-    else:
-        messages.success(
-            request,
-            _("%(count)s requests assigned to %(name)s.")
-            % {"count": changed, "name": assignment.display_name(assignee)},
-        )
-    return redirect(back)
-
-
-def _first_message(problem: Exception) -> str:
-    if isinstance(problem, ValidationError):
-        return problem.messages[0]
-    return str(problem) or _("You may not do this.")
 
 
 # --- One request ------------------------------------------------------------------------------------------------
@@ -492,82 +346,5 @@ def on_behalf_form(request: HttpRequest, member_pk: int, code: str) -> HttpRespo
         request,
         "requests_app/staff/on_behalf_form.html",
         {"member": member, "request_type": request_type, "form": form, "channel_form": channel_form},
-        status=status,
-    )
-
-
-# --- The board ---------------------------------------------------------------------------------------------------
-
-
-def _board_access(user) -> None:
-    if not (has_role(user, Role.BOARD) or queue.scope_of(user).is_supervisor):
-        raise PermissionDenied
-
-
-@never_cache
-@role_required(Role.BOARD, Role.SUPERVISOR)
-@require_GET
-def board_list(request: HttpRequest) -> HttpResponse:
-    """Requests waiting for the board's decision, and the decisions recorded lately."""
-    _board_access(request.user)
-    return render(
-        request,
-        "requests_app/staff/board_list.html",
-        {
-            "pending": board_reads.board_queue(request.user),
-            "recent": board_reads.recent_board_decisions(request.user),
-            "today": sla.today(),
-        },
-    )
-
-
-@role_required(Role.BOARD, Role.SUPERVISOR)
-@require_http_methods(["GET", "POST"])
-def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
-    """Record the board's decision on one request, with the meeting that took it."""
-    _board_access(request.user)
-    service_request = board_reads.board_request(request.user, reference_no)
-    form = staff_forms.BoardDecisionForm(request.POST or None, initial={"version": service_request.version})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                staff_services.record_board_decision(
-                    service_request=service_request,
-                    by=request.user,
-                    approved=data["decision"],
-                    meeting_reference=data["meeting_reference"],
-                    meeting_date=data["meeting_date"],
-                    note=data["note"],
-                    expected_version=data["version"],
-                )
-            except services.StaleRequest as stale:
-                messages.error(request, stale.messages[0])
-                return redirect("requests_app:board-decision", reference_no=reference_no)
-            except services.TransitionNotAllowed as refused:
-                messages.error(request, str(refused.args[0]) if refused.args else _("You may not do this."))
-                return redirect("requests_app:board-decisions")
-            except ValidationError as problem:
-                if hasattr(problem, "error_dict"):
-                    for field, errors in problem.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, problem)
-            else:
-                messages.success(request, _("The decision was recorded and the member was told."))
-                return redirect("requests_app:board-decisions")
-    return render(
-        request,
-        "requests_app/staff/board_decision.html",
-        {
-            "service_request": service_request,
-            "member": service_request.member,
-            "timeline": board_reads.board_timeline(service_request),
-            "attachments": queue.staff_attachments(service_request),
-            "form": form,
-            "on_behalf": not has_role(request.user, Role.BOARD),
-        },
         status=status,
     )

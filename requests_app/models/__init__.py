@@ -19,7 +19,7 @@ from requests_app.models.requests import (
     ServiceRequest,
     TimelineEvent,
 )
-from requests_app.models.staff import BoardDecision, CannedReply, StaffNotice
+from requests_app.models.staff import BoardDecision, CannedReply, SavedQueueView, StaffNotice
 
 __all__ = [
     "Attachment",
@@ -37,6 +37,7 @@ __all__ = [
     "RequestDocument",
     "RequestField",
     "RequestType",
+    "SavedQueueView",
     "ServiceRequest",
     "StaffNotice",
     "TimelineEvent",

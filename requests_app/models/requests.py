@@ -96,6 +96,9 @@ class ServiceRequest(models.Model):
     paused_at = models.DateTimeField(_("waiting on the member since"), null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(_("working days waiting on the member"), default=0)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The board's own clock, set on referral to the board (requests_app.sla.board_due_date): the request leaves
+    # the department's clock while it waits for the board's meeting.
+    board_due_date = models.DateField(_("board decision expected"), null=True, blank=True)
     # Unique per submission form: a double click or a resent POST finds the request already made.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Incremented on every change of state, for optimistic checks by staff pages ("changed since you opened it").

@@ -111,3 +111,24 @@ class BoardDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_request_id} · {self.meeting_reference}"
+
+
+class SavedQueueView(models.Model):
+    """A queue view a staff member named and kept: a set of the queue's filters, shown as their own tab."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="saved_queue_views"
+    )
+    name = models.CharField(_("name"), max_length=40)
+    # The queue's filters as a query string (cleaned by the filter form before it is kept), without the page.
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved queue view")
+        verbose_name_plural = _("saved queue views")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="one_saved_view_name_per_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} · {self.name}"

@@ -5,9 +5,10 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from requests_app import assignment, services
-from requests_app.models import ServiceRequest, TimelineEvent
+from requests_app.models import DepartmentMembership, ServiceRequest, TimelineEvent
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import Status, make_request, staff_in
 
@@ -97,26 +98,69 @@ def test_a_supervisor_assigning_from_a_stale_page_changes_nothing(supervisor, cl
 
 
 @pytest.mark.django_db
-def test_bulk_assign_is_all_or_nothing(supervisor, colleague, seedlings, statement):
-    ours = make_request(seedlings)
-    theirs = make_request(statement)
+def test_bulk_assign_on_a_mixed_selection_assigns_what_it_may_and_names_each_request_it_refused(
+    supervisor, colleague, seedlings, statement, coffee
+):
+    first, second = make_request(seedlings), make_request(seedlings)
+    closed = make_request(seedlings, status=Status.COMPLETED)
+    already = make_request(seedlings, assignee=colleague)
+    elsewhere = make_request(statement)  # a department the supervisor does not work in: counted, never named
 
-    with pytest.raises(PermissionDenied):
-        assignment.bulk_assign(service_request_ids=[ours.pk, theirs.pk], to=colleague, by=supervisor)
+    with translation.override("en"):
+        outcome = assignment.bulk_assign(
+            service_request_ids=[first.pk, second.pk, closed.pk, already.pk, elsewhere.pk], to=colleague, by=supervisor
+        )
 
-    assert not ServiceRequest.objects.filter(assignee__isnull=False).exists()
+    assert sorted(outcome.assigned) == sorted([first.reference_no, second.reference_no])
+    assert dict(outcome.refused) == {
+        closed.reference_no: "it is closed",
+        already.reference_no: "it is already with سالم آل يام",
+    }
+    assert outcome.not_found == 1
+    closed.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert closed.assignee is None and elsewhere.assignee is None
 
 
 @pytest.mark.django_db
-def test_bulk_assign_skips_closed_requests_and_counts_changes(supervisor, colleague, seedlings):
-    first, second = make_request(seedlings), make_request(seedlings)
-    closed = make_request(seedlings, status=Status.COMPLETED)
+def test_bulk_assign_names_the_requests_of_a_department_the_supervisor_does_not_lead(
+    supervisor, colleague, seedlings, statement, finance
+):
+    DepartmentMembership.objects.create(department=finance, user=supervisor)  # works there, does not lead it
+    DepartmentMembership.objects.create(department=finance, user=colleague)
+    theirs = make_request(statement)
 
-    changed = assignment.bulk_assign(service_request_ids=[first.pk, second.pk, closed.pk], to=colleague, by=supervisor)
+    with translation.override("en"):
+        outcome = assignment.bulk_assign(service_request_ids=[theirs.pk], to=colleague, by=supervisor)
 
-    assert changed == 2
+    assert outcome.assigned == []
+    assert outcome.refused == [(theirs.reference_no, "you do not supervise its department")]
+
+
+@pytest.mark.django_db
+def test_bulk_assign_names_the_requests_of_a_department_the_assignee_does_not_work_in(
+    supervisor, finance_clerk, seedlings
+):
+    ours = make_request(seedlings)
+
+    with translation.override("en"):
+        outcome = assignment.bulk_assign(service_request_ids=[ours.pk], to=finance_clerk, by=supervisor)
+
+    assert outcome.refused == [(ours.reference_no, "ماجد المالي does not work in its department")]
+    ours.refresh_from_db()
+    assert ours.assignee is None
+
+
+@pytest.mark.django_db
+def test_taking_a_closed_request_is_refused_even_when_someone_had_it(clerk, colleague, seedlings):
+    closed = make_request(seedlings, status=Status.COMPLETED, assignee=colleague)
+
+    with pytest.raises(ValidationError) as refused:
+        assignment.take(service_request=closed, by=clerk)
+
+    assert refused.value.code == "closed"
     closed.refresh_from_db()
-    assert closed.assignee is None
+    assert closed.assignee == colleague
 
 
 # --- Races (PostgreSQL: row locks and a conditional UPDATE; each thread has its own connection) --------------------

@@ -173,7 +173,7 @@ def _queue_queries(client, django_assert_num_queries, expected: int, **params) -
     assert response.status_code == 200
 
 
-QUEUE_PAGE_QUERIES = 9  # session, user, roles, departments, staff, services, count, holidays, rows
+QUEUE_PAGE_QUERIES = 10  # session, user, roles, departments, staff, services, count, holidays, rows, saved views
 
 
 def test_queue_page_query_count_does_not_grow_with_rows(clerk_client, seedlings, django_assert_num_queries):
@@ -192,3 +192,61 @@ def test_queue_search_adds_one_query_whatever_it_finds(clerk_client, seedlings, 
         make_request(seedlings, member=member)
 
     _queue_queries(clerk_client, django_assert_num_queries, QUEUE_PAGE_QUERIES + 1, q="0551234567")
+
+
+def test_the_department_filter_shows_one_department_of_several(clerk, seedlings, statement, finance):
+    from requests_app.models import DepartmentMembership
+
+    DepartmentMembership.objects.create(department=finance, user=clerk)
+    ours = make_request(seedlings)
+    finances = make_request(statement)
+
+    assert refs(queue.queue_for(clerk, queue.QueueFilters(department=finance.pk))) == [finances.reference_no]
+    assert set(refs(queue.queue_for(clerk))) == {ours.reference_no, finances.reference_no}
+
+
+def test_a_department_filter_outside_ones_own_departments_shows_nothing_of_it(clerk, seedlings, statement, finance):
+    ours = make_request(seedlings)
+    make_request(statement)
+
+    assert refs(queue.queue_for(clerk, queue.QueueFilters(department=finance.pk))) == [ours.reference_no]
+
+
+def test_the_staff_homes_department_links_open_the_queue_filtered(clerk_client, clerk, seedlings, statement, finance):
+    from requests_app.models import DepartmentMembership
+
+    DepartmentMembership.objects.create(department=finance, user=clerk)
+    make_request(seedlings)
+    finances = make_request(statement, due_date=days(-1))
+    home = clerk_client.get(reverse("requests_app:staff-home")).content.decode()
+    link = f"{reverse('requests_app:queue')}?department={finance.pk}&amp;view=late"
+
+    assert link in home
+    page = clerk_client.get(reverse("requests_app:queue"), {"department": finance.pk, "view": "late"})
+    assert [row["reference_no"] for row in page.context["rows"]] == [finances.reference_no]
+    assert f'<option value="{finance.pk}" selected>' in page.content.decode()
+
+
+def test_take_is_not_offered_on_closed_requests(clerk_client, seedlings):
+    closed = make_request(seedlings, status=Status.COMPLETED)
+    open_one = make_request(seedlings)
+
+    body = clerk_client.get(reverse("requests_app:queue"), {"status": "any"}).content.decode()
+
+    assert f"{closed.reference_no}/take/" not in body
+    assert f"{open_one.reference_no}/take/" in body
+
+
+def test_a_bulk_assignment_on_a_mixed_selection_says_which_requests_it_refused(supervisor_client, colleague, seedlings):
+    first = make_request(seedlings)
+    closed = make_request(seedlings, status=Status.COMPLETED)
+
+    response = supervisor_client.post(
+        reverse("requests_app:queue-bulk-assign"),
+        {"assignee": colleague.pk, "requests": [first.pk, closed.pk]},
+        follow=True,
+    )
+
+    said = [str(message) for message in response.context["messages"]]
+    assert "أُسند طلب واحد إلى سالم آل يام." in said
+    assert any(closed.reference_no in text and first.reference_no not in text for text in said)

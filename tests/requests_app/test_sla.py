@@ -28,6 +28,7 @@ MONDAY = datetime.date(2026, 11, 30)
         (Status.SUBMITTED, THURSDAY, sla.SlaState.ON_TIME),
         (Status.RETURNED_TO_MEMBER, WEDNESDAY - datetime.timedelta(days=9), sla.SlaState.PAUSED),
         (Status.COMPLETED, WEDNESDAY - datetime.timedelta(days=9), sla.SlaState.CLOSED),
+        (Status.PENDING_BOARD_DECISION, WEDNESDAY - datetime.timedelta(days=9), sla.SlaState.WITH_BOARD),
     ],
 )
 def test_state_of_a_request(status, due, expected):
@@ -39,14 +40,40 @@ def test_state_of_a_request(status, due, expected):
 def test_the_filter_for_each_state_agrees_with_the_badge(seedlings):
     today = sla.today()
     for offset in (-3, -1, 0, 1, 4):
-        for status in (Status.SUBMITTED, Status.IN_PROGRESS, Status.RETURNED_TO_MEMBER, Status.REJECTED):
+        for status in (
+            Status.SUBMITTED,
+            Status.IN_PROGRESS,
+            Status.RETURNED_TO_MEMBER,
+            Status.PENDING_BOARD_DECISION,
+            Status.REJECTED,
+        ):
             make_request(seedlings, status=status, due_date=today + datetime.timedelta(days=offset))
 
     for state in sla.SlaState:
         matched = ServiceRequest.objects.filter(sla.condition(state))
         assert matched.exists()
         assert all(sla.state_of(row) == state for row in matched)
-    assert sum(ServiceRequest.objects.filter(sla.condition(state)).count() for state in sla.SlaState) == 20
+    assert sum(ServiceRequest.objects.filter(sla.condition(state)).count() for state in sla.SlaState) == 25
+
+
+def test_a_request_waiting_for_the_board_is_never_the_departments_lateness(seedlings):
+    make_request(seedlings, status=Status.PENDING_BOARD_DECISION, due_date=sla.today() - datetime.timedelta(days=30))
+
+    assert not ServiceRequest.objects.filter(sla.condition(sla.SlaState.LATE)).exists()
+
+
+def test_the_board_runs_a_clock_of_its_own_from_the_referral():
+    waiting = ServiceRequest(
+        status=Status.PENDING_BOARD_DECISION,
+        due_date=WEDNESDAY - datetime.timedelta(days=30),
+        board_due_date=MONDAY,
+    )
+
+    assert sla.state_of(waiting, on=WEDNESDAY) == sla.SlaState.WITH_BOARD
+    assert sla.board_state(waiting, on=WEDNESDAY) == sla.SlaState.ON_TIME
+    assert sla.board_state(waiting, on=MONDAY) == sla.SlaState.DUE_TODAY
+    assert sla.board_state(waiting, on=MONDAY + datetime.timedelta(days=1)) == sla.SlaState.LATE
+    assert sla.board_due_date(MONDAY) == calendar.add_working_days(MONDAY, sla.BOARD_WORKING_DAYS)
 
 
 def test_days_late_count_working_days_only():
