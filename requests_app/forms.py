@@ -313,7 +313,10 @@ class ResubmitForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    """The confirmation step: only a post from this page (with `confirm`) cancels."""
+
     reason = MemberTextField(label=_("Why are you cancelling? (optional)"), max_length=1000, required=False)
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
 
 
 class GuideSearchForm(forms.Form):

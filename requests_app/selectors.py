@@ -109,6 +109,7 @@ def requests_for_member(member: Member) -> QuerySet[ServiceRequest]:
 
 
 def open_drafts_for_member(member: Member) -> QuerySet[Draft]:
+    """The member's drafts not yet submitted, last saved first; a guessed token of another member's is not here."""
     return (
         Draft.objects.filter(member=member, service_request__isnull=True)
         .select_related("request_type")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_app import staff_urls, views
+from requests_app import draft_views, staff_urls, views
 
 app_name = "requests_app"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("guide/", views.guide, name="guide"),
     path("guide/<slug:code>/", views.guide_service, name="guide-service"),
     path("new/<slug:code>/", views.request_submit, name="request-submit"),
+    path("drafts/", draft_views.draft_list, name="draft-list"),
+    path("drafts/<uuid:token>/delete/", draft_views.draft_delete, name="draft-delete"),
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment-download"),
     path("receipts/<uuid:public_id>/", views.receipt_download, name="receipt-download"),
     path("verify/<str:token>/", views.receipt_verify, name="receipt-verify"),

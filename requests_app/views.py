@@ -100,6 +100,18 @@ def request_submit(request: HttpRequest, code: str) -> HttpResponse:
         return _render_form(request, request_type, form, kept)
 
     form = RequestForm(request_type, request.POST, request.FILES, kept=kept, too_large=request.uploads_too_large)
+    if "save_draft" in request.POST:
+        # On purpose, unfinished: nothing is checked but the files, which go in only if they pass.
+        services.save_draft(
+            member=member,
+            request_type=request_type,
+            token=token or uuid.uuid4(),
+            answers=form.raw_answers(),
+            files=form.good_files(),
+            by=request.user,
+        )
+        messages.success(request, _("Your draft was saved. Open it from “My drafts” to complete and submit it."))
+        return redirect("requests_app:draft-list")
     valid = form.is_valid()
     draft = services.save_draft(
         member=member,
@@ -152,7 +164,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "requests_app/my_requests.html",
-        {"page": page, "drafts": selectors.open_drafts_for_member(member)[:10], "member": member},
+        {"page": page, "drafts": selectors.open_drafts_for_member(member)[:3], "member": member},
     )
 
 
@@ -180,7 +192,6 @@ def _render_detail(request, service_request, message_form, *, status=200) -> Htt
             "receipts": selectors.member_receipts(service_request),
             "expected_completion": services.expected_completion(service_request),
             "message_form": message_form,
-            "cancel_form": CancelForm(),
         },
         status=status,
     )
@@ -241,19 +252,30 @@ def request_resubmit(request: HttpRequest, reference_no: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_cancel(request: HttpRequest, reference_no: str) -> HttpResponse:
-    """The member cancels before work starts; after that the workflow refuses and the page says so."""
+    """The member cancels before work starts, after a page that asks them to confirm; later the workflow refuses."""
     service_request = _own_request(request, reference_no)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.cancel_request(service_request=service_request, by=request.user, reason=reason)
-    except services.TransitionNotAllowed:
+    if not service_request.can_be_cancelled:
         messages.error(request, _("This request can no longer be cancelled: work on it has started."))
-    else:
-        messages.success(request, _("Your request was cancelled."))
-    return redirect(service_request)
+        return redirect(service_request)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_request(
+                service_request=service_request, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.TransitionNotAllowed:
+            messages.error(request, _("This request can no longer be cancelled: work on it has started."))
+        else:
+            messages.success(request, _("Your request was cancelled."))
+        return redirect(service_request)
+    return render(
+        request,
+        "requests_app/request_cancel.html",
+        {"service_request": service_request, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- Files -----------------------------------------------------------------------------------------------------

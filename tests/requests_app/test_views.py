@@ -389,7 +389,10 @@ def test_resubmitting_with_nothing_is_refused_in_arabic(member_client, member):
 def test_the_member_cancels_before_work_starts(member_client, member):
     service_request = ServiceRequestFactory(member=member, status=Status.SUBMITTED)
 
-    member_client.post(reverse("requests_app:request-cancel", args=[service_request.reference_no]), {"reason": "خطأ"})
+    member_client.post(
+        reverse("requests_app:request-cancel", args=[service_request.reference_no]),
+        {"reason": "خطأ", "confirm": "True"},
+    )
 
     service_request.refresh_from_db()
     assert service_request.status == Status.CANCELLED
