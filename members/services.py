@@ -290,6 +290,18 @@ def _close_correction(correction: CorrectionRequest, *, by: User, status: str, s
     return correction
 
 
+REVEALABLE = AccessLog.REVEALABLE
+
+
+def reveal_detail(*, by: User, member: Member, field: str) -> str:
+    """A staff member shows one masked detail of a record in full: written to the access log (which detail)
+    before the value is returned. Raises KeyError for a detail that is not masked."""
+    if field not in REVEALABLE:
+        raise KeyError(field)
+    log_access(viewer=by, member=member, action=AccessLog.Action.REVEALED, detail=field)
+    return str(getattr(member, field))
+
+
 def log_access(*, viewer: User, member: Member, action: str, detail: str = "") -> AccessLog:
     """Write one access-log line (who, whom, what; the time is added). Never updated or deleted afterwards."""
     return AccessLog.objects.create(viewer=viewer, member=member, action=action, detail=detail[:300])

@@ -339,19 +339,30 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "members/directory.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @role_required(Role.STAFF)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record, with the national ID and mobile masked; a POST of `reveal` shows one, logged as such."""
     try:
         member = selectors.record_for_staff(by=request.user, pk=pk)
     except Member.DoesNotExist:
         raise Http404 from None
-    services.log_access(viewer=request.user, member=member, action=AccessLog.Action.VIEWED_RECORD, detail=request.path)
+    revealed = request.POST.get("reveal", "") if request.method == "POST" else ""
+    if revealed:
+        if revealed not in services.REVEALABLE:
+            return HttpResponse(status=400)
+        services.reveal_detail(by=request.user, member=member, field=revealed)
+    else:
+        services.log_access(
+            viewer=request.user, member=member, action=AccessLog.Action.VIEWED_RECORD, detail=request.path
+        )
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
+            "masked": True,
+            "revealed": revealed,
             "service_requests": selectors.requests_of(member, visible_to=request.user),
             "corrections": list(member.correction_requests.select_related("handled_by")[:20]),
         },

@@ -54,6 +54,10 @@ class AccessLog(models.Model):
         CHANGED_RECORD = "changed_record", _("Changed the member's record")
         HANDLED_CORRECTION = "handled_correction", _("Handled a correction request")
         IMPORTED = "imported", _("Imported from the register")
+        REVEALED = "revealed", _("Revealed a masked detail")
+
+    # The details staff pages show masked; a "revealed" line's detail names one of these.
+    REVEALABLE = {"national_id": _("national ID number"), "mobile": _("mobile")}
 
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="member_accesses"
@@ -71,3 +75,9 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} → {self.member} ({self.get_action_display()})"
+
+    @property
+    def detail_display(self) -> str:
+        if self.action == self.Action.REVEALED:
+            return str(self.REVEALABLE.get(self.detail, self.detail))
+        return self.detail

@@ -45,6 +45,12 @@ class Governorate(models.TextChoices):
     KHUBASH = "khubash", _("Khubash")
 
 
+def mask_digits(value: str, *, shown: int = 4) -> str:
+    """All but the last `shown` characters hidden: '1000012345' → '••••••2345'."""
+    value = str(value or "")
+    return "•" * max(len(value) - shown, 0) + value[-shown:] if value else ""
+
+
 class Member(models.Model):
     """A person in the cooperative's register (or applying to join it), and how to reach them."""
 
@@ -112,6 +118,15 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:member-detail", args=[self.pk])
+
+    # Staff pages show these; the whole value only on a deliberate "show", written to the access log.
+    @property
+    def national_id_masked(self) -> str:
+        return mask_digits(self.national_id)
+
+    @property
+    def mobile_masked(self) -> str:
+        return mask_digits(self.mobile.as_national.replace(" ", "") if self.mobile else "")
 
     @property
     def can_submit_requests(self) -> bool:

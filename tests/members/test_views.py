@@ -262,3 +262,38 @@ def test_a_staff_member_who_is_a_member_cannot_apply_a_correction_of_their_own_r
     correction.refresh_from_db()
     assert staff_member.village == "ثار"
     assert correction.status == CorrectionRequest.Status.OPEN
+
+
+# --- Masked details and what showing one leaves behind ------------------------------------------------------
+
+
+def test_the_directory_shows_national_ids_and_mobiles_masked(as_user, staff_user):
+    wanted = MemberFactory(national_id="1000012343", mobile="+966500000777")
+
+    html = as_user(staff_user).get(reverse("members:directory"), {"q": wanted.membership_no}).content.decode()
+
+    assert "1000012343" not in html and "0500000777" not in html and "500000777" not in html
+    assert "••••••2343" in html and "••••••0777" in html
+
+
+def test_the_record_page_masks_the_id_until_staff_show_it_and_the_log_says_what_was_shown(as_user, staff_user):
+    member = MemberFactory(national_id="1000012343")
+    client = as_user(staff_user)
+    url = reverse("members:member-detail", args=[member.pk])
+
+    opened = client.get(url).content.decode()
+    shown = client.post(url, {"reveal": "national_id"}).content.decode()
+
+    assert "1000012343" not in opened
+    assert "1000012343" in shown
+    revealed = AccessLog.objects.get(action=AccessLog.Action.REVEALED)
+    assert (revealed.viewer, revealed.member, revealed.detail) == (staff_user, member, "national_id")
+
+
+def test_showing_anything_but_a_masked_detail_is_refused_and_logs_nothing(as_user, staff_user):
+    member = MemberFactory()
+
+    response = as_user(staff_user).post(reverse("members:member-detail", args=[member.pk]), {"reveal": "password"})
+
+    assert response.status_code == 400
+    assert not AccessLog.objects.filter(action=AccessLog.Action.REVEALED).exists()
