@@ -83,15 +83,16 @@ def issue_receipt(*, service_request_id: int, kind: str) -> Receipt:
     return receipt
 
 
-def missing_receipts(*, older_than_minutes: int = 5, within_days: int = 7, limit: int = 200) -> list[tuple[int, str]]:
+def missing_receipts(*, within_days: int = 7, limit: int = 500) -> list[tuple[int, str]]:
     """(request id, kind) of receipts that should exist and do not: their task was lost (broker or worker down).
 
-    Only recent requests: the sweep catches up outages, it does not render years of history.
+    Only requests older than RECEIPT_SWEEP_GRACE_S (before that their own task may still be on its way) and only
+    recent ones: the sweep catches up outages, it does not render years of history.
     """
     now = timezone.now()
     recent = ServiceRequest.objects.filter(
         submitted_at__gte=now - datetime.timedelta(days=within_days),
-        submitted_at__lte=now - datetime.timedelta(minutes=older_than_minutes),
+        submitted_at__lte=now - datetime.timedelta(seconds=settings.RECEIPT_SWEEP_GRACE_S),
     )
     submitted = recent.exclude(receipts__kind=Receipt.Kind.SUBMITTED).values_list("pk", flat=True)[:limit]
     completed = (

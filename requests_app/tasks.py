@@ -1,11 +1,16 @@
 """Celery tasks of the requests app: thin wrappers that load by id and call a service."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
+from members_portal.enqueue import after_commit
 from requests_app.models import Receipt
 
+# A receipt that meets a database blip tries again with back-off (2, 4, 8, 16, 32 s); the sweep catches the rest.
+RECEIPT_RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": 2, "retry_jitter": False, "max_retries": 5}
 
-@shared_task
+
+@shared_task(**RECEIPT_RETRY)
 def render_submission_receipt(service_request_id: int) -> int:
     """Issue the submission receipt. Safe to run twice: a receipt already issued is kept."""
     from requests_app import receipts
@@ -13,7 +18,7 @@ def render_submission_receipt(service_request_id: int) -> int:
     return receipts.issue_receipt(service_request_id=service_request_id, kind=Receipt.Kind.SUBMITTED).pk
 
 
-@shared_task
+@shared_task(**RECEIPT_RETRY)
 def render_completion_receipt(service_request_id: int) -> int:
     """Issue the completion receipt. Safe to run twice."""
     from requests_app import receipts
@@ -23,12 +28,15 @@ def render_completion_receipt(service_request_id: int) -> int:
 
 @shared_task
 def issue_missing_receipts() -> int:
-    """Beat, every ten minutes: issue the receipts whose task was lost. Idempotent (issue_receipt is)."""
+    """Beat, every RECEIPT_SWEEP_INTERVAL_S: one rendering task per receipt whose task was lost (broker or worker
+    down, a worker killed mid-render). Each renders on its own, retries on its own, and is spread over the workers;
+    none waits behind a long batch. Idempotent: a receipt issued meanwhile is kept as it is."""
     from requests_app import receipts
 
     missing = receipts.missing_receipts()
+    render = {Receipt.Kind.SUBMITTED: render_submission_receipt, Receipt.Kind.COMPLETED: render_completion_receipt}
     for service_request_id, kind in missing:
-        receipts.issue_receipt(service_request_id=service_request_id, kind=kind)
+        after_commit(render[kind], service_request_id)
     return len(missing)
 
 

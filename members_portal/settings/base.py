@@ -275,6 +275,8 @@ SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
 
 # --- Celery -----------------------------------------------------------------------------------------
+from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead worker's task, the receipt sweep)
+
 CELERY_BROKER_URL = required_in_production("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No broker server: producer and worker exchange messages through a folder (first run, demo).
@@ -290,16 +292,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": 0.2,
     }
 else:
-    # Redis: a task not acknowledged within the hour (worker died) is delivered again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis: a task not acknowledged in time (its worker died) is delivered again (settings/redelivery.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**REDIS_REDELIVERY_OPTIONS}  # noqa: F405
 # Deployments (or test runs) sharing one Redis keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 60
-CELERY_TASK_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must never hang on a broker that is down: publish once, quickly, and let the
 # periodic sweeps pick up whatever was not sent.
@@ -316,8 +316,8 @@ CELERY_BEAT_SCHEDULE = {
     # The staff queue's escalation (requests_app/escalation.py): early on working days, Riyadh time; idempotent.
     "requests-escalation": {"task": "requests_app.tasks.escalate_requests", "schedule": crontab(hour=6, minute=30)},
     # Survey reminders: once per invitation, 3 days after it was sent (each invitation is claimed by its row).
-    # Receipts whose rendering task was lost (broker or worker down at submission): issued late, never missing.
-    "issue-missing-receipts": {"task": "requests_app.tasks.issue_missing_receipts", "schedule": 600.0},
+    # Receipts whose rendering task was lost (broker or worker down, a worker killed): one task per receipt.
+    "issue-missing-receipts": RECEIPT_SWEEP_ENTRY,  # noqa: F405 (settings/redelivery.py)
     "survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": crontab(minute=17)},
     # Rewrites recent anonymous survey rows in random order (no shared xmin/row order with invitations).
     "survey-reseal": {"task": "surveys.tasks.reseal_anonymous_rows", "schedule": crontab(minute=47)},

@@ -110,7 +110,7 @@ def test_names_are_masked(name, masked):
     assert receipts.mask_name(name) == masked
 
 
-def test_the_sweep_issues_receipts_whose_task_was_lost():
+def test_the_sweep_issues_receipts_whose_task_was_lost(django_capture_on_commit_callbacks):
     import datetime
 
     from django.utils import timezone
@@ -125,9 +125,10 @@ def test_the_sweep_issues_receipts_whose_task_was_lost():
     just_now = ServiceRequestFactory(submitted_at=timezone.now())  # its task may still be on its way
     old = ServiceRequestFactory(submitted_at=timezone.now() - datetime.timedelta(days=30))
 
-    issued = tasks.issue_missing_receipts()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # one rendering task per receipt
+        issued = tasks.issue_missing_receipts()
 
-    assert issued == 2
+    assert issued == 2 and len(callbacks) == 2
     assert lost.receipts.get().kind == Receipt.Kind.SUBMITTED
     assert set(done.receipts.values_list("kind", flat=True)) == {"submitted", "completed"}
     assert not just_now.receipts.exists() and not old.receipts.exists()
