@@ -34,7 +34,6 @@ from requests_app.models import (
 Status = ServiceRequest.Status
 REFERENCE_FULL = re.compile(r"^NJC-(\d{4})-(\d{1,6})$", re.IGNORECASE)
 REFERENCE_SHORT = re.compile(r"^(\d{4})-(\d{1,6})$")
-PAGE_SIZE = 50
 
 # The columns a queue row shows; everything else stays in the database.
 ROW_FIELDS = (
@@ -241,6 +240,17 @@ def _apply_view(filters: QueueFilters, user: User) -> Q:
 def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[ServiceRequest]:
     """The queue rows for this user and these filters, sorted, with the joins a row needs (not yet paginated)."""
     filters = filters or QueueFilters()
+    return in_queue_order(matching(user, filters), filters.sort)
+
+
+def in_queue_order(requests: QuerySet[ServiceRequest], sort: str) -> QuerySet[ServiceRequest]:
+    """Sorted, with the joins a row displays."""
+    order = Sort.ORDER.get(sort, Sort.ORDER[Sort.DUE])
+    return requests.select_related("request_type", "member", "assignee").only(*ROW_FIELDS).order_by(*order)
+
+
+def matching(user: User, filters: QueueFilters) -> QuerySet[ServiceRequest]:
+    """The requests these filters select, without the joins a row displays: what the queue counts."""
     requests = requests_for_staff(user)
     if filters.department and filters.department in scope_of(user).department_ids:
         requests = requests.filter(department_id=filters.department)
@@ -268,8 +278,7 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Servi
     search = _search(filters.q) if filters.q else None
     if search is not None:
         requests = requests.filter(search)
-    order = Sort.ORDER.get(filters.sort, Sort.ORDER[Sort.DUE])
-    return requests.select_related("request_type", "member", "assignee").only(*ROW_FIELDS).order_by(*order)
+    return requests
 
 
 # What a queue row reads, as plain values: no model instances to build for 50 rows (the page's biggest cost).

@@ -6,7 +6,6 @@ Access: every view needs the staff role (a member gets 403); rows are scoped to 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members.models import User
 from members.roles import Role, role_required
-from requests_app import assignment, queue, queue_rows, saved_views, sla, staff_forms
+from requests_app import assignment, queue, queue_paging, queue_rows, saved_views, sla, staff_forms
 
 staff_required = role_required(Role.STAFF)
 QUEUE_TEMPLATE = "requests_app/staff/queue.html"
@@ -37,8 +36,9 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     staff = list(queue.department_staff(scope.department_ids))
     form = staff_forms.QueueFilterForm(request.GET or None, services=queue.services_in_scope(request.user), staff=staff)
     filters = form.filters() if request.GET else queue.QueueFilters()
-    requests = queue.queue_values(queue.queue_for(request.user, filters))
-    page = Paginator(requests, queue.PAGE_SIZE).get_page(request.GET.get("page"))
+    matching = queue.matching(request.user, filters)
+    in_order = queue.queue_values(queue.in_queue_order(matching, filters.sort))
+    page = queue_paging.page_of(in_order, counted=matching, number=request.GET.get("page"))
     formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
     rows = [formatter.row(values) for values in page.object_list]
     query = request.GET.copy()

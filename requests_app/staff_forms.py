@@ -8,6 +8,7 @@ from members_portal.arabic import to_western_digits
 from members_portal.readers import Readers, read_by
 from requests_app import queue, sla
 from requests_app.models import Channel, ServiceRequest
+from requests_app.queue_widgets import QuickSelect
 from requests_app.staff_services import ON_BEHALF_CHANNELS
 
 Status = ServiceRequest.Status
@@ -30,15 +31,21 @@ class QueueFilterForm(forms.Form):
         max_length=100,
         help_text=_("Request number, membership number, mobile or name; closed requests are searched too"),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
-    service = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
-    sla_state = forms.ChoiceField(label=_("Service level"), required=False)
-    governorate = forms.ChoiceField(label=_("Governorate"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect(fixed="status"))
+    department = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None, widget=QuickSelect()
+    )
+    service = forms.TypedChoiceField(
+        label=_("Service"), required=False, coerce=int, empty_value=None, widget=QuickSelect()
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=QuickSelect())
+    sla_state = forms.ChoiceField(label=_("Service level"), required=False, widget=QuickSelect(fixed="sla_state"))
+    governorate = forms.ChoiceField(label=_("Governorate"), required=False, widget=QuickSelect(fixed="governorate"))
     submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
     submitted_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
-    sort = forms.ChoiceField(label=_("Sort by"), choices=queue.Sort.CHOICES, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=queue.Sort.CHOICES, required=False, widget=QuickSelect(fixed="sort")
+    )
 
     def __init__(self, data, *, services, staff, **kwargs):
         super().__init__(data, **kwargs)
