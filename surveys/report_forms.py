@@ -91,13 +91,6 @@ class ReportForm(forms.Form):
     service = forms.TypedChoiceField(label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None)
     department = forms.TypedChoiceField(label=gettext_lazy("Department"), required=False, coerce=int, empty_value=None)
     governorate = forms.ChoiceField(label=gettext_lazy("Governorate"), required=False)
-    rating = forms.TypedChoiceField(
-        label=gettext_lazy("Comments with the rating"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", gettext_lazy("All ratings")), *[(value, str(value)) for value in range(5, 0, -1)]],
-    )
 
     def __init__(self, data=None, *, departments=None, today: datetime.date | None = None, **kwargs):
         """`departments`: the departments this viewer may see (None: all, with "all departments")."""

@@ -37,7 +37,6 @@ def _report(request: HttpRequest, *, drill_down: bool):
     report = dashboard.build(
         period=form.cleaned_data["report_period"],
         scope=form.cleaned_data["scope"],
-        comment_rating=form.cleaned_data.get("rating"),
     )
     return form, report
 

@@ -126,7 +126,6 @@ class Report:
     trend: list[TrendPoint]
     breakdowns: dict[str, list[BreakdownRow]]
     comments: list[dict] | None
-    comment_rating: int | None
     changes: dict[str, Change] = field(default_factory=dict)
 
     @property
@@ -199,7 +198,6 @@ def build(
     *,
     period: Period,
     scope: Scope,
-    comment_rating: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Report:
     """Everything the board report shows for this period and scope, anonymity rules applied."""
@@ -241,9 +239,11 @@ def build(
     breakdowns = {
         dimension: _breakdown(cube, requests, scope, period, dimension, labels[dimension]) for dimension in DIMENSIONS
     }
+    # Comments: for ended periods only (a live list would show each one as it arrives), in a slice with
+    # enough answers, and only when there are at least 5 of them (satisfaction.latest_comments).
     comments = None
-    if cube.comments_allowed(scope, period):
-        comments = satisfaction.latest_comments(scope, period, rating=comment_rating)
+    if period.is_complete(timezone.localdate(now)) and cube.comments_allowed(scope, period):
+        comments = satisfaction.latest_comments(scope, period)
 
     scope_labels = []
     if scope.request_type_id is not None:
@@ -266,7 +266,6 @@ def build(
         trend=trend,
         breakdowns=breakdowns,
         comments=comments,
-        comment_rating=comment_rating,
     )
     report.changes = {
         "average": Change(current_sat.average, previous_sat.average),

@@ -276,11 +276,12 @@ def invitations(scope: Scope, period: Period) -> int:
     return rows.aggregate(total=Sum("invited"))["total"] or 0
 
 
-def latest_comments(scope: Scope, period: Period, *, rating: int | None = None, limit: int = 10) -> list[dict]:
-    """The newest comments of the period (already masked when stored), with their rating only.
+def latest_comments(scope: Scope, period: Period, *, limit: int = 10) -> list[dict]:
+    """Comments of the period (already masked when stored), the text only: never their rating.
 
-    No service, governorate or month beside them: the slice they come from is the one on the page,
-    shown only when it has enough answers (the caller checks `Cube.comments_allowed`).
+    Staff read comments to improve, never to find who wrote one: no rating, service, governorate or month
+    beside them, none at all when the slice holds fewer than MIN_ANSWERS comments, and only for a slice
+    shown with enough answers in a period that has ended (the caller checks both: `Cube.comments_allowed`).
     """
     answers = Response.objects.for_service().filter(month__gte=period.start, month__lt=period.end).exclude(comment="")
     if scope.department_id is not None:
@@ -289,10 +290,10 @@ def latest_comments(scope: Scope, period: Period, *, rating: int | None = None, 
         answers = answers.filter(request_type_id=scope.request_type_id)
     if scope.governorate is not None:
         answers = answers.filter(governorate=scope.governorate)
-    if rating is not None:
-        answers = answers.filter(overall=rating)
+    if answers.count() < anonymity.MIN_ANSWERS:
+        return []
     # Newest month first; within a month the order is the random id's (never the order answers came in).
-    return list(answers.order_by("-month").values("overall", "comment")[:limit])
+    return list(answers.order_by("-month", "id").values("comment")[:limit])
 
 
 def _summary_rows(scope: Scope, months: Iterable[datetime.date]):
