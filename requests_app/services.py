@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from members import outbox
 from members.models import Member, User
 from members_portal.enqueue import after_commit
-from requests_app import calendar, sla, tasks, uploads, workflow
+from requests_app import attachments, calendar, sla, tasks, workflow
 from requests_app.models import (
     Attachment,
     Channel,
@@ -101,7 +101,7 @@ def allocate_reference_no(*, year: int) -> str:
     raise RuntimeError("could not allocate a reference number")
 
 
-@transaction.atomic
+@attachments.removes_files_on_rollback
 def save_draft(
     *,
     member: Member,
@@ -114,46 +114,21 @@ def save_draft(
     """Keep what the member typed and the files that passed the checks, so nothing is typed or uploaded twice.
 
     The token comes from the form: the same form saves into the same draft. Files must be checked
-    (uploads.check_upload) before they get here. Side effects: files written to private storage.
+    (uploads.check_upload) before they get here. Side effects: files written to private storage, each once per
+    document and content (a double submit stores nothing twice; a draft already submitted takes no more files).
     """
     draft, _created = Draft.objects.select_for_update().get_or_create(
         token=token, defaults={"member": member, "request_type": request_type}
     )
     if draft.member_id != member.pk or draft.request_type_id != request_type.pk:
         raise PermissionDenied
-    if draft.service_request_id is None:
-        draft.answers = answers
-        draft.save(update_fields=["answers", "updated_at"])
+    if draft.service_request_id is not None:
+        return draft  # submitted meanwhile (the other half of a double submit): its files are already there
+    draft.answers = answers
+    draft.save(update_fields=["answers", "updated_at"])
     for document, upload in files:
-        _store_attachment(upload=upload, document=document, by=by, draft=draft)
+        attachments.store_attachment(upload=upload, document=document, by=by, draft=draft)
     return draft
-
-
-def _store_attachment(
-    *,
-    upload: UploadedFile,
-    document: RequestDocument | None,
-    by: User,
-    draft: Draft | None = None,
-    service_request: ServiceRequest | None = None,
-    visible_to_member: bool = True,
-) -> Attachment:
-    allowed = document.allowed if document else ["pdf", "jpeg", "png"]
-    content_type = uploads.check_upload(upload, allowed=allowed)
-    attachment = Attachment(
-        draft=draft,
-        service_request=service_request,
-        document=document,
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=by,
-        visible_to_member=visible_to_member,
-    )
-    attachment.original_name = uploads.safe_display_name(upload.name, extension=attachment.extension)
-    upload.seek(0)
-    attachment.file.save("upload", upload, save=False)  # the name comes from attachment_path: random
-    attachment.save()
-    return attachment
 
 
 def missing_documents(*, request_type: RequestType, attachments: Iterable[Attachment]) -> list[RequestDocument]:
@@ -181,8 +156,7 @@ def submit_request(
     if channel == Channel.PORTAL and member.user_id != by.pk:
         raise PermissionDenied
     check_may_request(member=member, request_type=request_type)
-    attachments = list(draft.attachments.all())
-    missing = missing_documents(request_type=request_type, attachments=attachments)
+    missing = missing_documents(request_type=request_type, attachments=list(draft.attachments.all()))
     if missing:
         raise ValidationError(
             _("Please attach: %(documents)s.") % {"documents": _(", ").join(doc.name for doc in missing)},
@@ -328,7 +302,7 @@ def return_to_member(
     )
 
 
-@transaction.atomic
+@attachments.removes_files_on_rollback
 def resubmit(
     *,
     service_request: ServiceRequest,
@@ -347,7 +321,9 @@ def resubmit(
     if not Actor.OWNING_MEMBER.allows(by, service_request) or service_request.status != Status.RETURNED_TO_MEMBER:
         raise TransitionNotAllowed(current=service_request.status, requested=Status.UNDER_REVIEW)
     for document, upload in files:
-        attachment = _store_attachment(upload=upload, document=document, by=by, service_request=service_request)
+        attachment = attachments.store_attachment(
+            upload=upload, document=document, by=by, service_request=service_request
+        )
         TimelineEvent.objects.create(
             service_request=service_request,
             kind=TimelineEvent.Kind.DOCUMENT_ADDED,
@@ -457,7 +433,7 @@ def record_board_decision(
 # --- The conversation ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@attachments.removes_files_on_rollback
 def add_member_message(
     *,
     service_request: ServiceRequest,
@@ -475,7 +451,9 @@ def add_member_message(
     ServiceRequest.objects.select_for_update().filter(pk=service_request.pk).update(version=F("version") + 1)
     event = None
     for document, upload in files:
-        attachment = _store_attachment(upload=upload, document=document, by=by, service_request=service_request)
+        attachment = attachments.store_attachment(
+            upload=upload, document=document, by=by, service_request=service_request
+        )
         event = TimelineEvent.objects.create(
             service_request=service_request, kind=TimelineEvent.Kind.DOCUMENT_ADDED, actor=by,
             note=attachment.original_name,

@@ -40,5 +40,13 @@ def issue_missing_receipts() -> int:
     return len(missing)
 
 
+@shared_task
+def sweep_orphaned_files() -> int:
+    """Beat, hourly: remove attachment and receipt files that no row names (older than an hour). Idempotent."""
+    from requests_app import attachments
+
+    return attachments.sweep_orphaned_files()
+
+
 # The staff queue's periodic tasks live beside the escalation code; imported here so the worker registers them.
 from requests_app.escalation_tasks import email_staff_notices, escalate_requests  # noqa: E402, F401

@@ -317,7 +317,7 @@ CELERY_BEAT_SCHEDULE = {
     "requests-escalation": {"task": "requests_app.tasks.escalate_requests", "schedule": crontab(hour=6, minute=30)},
     # Survey reminders: once per invitation, 3 days after it was sent (each invitation is claimed by its row).
     # Receipts whose rendering task was lost (broker or worker down, a worker killed): one task per receipt.
-    "issue-missing-receipts": RECEIPT_SWEEP_ENTRY,  # noqa: F405 (settings/redelivery.py)
+    **CATCH_UP_SCHEDULE,  # noqa: F405 (settings/redelivery.py: lost receipts, orphaned files)
     "survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": crontab(minute=17)},
     # Rewrites recent anonymous survey rows in random order (no shared xmin/row order with invitations).
     "survey-reseal": {"task": "surveys.tasks.reseal_anonymous_rows", "schedule": crontab(minute=47)},

@@ -23,8 +23,12 @@ REDIS_REDELIVERY_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT_S, "
 # Together they bound how late a receipt is once Redis or a worker is back: about two minutes.
 RECEIPT_SWEEP_INTERVAL_S = float(os.environ.get("RECEIPT_SWEEP_INTERVAL_S", "30"))
 RECEIPT_SWEEP_GRACE_S = float(os.environ.get("RECEIPT_SWEEP_GRACE_S", "60"))
-RECEIPT_SWEEP_ENTRY = {
-    "task": "requests_app.tasks.issue_missing_receipts",
-    "schedule": RECEIPT_SWEEP_INTERVAL_S,
-    "options": {"expires": RECEIPT_SWEEP_INTERVAL_S * 0.9},  # sweeps queued while no worker ran: only the last counts
+CATCH_UP_SCHEDULE = {
+    "issue-missing-receipts": {
+        "task": "requests_app.tasks.issue_missing_receipts",
+        "schedule": RECEIPT_SWEEP_INTERVAL_S,
+        "options": {"expires": RECEIPT_SWEEP_INTERVAL_S * 0.9},  # queued while no worker ran: only the last counts
+    },
+    # Private files no row names (a process killed between writing a file and its row): removed after an hour.
+    "sweep-orphaned-files": {"task": "requests_app.tasks.sweep_orphaned_files", "schedule": 3600.0},
 }

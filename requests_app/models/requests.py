@@ -264,6 +264,7 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=120)
     content_type = models.CharField(_("type"), max_length=40)
     size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -278,6 +279,17 @@ class Attachment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(service_request__isnull=False) | models.Q(draft__isnull=False),
                 name="attachment_belongs_somewhere",
+            ),
+            # The same content for the same document of one form is stored once (requests_app/attachments.py).
+            models.UniqueConstraint(
+                fields=["draft", "document", "sha256"],
+                condition=models.Q(draft__isnull=False, document__isnull=False) & ~models.Q(sha256=""),
+                name="attachment_once_per_draft_document_content",
+            ),
+            models.UniqueConstraint(
+                fields=["draft", "sha256"],
+                condition=models.Q(draft__isnull=False, document__isnull=True) & ~models.Q(sha256=""),
+                name="attachment_once_per_draft_content",
             ),
         ]
 
