@@ -66,16 +66,19 @@ run: compile
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	@mkdir -p $${VAR_DIR:-var}
-	@DEBUG=1 $(VENV)/bin/celery -A members_portal worker --beat --concurrency 1 --loglevel INFO \
-	  >>$${VAR_DIR:-var}/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Celery worker stopped."' EXIT; \
+	@# Commands run beside the server (load_demo, ops_report…) print links to it: they read this file.
+	@echo "$$SITE_URL" > $${VAR_DIR:-var}/site_url
+	@DEBUG=1 scripts/supervise_worker.sh $${VAR_DIR:-var}/worker.log \
+	  $(VENV)/bin/celery -A members_portal worker --beat --concurrency 1 --loglevel INFO & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; rm -f $${VAR_DIR:-var}/site_url; \
+	  echo "Celery worker stopped."' EXIT; \
 	trap 'exit 130' INT TERM; \
 	echo ""; \
 	echo "The portal:    http://$(HOST):$(PORT)/   (Ctrl-C stops it and the worker)"; \
 	echo "Demo logins:   listed above by load_demo"; \
 	echo "Demo SMS:      $${VAR_DIR:-var}/sms.log"; \
 	echo "Demo e-mails:  $${VAR_DIR:-var}/mail/ (one file per message)"; \
-	echo "Celery worker: pid $$worker (with beat), log in $${VAR_DIR:-var}/worker.log"; \
+	echo "Celery worker: with beat, log in $${VAR_DIR:-var}/worker.log (restarted, with a notice here, if it dies)"; \
 	echo ""; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -3,8 +3,12 @@
 import os
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
+
+# filesystem:// (the embedded default's broker) writes whole messages: members_portal/broker.py.
+TRANSPORT_ALIASES["filesystem"] = "members_portal.broker:Transport"
 
 app = Celery("members_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

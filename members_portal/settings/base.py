@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from .embedded import filesystem_broker, recorded_site_url, sqlite_for_concurrent_use
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -63,7 +65,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The proxies whose X-Real-IP names the client (members/client_address.py): nginx on this machine by default.
 TRUSTED_PROXY_ADDRESSES = env_list("TRUSTED_PROXY_ADDRESSES") or ["127.0.0.1", "::1"]
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (os.environ.get("SITE_URL") or recorded_site_url(VAR_DIR) or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "members_portal.apps.PortalAdminConfig",
@@ -123,10 +125,12 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------------------
 DATABASES = {
-    "default": dj_database_url.parse(
-        required_in_production("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": sqlite_for_concurrent_use(
+        dj_database_url.parse(
+            required_in_production("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -280,17 +284,7 @@ from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead
 CELERY_BROKER_URL = required_in_production("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No broker server: producer and worker exchange messages through a folder (first run, demo).
-    _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-        "polling_interval": 0.2,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker(VAR_DIR)
 else:
     # Redis: a task not acknowledged in time (its worker died) is delivered again (settings/redelivery.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {**REDIS_REDELIVERY_OPTIONS}  # noqa: F405
