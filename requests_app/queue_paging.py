@@ -6,6 +6,7 @@ reachable: whether a next page exists is read from the rows (one more than a pag
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -46,14 +47,14 @@ class QueuePage:
         return self.count is None
 
 
-def page_of(rows: QuerySet, *, counted: QuerySet, number: str | None) -> QueuePage:
-    """Page `number` (the last one when past the end, the first when not a number) of `rows`; `counted` is the
-    same selection without the display joins and the order."""
+def page_of(rows: Callable[[int, int], list], *, counted: QuerySet, number: str | None) -> QueuePage:
+    """Page `number` (the last one when past the end, the first when not a number); `rows(start, stop)` reads
+    the rows, `counted` is the same selection without the display joins and the order."""
     matched = counted.order_by()[: COUNT_CAP + 1].count()
     count = matched if matched <= COUNT_CAP else None
     page = int(number) if number and number.isdigit() and int(number) >= 1 else 1
     if count is not None:
         page = min(page, max(1, math.ceil(count / PAGE_SIZE)))
     offset = (page - 1) * PAGE_SIZE
-    fetched = list(rows[offset : offset + PAGE_SIZE + 1])
+    fetched = rows(offset, offset + PAGE_SIZE + 1)
     return QueuePage(fetched[:PAGE_SIZE], page, count, has_next=len(fetched) > PAGE_SIZE)

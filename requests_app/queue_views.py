@@ -37,8 +37,11 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     form = staff_forms.QueueFilterForm(request.GET or None, services=queue.services_in_scope(request.user), staff=staff)
     filters = form.filters() if request.GET else queue.QueueFilters()
     matching = queue.matching(request.user, filters)
-    in_order = queue.queue_values(queue.in_queue_order(matching, filters.sort))
-    page = queue_paging.page_of(in_order, counted=matching, number=request.GET.get("page"))
+    page = queue_paging.page_of(
+        lambda start, stop: queue.rows_between(matching, filters.sort, start, stop),
+        counted=matching,
+        number=request.GET.get("page"),
+    )
     formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
     rows = [formatter.row(values) for values in page.object_list]
     query = request.GET.copy()
