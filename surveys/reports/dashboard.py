@@ -143,11 +143,13 @@ def names() -> dict[str, dict]:
     }
 
 
-def _satisfaction(cube: Cube, scope: Scope, period: Period, stats: Stats | None = None) -> Satisfaction:
+def _satisfaction(
+    cube: Cube, scope: Scope, period: Period, today: datetime.date, stats: Stats | None = None
+) -> Satisfaction:
     org, geo = cube.org_node(scope), scope.governorate or ALL
     if stats is None:
         stats = satisfaction.stats(scope, period.months)
-    return Satisfaction(published=cube.is_published(org, geo, period), stats=stats)
+    return Satisfaction(published=cube.is_published(org, geo, period, today=today), stats=stats)
 
 
 def _row_scope(scope: Scope, dimension: str, key) -> Scope:
@@ -158,7 +160,7 @@ def _row_scope(scope: Scope, dimension: str, key) -> Scope:
     return Scope(scope.department_id, scope.request_type_id, key)
 
 
-def _breakdown(cube, requests, scope, period, dimension, labels) -> list[BreakdownRow]:
+def _breakdown(cube, requests, scope, period, dimension, labels, today) -> list[BreakdownRow]:
     service_rows = requests.breakdown(scope, period, dimension)
     keys = set(service_rows)
     attribute = {"service": "request_type_id", "department": "department_id", "governorate": "governorate"}[dimension]
@@ -173,7 +175,7 @@ def _breakdown(cube, requests, scope, period, dimension, labels) -> list[Breakdo
             BreakdownRow(
                 key=key,
                 label=str(labels.get(key, key)),
-                satisfaction=_satisfaction(cube, row_scope, period, answer_stats.get(key, Stats())),
+                satisfaction=_satisfaction(cube, row_scope, period, today, answer_stats.get(key, Stats())),
                 service=service_rows.get(key, ServiceFigures()),
             )
         )
@@ -205,11 +207,12 @@ def build(
     previous = period.previous()
     cube = Cube.for_years(satisfaction.years_needed(period))
     labels = names()
-    current_sat = _satisfaction(cube, scope, period)
+    today = timezone.localdate(now)
+    current_sat = _satisfaction(cube, scope, period, today)
     # Response rate: answers given in the period over invitations sent in it (both by month, so it is
     # read from the summaries; an answer may come in the month after its invitation).
     current_sat.answered, current_sat.invited = current_sat.stats.n, satisfaction.invitations(scope, period)
-    previous_sat = _satisfaction(cube, scope, previous)
+    previous_sat = _satisfaction(cube, scope, previous, today)
     requests = service_performance.cube_for(period, now=now)
     current_service = requests.figures(scope, period)
     previous_service = requests.figures(scope, previous)
@@ -222,7 +225,7 @@ def build(
     for month in trend_months:
         month_period = Period.month(month.year, month.month)
         stats = monthly_stats.get(month, Stats())
-        published = cube.is_published(org, geo, month_period)
+        published = cube.is_published(org, geo, month_period, today=today)
         figures = monthly.get(month, {})
         completed = figures.get("completed", 0)
         trend.append(
@@ -237,12 +240,13 @@ def build(
         )
 
     breakdowns = {
-        dimension: _breakdown(cube, requests, scope, period, dimension, labels[dimension]) for dimension in DIMENSIONS
+        dimension: _breakdown(cube, requests, scope, period, dimension, labels[dimension], today)
+        for dimension in DIMENSIONS
     }
     # Comments: for ended periods only (a live list would show each one as it arrives), in a slice with
     # enough answers, and only when there are at least 5 of them (satisfaction.latest_comments).
     comments = None
-    if period.is_complete(timezone.localdate(now)) and cube.comments_allowed(scope, period):
+    if period.is_complete(today) and cube.comments_allowed(scope, period, today=today):
         comments = satisfaction.latest_comments(scope, period)
 
     scope_labels = []

@@ -118,6 +118,9 @@ class SummarisedMonth(models.Model):
 
     month = models.DateField(primary_key=True)
     refreshed_at = models.DateTimeField()
+    # The day the month's survey sums were last rewritten: the running month's change at most once a day,
+    # so two downloads a minute apart cannot be subtracted to find one answer (surveys.reports.summary).
+    satisfaction_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("summarised month")

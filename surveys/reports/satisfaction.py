@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Sum
+from django.utils import timezone
 
 from surveys.models import ASPECTS, Response
 from surveys.reports import anonymity
@@ -229,8 +230,12 @@ class Cube:
             and (scope.governorate is None or row.governorate == scope.governorate)
         )
 
-    def is_published(self, org, geo, period: Period) -> bool:
-        """At least MIN_ANSWERS answers and not hidden to protect another cell."""
+    def is_published(self, org, geo, period: Period, *, today: datetime.date | None = None) -> bool:
+        """At least MIN_ANSWERS answers and not hidden to protect another cell; below the whole cooperative
+        (a department, a service, a governorate), only once the period has ended: a slice that still
+        changes gives away the answer that changed it when two downloads are compared."""
+        if (org != ALL or geo != ALL) and not period.is_complete(today or timezone.localdate()):
+            return False
         cells = period_cells(period)
         if cells is None:  # a range of months: shown only if every month in it is
             months = [(org, geo, ("M", month)) for month in period.months]
@@ -239,8 +244,8 @@ class Cube:
         cell = (org, geo, cells)
         return self.counts.get(cell, 0) >= anonymity.MIN_ANSWERS and cell not in self.hidden
 
-    def comments_allowed(self, scope: Scope, period: Period) -> bool:
-        return self.is_published(self.org_node(scope), scope.governorate or ALL, period)
+    def comments_allowed(self, scope: Scope, period: Period, *, today: datetime.date | None = None) -> bool:
+        return self.is_published(self.org_node(scope), scope.governorate or ALL, period, today=today)
 
 
 def period_cells(period: Period):

@@ -247,11 +247,17 @@ def first_month() -> datetime.date | None:
 def refresh(months: list[datetime.date]) -> int:
     """Rewrite the summaries of these months. Idempotent. The current month is summarised too (the beat
     does it every few minutes); it is final only once it is over, and the nightly run rewrites it then."""
-    current = month_start(timezone.localdate())
+    today = timezone.localdate()
+    current = month_start(today)
     months = sorted({month_start(month) for month in months if month_start(month) <= current})
     if not months:
         return 0
-    SatisfactionSummary.objects.filter(month__in=months).delete()
+    # The running month's survey sums are rewritten once a day only (every other month whenever asked).
+    rewritten_today = set(
+        SummarisedMonth.objects.filter(month=current, satisfaction_on=today).values_list("month", flat=True)
+    )
+    survey_months = [month for month in months if month not in rewritten_today]
+    SatisfactionSummary.objects.filter(month__in=survey_months).delete()
     RequestSummary.objects.filter(month__in=months).delete()
     CompletionDays.objects.filter(month__in=months).delete()
     SatisfactionSummary.objects.bulk_create(
@@ -263,7 +269,7 @@ def refresh(months: list[datetime.date]) -> int:
                 governorate=cell.governorate,
                 **dict(zip(SATISFACTION_FIELDS, values, strict=True)),
             )
-            for cell, values in live_satisfaction(months).items()
+            for cell, values in live_satisfaction(survey_months).items()
         ],
         batch_size=2000,
     )
@@ -296,7 +302,10 @@ def refresh(months: list[datetime.date]) -> int:
     )
     now = timezone.now()
     for month in months:
-        SummarisedMonth.objects.update_or_create(month=month, defaults={"refreshed_at": now})
+        defaults = {"refreshed_at": now}
+        if month in survey_months:
+            defaults["satisfaction_on"] = today
+        SummarisedMonth.objects.update_or_create(month=month, defaults=defaults)
     return len(months)
 
 
