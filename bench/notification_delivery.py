@@ -77,7 +77,7 @@ def make_announcement() -> list[int]:
     """10 % e-mail and SMS, the rest SMS only: the rows to deliver (inbox copies need no worker)."""
     from django.contrib.auth.models import Group
 
-    from members import announcements, outbox
+    from members import announcements, outbox_sending
     from members.models import Announcement, Governorate, Member, Notification, User
 
     Member.objects.bulk_create(
@@ -106,11 +106,11 @@ def make_announcement() -> list[int]:
         body_en="Seedlings are handed out to members from next Sunday at the cooperative's office.",
         created_by=supervisor,
     )
-    enqueue, outbox.enqueue_pending = outbox.enqueue_pending, lambda ids: None  # published later, timed
+    enqueue, outbox_sending.enqueue_pending = outbox_sending.enqueue_pending, lambda ids: None  # published later, timed
     try:
         announcements.fan_out(announcement_id=announcement.pk)
     finally:
-        outbox.enqueue_pending = enqueue
+        outbox_sending.enqueue_pending = enqueue
     return list(
         Notification.objects.filter(announcement=announcement, status=Notification.Status.PENDING)
         .order_by("pk")
@@ -181,7 +181,7 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
-        from members import outbox
+        from members import outbox_sending
         from members.models import Channel, Notification
         from members_portal.celery import app
 
@@ -191,7 +191,7 @@ def main() -> None:
         worker = start_worker()
 
         started = time.perf_counter()
-        outbox._enqueue_quietly(ids)
+        outbox_sending._enqueue_quietly(ids)
         done = Notification.objects.filter(
             pk__in=ids, status__in=[Notification.Status.SENT, Notification.Status.FAILED]
         )
@@ -206,7 +206,7 @@ def main() -> None:
             elif now - progress_at > 10:
                 # Tasks lost from the broker (another process flushed Redis, say): what beat's sweep would do.
                 settings.OUTBOX_PENDING_GRACE_S = 0
-                outbox.requeue_due()
+                outbox_sending.requeue_due()
                 sweeps, progress_at = sweeps + 1, now
             time.sleep(0.2)
         elapsed = time.perf_counter() - started

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import outbox
+from members import outbox, outbox_sending
 from members.models import Announcement, Channel, Governorate, Member, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ def fan_out(*, announcement_id: int) -> int:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        outbox.enqueue_pending(pending)
+        outbox_sending.enqueue_pending(pending)
     logger.info(
         "Announcement %s queued to %s members (%s rows to deliver)", announcement.pk, len(member_ids), len(pending)
     )

@@ -7,18 +7,26 @@ SMS goes through the backend named by `settings.SMS_BACKEND`:
 - ``console``: printed to standard output,
 - ``gateway``: an HTTP POST to `settings.SMS_GATEWAY_URL` with a bearer token (production).
 
-E-mail goes through Django's mailers (`settings.MAILERS`). Both raise `ChannelError` with a readable
-reason when a message could not be handed over, so a caller (the outbox) can retry or record it.
+Every SMS backend is a function `backend(to, text, reference)`: `to` in E.164, `text` the message, and
+`reference` the sender's own key for this message ("" for one-off texts such as sign-in codes). The outbox
+passes its row's key, so a resent message carries the same reference and a gateway that drops repeats of a
+reference drops it. A backend returns when the message was taken and raises `SmsError` otherwise.
+
+E-mail goes through Django's mailers (`settings.MAILERS`); the reference becomes the Message-ID, so a resent
+e-mail is the same message to the receiving side. Both raise `ChannelError` with a readable reason when a
+message could not be handed over, so a caller (the outbox) can retry or record it.
 """
 
 import json
 import logging
+import re
 import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import phonenumbers
 from django.conf import settings
@@ -64,10 +72,16 @@ def _e164(to: str) -> str:
 # --- SMS backends ----------------------------------------------------------------------------------
 
 
-def _send_file(to: str, text: str) -> None:
+def _send_file(to: str, text: str, reference: str) -> None:
     path = settings.SMS_FILE_PATH
     line = json.dumps(
-        {"at": timezone.now().isoformat(), "from": settings.SMS_SENDER_NAME, "to": to, "text": text},
+        {
+            "at": timezone.now().isoformat(),
+            "from": settings.SMS_SENDER_NAME,
+            "to": to,
+            "text": text,
+            "reference": reference,
+        },
         ensure_ascii=False,
     )
     try:
@@ -78,18 +92,23 @@ def _send_file(to: str, text: str) -> None:
         raise SmsError(f"could not write to {path}: {error}") from error
 
 
-def _send_console(to: str, text: str) -> None:
-    sys.stdout.write(f"SMS from {settings.SMS_SENDER_NAME} to {to}:\n{text}\n{'-' * 40}\n")
+def _send_console(to: str, text: str, reference: str) -> None:
+    sys.stdout.write(
+        f"SMS from {settings.SMS_SENDER_NAME} to {to} ({reference or 'no reference'}):\n{text}\n{'-' * 40}\n"
+    )
     sys.stdout.flush()
 
 
-def _send_gateway(to: str, text: str) -> None:
-    """POST {"to", "sender", "text"} as JSON with a bearer token; any 2xx is accepted, anything else is an error."""
+def _send_gateway(to: str, text: str, reference: str) -> None:
+    """POST {"to", "sender", "text", "reference"} as JSON with a bearer token; any 2xx is accepted, anything else
+    is an error. The reference is the provider's client reference (its "client message id"): repeats are dropped."""
     if not settings.SMS_GATEWAY_URL:
         raise SmsError("SMS_BACKEND is 'gateway' but SMS_GATEWAY_URL is not set")
     if not settings.SMS_GATEWAY_URL.startswith(("https://", "http://")):
         raise SmsError("SMS_GATEWAY_URL must be an http(s) URL")
-    body = json.dumps({"to": to, "sender": settings.SMS_SENDER_NAME, "text": text}, ensure_ascii=False).encode()
+    body = json.dumps(
+        {"to": to, "sender": settings.SMS_SENDER_NAME, "text": text, "reference": reference}, ensure_ascii=False
+    ).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
     if settings.SMS_GATEWAY_TOKEN:
         headers["Authorization"] = f"Bearer {settings.SMS_GATEWAY_TOKEN}"
@@ -110,34 +129,48 @@ def _send_gateway(to: str, text: str) -> None:
         raise SmsError(f"SMS gateway answered HTTP {status}: {reply.decode('utf-8', 'replace')}")
 
 
-SMS_BACKENDS = {"file": _send_file, "console": _send_console, "gateway": _send_gateway}
+SmsBackend = Callable[[str, str, str], None]  # backend(to, text, reference)
+SMS_BACKENDS: dict[str, SmsBackend] = {"file": _send_file, "console": _send_console, "gateway": _send_gateway}
 
 
-def send_sms(to: str, text: str) -> None:
+def send_sms(to: str, text: str, *, reference: str = "") -> None:
     """Send one text message to a mobile number (any Saudi form; sent as E.164).
 
-    Raises SmsError when the number is not valid, the backend is unknown, or the gateway refuses.
-    Not idempotent by itself: callers that may retry (the outbox) guard against sending twice.
+    `reference` is the caller's key for the message (the outbox row's key), given to the backend as the
+    provider's client reference so that a repeat can be recognised. Raises SmsError when the number is not
+    valid, the backend is unknown, or the gateway refuses. Not idempotent by itself: callers that may retry
+    (the outbox) guard against sending twice, and pass a reference for the provider to drop what slips through.
     """
     backend = SMS_BACKENDS.get(settings.SMS_BACKEND)
     if backend is None:
         raise SmsError(f"unknown SMS_BACKEND {settings.SMS_BACKEND!r}; use one of {', '.join(SMS_BACKENDS)}")
     if not text.strip():
         raise SmsError("empty text message")
-    backend(_e164(to), text)
+    backend(_e164(to), text, reference)
 
 
 # --- E-mail ----------------------------------------------------------------------------------------
 
 
-def send_email(to: str, subject: str, body: str, attachments: Iterable[Attachment | tuple] = ()) -> None:
+def message_id(reference: str) -> str:
+    """A Message-ID made from the sender's key: the same message sent again keeps the same id."""
+    local = re.sub(r"[^A-Za-z0-9_-]+", ".", reference).strip(".") or "message"
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{local}@{domain}>"
+
+
+def send_email(
+    to: str, subject: str, body: str, attachments: Iterable[Attachment | tuple] = (), *, reference: str = ""
+) -> None:
     """Send one plain-text e-mail through Django's mail (settings.MAILERS). Attachments: Attachment or
-    (filename, content, mimetype) tuples. Raises EmailError when the server refuses or cannot be reached."""
+    (filename, content, mimetype) tuples. With a `reference` (the outbox row's key) the Message-ID is made from
+    it, so a repeat is recognisable. Raises EmailError when the server refuses or cannot be reached."""
     if not to:
         raise EmailError("no e-mail address")
     # A subject must be one line: a newline in it would be a header-injection attempt or a template slip.
     subject = " ".join(subject.split())
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    headers = {"Message-ID": message_id(reference)} if reference else None
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers)
     for attachment in attachments:
         if isinstance(attachment, Attachment):
             message.attach(attachment.filename, attachment.content, attachment.mimetype)

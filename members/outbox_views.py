@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import announcements, outbox
+from members import announcements, outbox, outbox_sending
 from members.models import Announcement, Channel, Notification
 from members.outbox_forms import AnnouncementForm, OutboxFilterForm, TestMessageForm
 from members.roles import Role, role_required
@@ -209,15 +209,33 @@ def _summary_table(counts: list[dict]) -> list[dict]:
 def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk)
     try:
-        outbox.retry_notification(notification=notification, by=request.user)
+        outbox_sending.retry_notification(notification=notification, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The message will be sent again."))
+    return redirect(_back_to_list(request))
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def outbox_confirm_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message that needed checking was found in the provider's log: record it as sent."""
+    notification = get_object_or_404(Notification, pk=pk)
+    try:
+        outbox_sending.confirm_sent(notification=notification, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The message is recorded as sent."))
+    return redirect(_back_to_list(request))
+
+
+def _back_to_list(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("members:outbox-list")
-    return redirect(target)
+    return target
 
 
 @role_required(Role.ADMINISTRATOR)

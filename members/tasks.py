@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from members import announcements, outbox
+from members import announcements, outbox_sending
+from members_portal.db_retry import RETRY_ON_DATABASE_ERRORS
 
 
 @shared_task
@@ -19,24 +20,26 @@ def clear_expired_sessions() -> int:
     return deleted
 
 
-@shared_task
+@shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_notification(notification_id: int) -> str:
-    """Deliver one outbox row. Safe to run twice: only the call that claims the row sends it."""
-    return outbox.deliver_notification(notification_id)
+    """Deliver one outbox row. Safe to run twice: only the call that claims the row sends it.
+    A database error retries the task with a backoff (the claim was given back)."""
+    return outbox_sending.deliver_notification(notification_id)
 
 
-@shared_task
+@shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_notification_batch(notification_ids: list[int]) -> dict[str, int]:
-    """Deliver several outbox rows (announcements), each claimed on its own."""
-    return outbox.deliver_batch(list(notification_ids))
+    """Deliver several outbox rows (announcements), each claimed on its own; retried like send_notification."""
+    return outbox_sending.deliver_batch(list(notification_ids))
 
 
-@shared_task
+@shared_task(**RETRY_ON_DATABASE_ERRORS)
 def sweep_outbox() -> int:
-    """Beat, every minute: re-enqueue messages left pending or stuck "sending", and announcements whose
-    fan-out was lost. Idempotent: what is already on its way finds nothing to claim."""
+    """Beat, every minute: mark for checking what a dead worker had handed over, re-enqueue messages left pending
+    or claimed by a dead worker, and announcements whose fan-out was lost. Idempotent: what is already on its way
+    finds nothing to claim."""
     announcements.requeue_stuck(grace_s=settings.OUTBOX_PENDING_GRACE_S)
-    return outbox.requeue_due()
+    return outbox_sending.requeue_due()
 
 
 @shared_task

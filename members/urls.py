@@ -37,5 +37,6 @@ urlpatterns = [
     path("announcements/<int:pk>/report/", outbox_views.announcement_report, name="announcement-report"),
     path("outbox/", outbox_views.outbox_list, name="outbox-list"),
     path("outbox/<int:pk>/retry/", outbox_views.outbox_retry, name="outbox-retry"),
+    path("outbox/<int:pk>/confirm-sent/", outbox_views.outbox_confirm_sent, name="outbox-confirm-sent"),
     path("outbox/test-message/", outbox_views.outbox_test_message, name="outbox-test-message"),
 ]

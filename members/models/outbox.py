@@ -18,7 +18,9 @@ class Notification(models.Model):
     """One message to one member on one channel: written with the event that causes it, sent after commit.
 
     `key` makes queueing idempotent (the same event never queues the same message twice); the status
-    makes sending idempotent (only the worker that claims a PENDING row sends it).
+    makes sending idempotent (only the worker that claims a PENDING row sends it). A row whose worker
+    vanished after handing it to the channel is UNKNOWN: it may have gone out, so staff check it (the
+    provider's log) instead of the portal sending it again.
     """
 
     class Status(models.TextChoices):
@@ -26,6 +28,7 @@ class Notification(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("To check: may have been sent")
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
@@ -55,6 +58,9 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Who holds the claim: a worker marks a row sent only while its own token is still on it.
     claim_token = models.CharField(max_length=32, blank=True)
+    # Set just before the message is given to its channel, cleared when the outcome is recorded: a claim that
+    # expires with it set may have been sent, so the row goes to UNKNOWN, never back to sending.
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     # When a PENDING row is next due: its creation, a retry's backoff, or the sweep's last re-enqueue.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -334,13 +334,13 @@ CELERY_BEAT_SCHEDULE = {
 # Task modules outside an app's tasks.py (autodiscovery finds only those): the board reports' tasks.
 CELERY_IMPORTS = ("surveys.reports.tasks",)
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))  # seconds, for /healthz/ready
-# The notification outbox (members/outbox.py). A row "sending" longer than OUTBOX_SENDING_TIMEOUT_S is taken to
-# belong to a dead worker and is sent again: keep it well above CELERY_TASK_TIME_LIMIT so a live worker is never
-# overtaken (a message is re-sent only when its worker died, which is the at-least-once edge).
+# The notification outbox (members/outbox_sending.py). A sending worker refreshes its claim every sixth of
+# OUTBOX_SENDING_TIMEOUT_S; a claim not refreshed that long belongs to a dead worker (keep it above the channels'
+# 10 s timeouts). Its rows not yet handed over are sent again; a handed-over one is marked for checking.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_BACKOFF_S = float(os.environ.get("OUTBOX_RETRY_BACKOFF_S", "30"))  # doubled after each failure
 OUTBOX_PENDING_GRACE_S = float(os.environ.get("OUTBOX_PENDING_GRACE_S", "60"))  # before the sweep re-enqueues
-OUTBOX_SENDING_TIMEOUT_S = float(os.environ.get("OUTBOX_SENDING_TIMEOUT_S", "300"))
+OUTBOX_SENDING_TIMEOUT_S = float(os.environ.get("OUTBOX_SENDING_TIMEOUT_S", "30"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
 

@@ -67,7 +67,7 @@ def test_gateway_backend_posts_json_with_the_bearer_token(settings, monkeypatch)
     sent = []
     monkeypatch.setattr(channels.urllib.request, "urlopen", lambda req, timeout: sent.append(req) or FakeResponse(202))
 
-    channels.send_sms("0501234567", "code 123456")
+    channels.send_sms("0501234567", "code 123456", reference="timeline:7:sms")
 
     (request,) = sent
     assert request.full_url == "https://sms.example/send"
@@ -76,7 +76,26 @@ def test_gateway_backend_posts_json_with_the_bearer_token(settings, monkeypatch)
         "to": "+966501234567",
         "sender": settings.SMS_SENDER_NAME,
         "text": "code 123456",
+        "reference": "timeline:7:sms",
     }
+
+
+def test_every_sms_backend_is_given_the_reference(settings, monkeypatch):
+    settings.SMS_BACKEND = "recording"
+    received = []
+    monkeypatch.setitem(channels.SMS_BACKENDS, "recording", lambda to, text, reference: received.append(reference))
+
+    channels.send_sms("0501234567", "hello", reference="announcement:3:12:sms")
+
+    assert received == ["announcement:3:12:sms"]
+
+
+def test_an_email_with_a_reference_keeps_the_same_message_id_when_sent_again(mailoutbox):
+    for _ in range(2):
+        channels.send_email("member@example.org", "subject", "body", reference="timeline:7:email")
+
+    ids = [message.extra_headers["Message-ID"] for message in mailoutbox]
+    assert ids[0] == ids[1] and ids[0].startswith("<timeline.7.email@")
 
 
 def test_gateway_http_error_raises_sms_error_with_the_status(settings, monkeypatch):

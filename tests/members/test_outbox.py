@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members import channels, outbox, tasks
+from members import outbox_sending as sending
 from members.models import Channel, Notification
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -170,9 +171,9 @@ def test_a_batch_sends_each_row_once_and_skips_the_rest(sms_file):
         next(r for r in queue_test_message(MemberFactory(sms_consent=True), key=k) if r.channel == Channel.SMS)
         for k in ("a", "b", "c")
     ]
-    outbox.deliver_notification(rows[0].pk)
+    sending.deliver_notification(rows[0].pk)
 
-    outcomes = outbox.deliver_batch([row.pk for row in rows])
+    outcomes = sending.deliver_batch([row.pk for row in rows])
 
     assert outcomes == {"skipped": 1, "sent": 2}
     assert len(sms_lines(sms_file)) == 3
@@ -182,7 +183,7 @@ def test_a_row_is_sent_once_however_often_its_task_runs(sms_file):
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
 
-    outcomes = [outbox.deliver_notification(sms.pk) for _ in range(3)]
+    outcomes = [sending.deliver_notification(sms.pk) for _ in range(3)]
 
     assert outcomes == ["sent", "skipped", "skipped"]
     assert len(sms_lines(sms_file)) == 1
@@ -193,8 +194,8 @@ def test_a_row_claimed_by_a_live_worker_is_not_claimed_again(settings):
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
 
-    first_token, first = outbox.claim([sms.pk])
-    second_token, second = outbox.claim([sms.pk])
+    first_token, first = sending.claim([sms.pk])
+    second_token, second = sending.claim([sms.pk])
 
     assert [row.pk for row in first] == [sms.pk] and second == []
     assert Notification.objects.get(pk=sms.pk).claim_token == first_token != second_token
@@ -204,43 +205,44 @@ def test_a_row_stuck_sending_past_the_timeout_can_be_claimed_again(settings):
     settings.OUTBOX_SENDING_TIMEOUT_S = 300
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
-    outbox.claim([sms.pk])
+    sending.claim([sms.pk])
     Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=301))
 
-    _token, rows = outbox.claim([sms.pk])
+    _token, rows = sending.claim([sms.pk])
 
     assert [row.pk for row in rows] == [sms.pk]
     assert Notification.objects.get(pk=sms.pk).attempts == 2
 
 
-def test_a_worker_whose_claim_was_taken_over_does_not_mark_the_row(settings, sms_file):
-    settings.OUTBOX_SENDING_TIMEOUT_S = 300
+def test_a_worker_whose_claim_was_taken_over_does_not_send_or_mark_the_row(settings, sms_file):
+    settings.OUTBOX_SENDING_TIMEOUT_S = 30
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
-    slow_token, slow_rows = outbox.claim([sms.pk])
-    Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=301))
-    fast_token, _rows = outbox.claim([sms.pk])
+    slow_token, slow_rows = sending.claim([sms.pk])
+    Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=31))
+    fast_token, _rows = sending.claim([sms.pk])
 
-    outcome = outbox._send_claimed(slow_rows[0], slow_token)
+    outcome = sending._send_claimed(slow_rows[0], slow_token)
 
     row = Notification.objects.get(pk=sms.pk)
-    assert outcome == "sent" and row.status == Status.SENDING and row.claim_token == fast_token
+    assert outcome == "skipped" and sms_lines(sms_file) == []
+    assert row.status == Status.SENDING and row.claim_token == fast_token
 
 
 def test_a_failing_channel_retries_with_backoff_then_fails_with_the_reason(settings, monkeypatch):
     settings.OUTBOX_MAX_ATTEMPTS = 3
     settings.OUTBOX_RETRY_BACKOFF_S = 30
     delays = []
-    monkeypatch.setattr(outbox, "_enqueue_quietly", lambda ids, countdown=None: delays.append(countdown))
+    monkeypatch.setattr(sending, "_enqueue_quietly", lambda ids, countdown=None: delays.append(countdown))
 
-    def refuse(to, text):
+    def refuse(to, text, reference=""):
         raise channels.SmsError("SMS gateway answered HTTP 503: busy")
 
     monkeypatch.setattr(channels, "send_sms", refuse)
     member = MemberFactory(sms_consent=True)
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
 
-    outcomes = [outbox.deliver_notification(sms.pk) for _ in range(4)]
+    outcomes = [sending.deliver_notification(sms.pk) for _ in range(4)]
 
     sms.refresh_from_db()
     assert outcomes == ["retry", "retry", "failed", "skipped"]
@@ -256,7 +258,7 @@ def test_a_member_who_withdrew_consent_before_sending_is_not_texted(settings, sm
     member.sms_consent = False
     member.save(update_fields=["sms_consent"])
 
-    assert outbox.deliver_notification(sms.pk) == "failed"
+    assert sending.deliver_notification(sms.pk) == "failed"
     assert sms_lines(sms_file) == []
     assert "consent" in Notification.objects.get(pk=sms.pk).last_error
 
@@ -265,7 +267,7 @@ def test_email_goes_through_django_mail_with_the_subject_line(mailoutbox, settin
     member = MemberFactory(email="member@example.org", email_consent=True, sms_consent=False, language="ar")
     email = next(row for row in queue_test_message(member) if row.channel == Channel.EMAIL)
 
-    outbox.deliver_notification(email.pk)
+    sending.deliver_notification(email.pk)
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["member@example.org"]
@@ -277,7 +279,7 @@ def test_the_sweep_reenqueues_pending_rows_past_the_grace_and_stale_sending_rows
     settings.OUTBOX_PENDING_GRACE_S = 60
     settings.OUTBOX_SENDING_TIMEOUT_S = 300
     enqueued = []
-    monkeypatch.setattr(outbox, "_enqueue_quietly", lambda ids, countdown=None: enqueued.extend(ids))
+    monkeypatch.setattr(sending, "_enqueue_quietly", lambda ids, countdown=None: enqueued.extend(ids))
     old = timezone.now() - timedelta(minutes=2)
     fresh, due, stale, live = (
         next(r for r in queue_test_message(MemberFactory(sms_consent=True), key=k) if r.channel == Channel.SMS)
@@ -289,12 +291,12 @@ def test_the_sweep_reenqueues_pending_rows_past_the_grace_and_stale_sending_rows
     )
     Notification.objects.filter(pk=live.pk).update(status=Status.SENDING, claimed_at=timezone.now())
 
-    count = outbox.requeue_due()
+    count = sending.requeue_due()
 
     assert count == 2 and sorted(enqueued) == sorted([due.pk, stale.pk])
     assert fresh.pk not in enqueued
     # Re-enqueued now: the next sweep leaves it for another grace period.
-    assert outbox.requeue_due() == 1  # only the stale "sending" one is still waiting for a worker
+    assert sending.requeue_due() == 1  # only the stale "sending" one is still waiting for a worker
 
 
 def test_the_sweep_task_delivers_what_the_broker_lost(settings, sms_file):
@@ -316,7 +318,7 @@ def test_retry_puts_a_failed_row_back_and_sends_it(django_capture_on_commit_call
     Notification.objects.filter(pk=sms.pk).update(status=Status.FAILED, attempts=5, last_error="HTTP 500")
 
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.retry_notification(notification=sms, by=admin)
+        sending.retry_notification(notification=sms, by=admin)
 
     sms.refresh_from_db()
     assert sms.status == Status.SENT and sms.attempts == 1
@@ -328,7 +330,7 @@ def test_only_a_failed_row_can_be_retried():
     sms = next(row for row in queue_test_message(member) if row.channel == Channel.SMS)
 
     with pytest.raises(ValidationError):
-        outbox.retry_notification(notification=sms, by=UserFactory())
+        sending.retry_notification(notification=sms, by=UserFactory())
 
 
 def test_beat_runs_the_outbox_sweep_every_minute(settings):
