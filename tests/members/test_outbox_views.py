@@ -100,3 +100,46 @@ def test_the_outbox_query_count_does_not_grow_with_rows(admin_client, django_ass
 
     with django_assert_num_queries(len(few.captured_queries)):
         admin_client.get(reverse("members:outbox-list"))
+
+
+def a_message_to_check():
+    sms = failed_sms()
+    Notification.objects.filter(pk=sms.pk).update(status=Status.UNKNOWN, last_error="check the provider's log")
+    return sms
+
+
+def test_a_message_to_check_is_listed_with_both_ways_out(admin_client):
+    sms = a_message_to_check()
+
+    response = admin_client.get(reverse("members:outbox-list"), {"status": Status.UNKNOWN})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "للتحقق: ربما أُرسلت" in page
+    assert reverse("members:outbox-retry", args=[sms.pk]) in page
+    assert reverse("members:outbox-confirm-sent", args=[sms.pk]) in page
+
+
+def test_an_administrator_confirms_a_message_to_check_as_sent(admin_client):
+    sms = a_message_to_check()
+
+    response = admin_client.post(reverse("members:outbox-confirm-sent", args=[sms.pk]))
+
+    assert response.status_code == 302
+    assert Notification.objects.get(pk=sms.pk).status == Status.SENT
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.STAFF, Role.SUPERVISOR])
+def test_only_administrators_confirm_a_message_as_sent(client, role):
+    sms = a_message_to_check()
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.post(reverse("members:outbox-confirm-sent", args=[sms.pk])).status_code == 403
+    assert Notification.objects.get(pk=sms.pk).status == Status.UNKNOWN
+
+
+def test_a_failed_message_cannot_be_confirmed_as_sent(admin_client):
+    sms = failed_sms()
+
+    admin_client.post(reverse("members:outbox-confirm-sent", args=[sms.pk]))
+
+    assert Notification.objects.get(pk=sms.pk).status == Status.FAILED
