@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from members.models import User
 from members.roles import Role, role_required
 from requests_app import assignment, queue, queue_paging, queue_rows, saved_views, sla, staff_forms
+from requests_app.queue_row_html import RowHtml
 
 staff_required = role_required(Role.STAFF)
 QUEUE_TEMPLATE = "requests_app/staff/queue.html"
@@ -43,7 +44,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
     )
     formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
-    rows = [formatter.row(values) for values in page.object_list]
+    html = _row_html(request)
+    rows = [html.render(formatter.row(values)) for values in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     kept = saved_views.views_of(request.user)
@@ -66,8 +68,6 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "today": sla.today(),
             "scope": scope,
             "assignable_staff": staff if scope.is_supervisor else [],
-            "request_url_prefix": _request_url_prefix(),
-            "labels": _cell_labels(),
         },
     )
 
@@ -94,20 +94,19 @@ def _request_url_prefix() -> str:
     return reverse("requests_app:staff-request", args=["NJC-0000-000000"]).removesuffix("NJC-0000-000000/")
 
 
-def _row_response(request: HttpRequest, pk: int, *, error: str = "") -> HttpResponse:
-    formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
-    return render(
-        request,
-        QUEUE_TEMPLATE + "#queue-row",
-        {
-            "row": formatter.row(queue.queue_row(request.user, pk)),
-            "scope": queue.scope_of(request.user),
-            "row_error": error,
-            "csrf": get_token(request),
-            "request_url_prefix": _request_url_prefix(),
-            "labels": _cell_labels(),
-        },
+def _row_html(request: HttpRequest) -> RowHtml:
+    return RowHtml(
+        labels=_cell_labels(),
+        url_prefix=_request_url_prefix(),
+        csrf=get_token(request),
+        scope=queue.scope_of(request.user),
     )
+
+
+def _row_response(request: HttpRequest, pk: int, *, error: str = "") -> HttpResponse:
+    """The row htmx swaps in after "take it"."""
+    formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
+    return HttpResponse(_row_html(request).render(formatter.row(queue.queue_row(request.user, pk)), error=error))
 
 
 @staff_required

@@ -54,7 +54,7 @@ def test_a_request_waiting_for_the_board_is_not_counted_late_for_the_department(
     queue_page = client_for(clerk).get(reverse("requests_app:queue"), {"view": "late"})
 
     assert (department.late, department.with_board) == (1, 1)
-    assert [row["reference_no"] for row in queue_page.context["rows"]] == [late.reference_no]
+    assert [row["reference_no"] for row in queue_page.context["page_obj"].object_list] == [late.reference_no]
     assert waiting.reference_no not in queue_page.content.decode()
 
 

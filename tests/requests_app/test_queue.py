@@ -223,7 +223,7 @@ def test_the_staff_homes_department_links_open_the_queue_filtered(clerk_client, 
 
     assert link in home
     page = clerk_client.get(reverse("requests_app:queue"), {"department": finance.pk, "view": "late"})
-    assert [row["reference_no"] for row in page.context["rows"]] == [finances.reference_no]
+    assert [row["reference_no"] for row in page.context["page_obj"].object_list] == [finances.reference_no]
     assert f'<option value="{finance.pk}" selected>' in page.content.decode()
 
 
@@ -250,3 +250,12 @@ def test_a_bulk_assignment_on_a_mixed_selection_says_which_requests_it_refused(s
     said = [str(message) for message in response.context["messages"]]
     assert "أُسند طلب واحد إلى سالم آل يام." in said
     assert any(closed.reference_no in text and first.reference_no not in text for text in said)
+
+
+def test_a_row_escapes_what_members_typed(clerk_client, seedlings):
+    make_request(seedlings, member=MemberFactory(full_name_ar='<script>alert("x")</script> سعيد'))
+
+    body = clerk_client.get(reverse("requests_app:queue")).content.decode()
+
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; سعيد" in body

@@ -17,7 +17,7 @@ def small_pages(monkeypatch):
 
 
 def numbers(response) -> list[str]:
-    return [row["reference_no"] for row in response.context["rows"]]
+    return [row["reference_no"] for row in response.context["page_obj"].object_list]
 
 
 def test_the_count_and_the_pages_under_the_cap(clerk_client, seedlings, small_pages):

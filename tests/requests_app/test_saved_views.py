@@ -44,7 +44,7 @@ def test_a_saved_view_is_a_tab_of_its_owner_that_opens_the_same_rows(clerk_clien
 
     page = clerk_client.get(saved["Location"])
 
-    assert [row["reference_no"] for row in page.context["rows"]] == [late.reference_no]
+    assert [row["reference_no"] for row in page.context["page_obj"].object_list] == [late.reference_no]
     assert page.context["kept_view"].name == "متأخرات الإرشاد"
     assert 'aria-current="page" href="?sla_state=late">متأخرات الإرشاد' in page.content.decode()
     clerk_client.force_login(colleague)
