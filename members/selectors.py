@@ -160,6 +160,8 @@ RECORD_FIELDS = (
     "farm_area_dunum",
     "shares",
     "joined_on",
+    "withdrawn_on",
+    "refund_due",
     "status",
     "language",
     "sms_consent",

@@ -6,25 +6,20 @@ mobile and e-mail follow the record in the same transaction.
 """
 
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Max, Sum
-from django.db.models.functions import Cast
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import outbox, validators
 from members.models import AccessLog, CorrectionRequest, Governorate, Member, User
-from members.roles import Role
 from members_portal.arabic import normalise
 
 MAX_HOLDING_PERCENT = 10  # DOMAIN.md a.4: no member above 10 % of the capital
 SHARE_CAP_LOCK = 7_351_001  # PostgreSQL advisory lock serialising changes to share holdings
-MEMBERSHIP_NO_LOCK = 7_351_002  # … and the allocation of membership numbers
 # Fields a member changes only through staff (a correction request); the rest of the record is staff-only too.
 EDITABLE_BY_STAFF = (
     "membership_no",
@@ -305,46 +300,3 @@ def reveal_detail(*, by: User, member: Member, field: str) -> str:
 def log_access(*, viewer: User, member: Member, action: str, detail: str = "") -> AccessLog:
     """Write one access-log line (who, whom, what; the time is added). Never updated or deleted afterwards."""
     return AccessLog.objects.create(viewer=viewer, member=member, action=action, detail=detail[:300])
-
-
-def _next_membership_no() -> str:
-    """One more than the highest all-digit membership number (under MEMBERSHIP_NO_LOCK), at least 5 digits."""
-    highest = Member.objects.filter(membership_no__regex=r"^[0-9]{1,18}$").aggregate(
-        highest=Max(Cast("membership_no", output_field=BigIntegerField()))
-    )["highest"]
-    return f"{(highest or 10000) + 1}"
-
-
-@transaction.atomic
-def admit_applicant(*, member: Member, by: User, joined_on: date | None = None) -> Member:
-    """The board accepted an application: the applicant becomes an active member with a new membership number,
-    keeping the same account (its role changes from applicant to member). Notifies the new member.
-
-    Raises ValidationError if the record is not an applicant's. Membership numbers never collide: they are
-    allocated under an advisory lock and the database keeps them unique.
-    """
-    _advisory_lock(MEMBERSHIP_NO_LOCK)
-    locked = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
-    if locked.status != Member.Status.APPLICANT:
-        raise ValidationError(_("Only a membership applicant can be admitted."))
-    locked.membership_no = _next_membership_no()
-    locked.status = Member.Status.ACTIVE
-    locked.joined_on = joined_on or timezone.localdate()
-    if locked.shares:
-        _advisory_lock(SHARE_CAP_LOCK)
-        check_share_cap({locked.full_name_ar: locked.shares}, exclude_pks={locked.pk})
-    locked.full_clean()
-    locked.save()
-    if locked.user is not None:
-        locked.user.groups.remove(*Group.objects.filter(name=Role.APPLICANT))
-        locked.user.groups.add(*Group.objects.filter(name=Role.MEMBER))
-    log_access(viewer=by, member=locked, action=AccessLog.Action.CHANGED_RECORD, detail="admitted")
-    outbox.queue_notification(
-        member=locked,
-        event="membership_admitted",
-        key=f"admitted:{locked.pk}",
-        link="/members/me/",
-        context={"membership_no": locked.membership_no, "name": locked.full_name_ar},
-    )
-    member.refresh_from_db()
-    return locked

@@ -11,14 +11,14 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import activation, importing, selectors, services
+from members import activation, importing, selectors, services, slots
 from members.client_address import client_address
 from members.forms import (
     ActivationStartForm,
@@ -217,16 +217,6 @@ def register_password(request: HttpRequest) -> HttpResponse:
 # --- The member's own pages ----------------------------------------------------------------------------
 
 
-def _application_url() -> str | None:
-    """Where an applicant applies for membership, once the catalogue offers it."""
-    for name in ("requests_app:apply-membership", "requests_app:catalogue"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 @require_http_methods(["GET"])
 @member_required
 def profile(request: HttpRequest, member: Member) -> HttpResponse:
@@ -236,7 +226,7 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
         {
             "member": member,
             "corrections": member.correction_requests.all()[:20],
-            "application_url": _application_url() if member.is_applicant else None,
+            "applicant_links": slots.applicant_links(member) if member.is_applicant else [],
         },
     )
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from members.roles import Role, has_role, role_required
 from requests_app import board_reads, queue, services, sla, staff_forms, staff_services
+from requests_app.models import RequestType
 
 
 def _board_access(user) -> None:
@@ -47,7 +48,11 @@ def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
     _board_access(request.user)
     service_request = board_reads.board_request(request.user, reference_no)
     own_request = board_reads.is_own_request(request.user, service_request)
-    form = staff_forms.BoardDecisionForm(request.POST or None, initial={"version": service_request.version})
+    form = staff_forms.BoardDecisionForm(
+        request.POST or None,
+        initial={"version": service_request.version},
+        withdrawal=service_request.request_type.kind == RequestType.Kind.WITHDRAWAL,
+    )
     status = 200
     if own_request:
         # Not offered, and refused by staff_services.record_board_decision too: the page says why.
@@ -64,6 +69,7 @@ def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
                     meeting_reference=data["meeting_reference"],
                     meeting_date=data["meeting_date"],
                     note=data["note"],
+                    refund_due=data.get("refund_due"),
                     expected_version=data["version"],
                 )
             except services.StaleRequest as stale:

@@ -1,9 +1,12 @@
 """Reads shaped for pages, with the permission filter built in: a guessed id of someone else's row is a 404."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from members.models import Member
 from members.roles import Role, has_role
+from members.slots import Link
 from members_portal.arabic import normalise
 from requests_app.models import (
     Attachment,
@@ -93,6 +96,33 @@ def requestable_types_for(user) -> QuerySet[RequestType]:
     if member.status == Member.Status.APPLICANT:
         return types.filter(audience__in=[RequestType.Audience.APPLICANTS, RequestType.Audience.MEMBERS_AND_APPLICANTS])
     return types.filter(audience__in=[RequestType.Audience.MEMBERS, RequestType.Audience.MEMBERS_AND_APPLICANTS])
+
+
+def membership_application_link(member: Member) -> Link | None:
+    """For the applicant's profile (members.slots): the open application to follow, or the form to apply."""
+    application = (
+        ServiceRequest.objects.open()
+        .filter(member=member, request_type__kind=RequestType.Kind.MEMBERSHIP_APPLICATION)
+        .order_by("-submitted_at")
+        .first()
+    )
+    if application is not None:
+        return Link(
+            url=application.get_absolute_url(),
+            label=_("Follow my membership application"),
+            detail=_("Request %(reference_no)s: %(status)s")
+            % {"reference_no": application.reference_no, "status": application.get_status_display()},
+        )
+    service = (
+        RequestType.objects.active()
+        .filter(kind=RequestType.Kind.MEMBERSHIP_APPLICATION)
+        .exclude(audience=RequestType.Audience.MEMBERS)
+        .order_by("order", "code")
+        .first()
+    )
+    if service is None:
+        return None
+    return Link(url=reverse("requests_app:request-submit", args=[service.code]), label=_("Apply for membership"))
 
 
 # --- A member's requests ---------------------------------------------------------------------------------------

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from members import outbox
 from members.models import Member, User
 from members_portal.enqueue import after_commit
-from requests_app import attachments, calendar, sla, tasks, workflow
+from requests_app import attachments, calendar, completion, sla, tasks, workflow
 from requests_app.models import (
     Attachment,
+    BoardDecision,
     Channel,
     Draft,
     ReferenceCounter,
@@ -225,11 +226,14 @@ def _change_status(
     note: str = "",
     expected_version: int | None = None,
     changes: dict | None = None,
+    decision: BoardDecision | None = None,
 ) -> TimelineEvent:
-    """The one place a request moves: check the table, run the SLA clock, record the move, queue the notice.
+    """The one place a request moves: check the table, run the SLA clock, record the move, make completion take
+    effect (requests_app.completion), queue the notice.
 
     Re-reads the request under a row lock, so two people cannot move it at once; `expected_version`
-    (from the page the person looked at) refuses a move based on a stale view.
+    (from the page the person looked at) refuses a move based on a stale view. A request waiting for the
+    board leaves that status only with the board's `decision` on it (approved to complete, refused to reject).
     """
     locked = (
         ServiceRequest.objects.select_for_update().select_related("member", "request_type").get(pk=service_request.pk)
@@ -237,6 +241,8 @@ def _change_status(
     if expected_version is not None and locked.version != expected_version:
         raise StaleRequest(_("This request changed after you opened it. Please look at it again."), code="stale")
     if not workflow.may_move(by, locked, Status(to)):
+        raise TransitionNotAllowed(current=locked.status, requested=to)
+    if locked.status == Status.PENDING_BOARD_DECISION and not _is_the_boards_decision(decision, locked, to):
         raise TransitionNotAllowed(current=locked.status, requested=to)
     now = timezone.now()
     from_status = locked.status
@@ -268,6 +274,8 @@ def _change_status(
     locked.status = to
     locked.version += 1
     locked.save(update_fields=sorted(set(update_fields)))
+    if to == Status.COMPLETED:
+        completion.take_effect(service_request=locked, by=by, decision=decision)
     _notify(locked, event=STATUS_EVENTS.get(to, "request_status_changed"), key=f"timeline:{event.pk}", note=note)
     if to == Status.COMPLETED:
         request_completed.send(sender=ServiceRequest, service_request=locked)
@@ -276,6 +284,14 @@ def _change_status(
         request_rejected.send(sender=ServiceRequest, service_request=locked)
     service_request.refresh_from_db()
     return event
+
+
+def _is_the_boards_decision(decision: BoardDecision | None, service_request: ServiceRequest, to: Status) -> bool:
+    return (
+        decision is not None
+        and decision.service_request_id == service_request.pk
+        and decision.approved == (to == Status.COMPLETED)
+    )
 
 
 def start_review(*, service_request: ServiceRequest, by: User, expected_version: int | None = None) -> TimelineEvent:
@@ -376,9 +392,16 @@ def refer_to_board(
 
 
 def complete_request(
-    *, service_request: ServiceRequest, by: User, outcome: str, expected_version: int | None = None
+    *,
+    service_request: ServiceRequest,
+    by: User,
+    outcome: str,
+    expected_version: int | None = None,
+    decision: BoardDecision | None = None,
 ) -> TimelineEvent:
-    """Complete with the outcome the member reads. Sends request_completed; renders the completion receipt."""
+    """Complete with the outcome the member reads: what completion does for the service's kind takes effect
+    (requests_app.completion), request_completed is sent, the completion receipt renders after commit. A request
+    waiting for the board completes only with its approving `decision` (staff_services.record_board_decision)."""
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError(_("Write the outcome the member will read."), code="outcome_required")
@@ -389,13 +412,20 @@ def complete_request(
         note=outcome,
         expected_version=expected_version,
         changes={"outcome": outcome},
+        decision=decision,
     )
 
 
 def reject_request(
-    *, service_request: ServiceRequest, by: User, reason: str, expected_version: int | None = None
+    *,
+    service_request: ServiceRequest,
+    by: User,
+    reason: str,
+    expected_version: int | None = None,
+    decision: BoardDecision | None = None,
 ) -> TimelineEvent:
-    """Reject with a reason the member will read. Who may reject, from which status: the workflow table."""
+    """Reject with a reason the member will read. Who may reject, from which status: the workflow table; a
+    request waiting for the board only with its refusing `decision`."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A rejection needs a reason."), code="reason_required")
@@ -406,28 +436,13 @@ def reject_request(
         note=reason,
         expected_version=expected_version,
         changes={"outcome": reason},
+        decision=decision,
     )
 
 
 def cancel_request(*, service_request: ServiceRequest, by: User, reason: str = "") -> TimelineEvent:
     """The member withdraws their own request before work starts."""
     return _change_status(service_request=service_request, to=Status.CANCELLED, by=by, note=(reason or "").strip())
-
-
-def record_board_decision(
-    *, service_request: ServiceRequest, by: User, approved: bool, note: str, expected_version: int | None = None
-) -> TimelineEvent:
-    """Record the board's decision on a request pending it: approved completes, refused rejects (note required)."""
-    note = (note or "").strip()
-    if service_request.status != Status.PENDING_BOARD_DECISION:
-        raise TransitionNotAllowed(
-            current=service_request.status, requested=Status.COMPLETED if approved else Status.REJECTED
-        )
-    if not note:
-        raise ValidationError(_("Write the board's decision as the member will read it."), code="note_required")
-    if approved:
-        return complete_request(service_request=service_request, by=by, outcome=note, expected_version=expected_version)
-    return reject_request(service_request=service_request, by=by, reason=note, expected_version=expected_version)
 
 
 # --- The conversation ------------------------------------------------------------------------------------------

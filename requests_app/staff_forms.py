@@ -303,3 +303,25 @@ class BoardDecisionForm(VersionedForm):
             error_messages={"required": _("Write the board's decision as the member will read it.")},
         ),
     )
+    refund_due = forms.DecimalField(
+        label=_("Refund due to the member (riyals)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_(
+            "Only when approving: the shares' value plus or minus the profit or loss per the last approved "
+            "accounts. The member reads it."
+        ),
+    )
+
+    def __init__(self, *args, withdrawal: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not withdrawal:
+            del self.fields["refund_due"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "refund_due" in self.fields and cleaned.get("decision") and cleaned.get("refund_due") is None:
+            self.add_error("refund_due", _("Give the refund due to the member, in riyals."))
+        return cleaned

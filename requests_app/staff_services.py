@@ -4,6 +4,7 @@ a request opened on a member's behalf, the board's decision with its meeting, st
 
 import datetime
 import uuid
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -76,18 +77,23 @@ def record_board_decision(
     meeting_reference: str,
     note: str,
     meeting_date: datetime.date | None = None,
+    refund_due: Decimal | None = None,
     expected_version: int | None = None,
 ) -> BoardDecision:
-    """Record the board's decision on a request pending it: approval completes it, refusal rejects it.
+    """Record the board's decision on a request pending it: approval completes it, refusal rejects it. The only
+    way out of "pending the board's decision" (services._change_status asks for the decision this writes).
 
     Board members record; a supervisor of the request's department may record a decision taken in a
-    meeting on the board's behalf (marked so). The meeting reference and the note are required. Goes
-    through services.record_board_decision, so the member is notified and the survey follows approval.
+    meeting on the board's behalf (marked so). The meeting reference and the note are required; an approved
+    withdrawal needs the refund due. In one transaction: the decision, the status, what approval does in
+    the register (requests_app.completion), the timeline, the member's notice and the survey invitation.
     """
     meeting_reference = " ".join((meeting_reference or "").split())
     note = (note or "").strip()
+    Status = ServiceRequest.Status
+    requested = Status.COMPLETED if approved else Status.REJECTED
     if not board_reads.may_record_board_decision(by, service_request):
-        raise PermissionDenied(_("Only the board, or a supervisor on its behalf, records the board's decision."))
+        raise services.TransitionNotAllowed(current=service_request.status, requested=requested)
     if board_reads.is_own_request(by, service_request):
         raise PermissionDenied(OWN_REQUEST_REASON)
     errors = {}
@@ -101,23 +107,27 @@ def record_board_decision(
         )
     if errors:
         raise ValidationError(errors)
-    member = service_request.member
-    services.record_board_decision(
-        service_request=service_request,
-        by=by,
-        approved=approved,
-        note=_decision_note(member=member, approved=approved, meeting_reference=meeting_reference, note=note),
-        expected_version=expected_version,
-    )
-    return BoardDecision.objects.create(
-        service_request=service_request,
+    # Locked first: a second decision on the same request waits here, then finds it decided.
+    locked = ServiceRequest.objects.select_for_update().select_related("member").get(pk=service_request.pk)
+    if locked.status != Status.PENDING_BOARD_DECISION:
+        raise services.TransitionNotAllowed(current=locked.status, requested=requested)
+    decision = BoardDecision.objects.create(
+        service_request=locked,
         approved=approved,
         meeting_reference=meeting_reference,
         meeting_date=meeting_date,
         note=note,
+        refund_due=refund_due if approved else None,
         recorded_by=by,
         on_behalf_of_board=not has_role(by, Role.BOARD),
     )
+    text = _decision_note(member=locked.member, approved=approved, meeting_reference=meeting_reference, note=note)
+    common = {"service_request": service_request, "by": by, "decision": decision, "expected_version": expected_version}
+    if approved:
+        services.complete_request(outcome=text, **common)
+    else:
+        services.reject_request(reason=text, **common)
+    return decision
 
 
 def mark_notices_read(*, by: User, notice_ids: list[int] | None = None) -> int:

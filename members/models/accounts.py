@@ -87,6 +87,11 @@ class Member(models.Model):
     farm_area_dunum = models.DecimalField(_("farm area (dunum)"), max_digits=9, decimal_places=2, default=0)
     shares = models.PositiveIntegerField(_("number of shares"), default=0)
     joined_on = models.DateField(_("joining date"), null=True, blank=True)
+    # Set when the board approves a withdrawal: the day membership ended and the refund the board decided.
+    withdrawn_on = models.DateField(_("withdrawal date"), null=True, blank=True)
+    refund_due = models.DecimalField(
+        _("share refund due (SAR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default="ar")
     sms_consent = models.BooleanField(_("agrees to text messages"), default=True)

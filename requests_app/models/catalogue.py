@@ -99,6 +99,8 @@ class RequestType(models.Model):
         SUGGESTION = "suggestion", _("Suggestion")
         INQUIRY = "inquiry", _("Inquiry")
         MEMBERSHIP_APPLICATION = "membership_application", _("Membership application")
+        SHARE_TRANSFER = "share_transfer", _("Share transfer")
+        WITHDRAWAL = "withdrawal", _("Withdrawal and share refund")
 
     class Audience(models.TextChoices):
         MEMBERS = "members", _("Members")

@@ -166,6 +166,7 @@ class TimelineEvent(models.Model):
         MEMBER_MESSAGE = "member_message", _("Message from the member")
         DOCUMENT_ADDED = "document_added", _("Document added")
         ASSIGNED = "assigned", _("Assigned")
+        REGISTER_UPDATED = "register_updated", _("Register updated")
 
     # Notes written for staff or for the board: the member never sees them, and they are never notified.
     NOTE_KINDS_NEVER_SHOWN = (Kind.INTERNAL_NOTE, Kind.BOARD_NOTE)

@@ -97,6 +97,10 @@ class BoardDecision(models.Model):
     meeting_reference = models.CharField(_("meeting reference"), max_length=60)
     meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
     note = models.TextField(_("decision as the member reads it"))
+    # For an approved withdrawal: the refund the board decided (the shares' value ± profit or loss).
+    refund_due = models.DecimalField(
+        _("share refund due (SAR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )

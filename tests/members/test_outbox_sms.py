@@ -97,6 +97,8 @@ class RealisticContext(dict):
         return True
 
     def __missing__(self, key):
+        if str(key).endswith("_count"):
+            return 12  # counted in a plural ({% blocktranslate count %} needs a number)
         return realistic(str(key))
 
     def get(self, key, default=None):

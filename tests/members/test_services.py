@@ -1,11 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from members import services
 from members.models import AccessLog, CorrectionRequest, Member, Notification
-from members.roles import Role, has_role
-from tests.members.factories import MemberFactory, UserFactory, member_account
+from tests.members.factories import MemberFactory, member_account
 
 pytestmark = pytest.mark.django_db
 
@@ -175,26 +173,3 @@ def test_a_second_open_correction_of_the_same_field_is_refused(member):
 
     with pytest.raises(ValidationError):
         services.request_correction(member=member, by=member.user, field="village", requested_value="ثار")
-
-
-def test_admit_applicant_gives_the_next_membership_number_and_the_member_role(board_user):
-    MemberFactory(membership_no="10041")
-    MemberFactory(membership_no="A-7")
-    user = UserFactory(roles=[Role.APPLICANT])
-    applicant = MemberFactory(membership_no="", status=Member.Status.APPLICANT, user=user)
-
-    admitted = services.admit_applicant(member=applicant, by=board_user)
-
-    user = type(user).objects.get(pk=user.pk)  # a fresh object: roles are read once per user object
-    assert admitted.membership_no == "10042"
-    assert admitted.status == Member.Status.ACTIVE
-    assert admitted.joined_on == timezone.localdate()
-    assert has_role(user, Role.MEMBER) and not has_role(user, Role.APPLICANT)
-    assert Notification.objects.filter(member=admitted, event="membership_admitted").exists()
-
-
-def test_only_an_applicant_can_be_admitted(board_user):
-    member = MemberFactory()
-
-    with pytest.raises(ValidationError):
-        services.admit_applicant(member=member, by=board_user)

@@ -308,30 +308,60 @@ def test_refer_to_board_only_for_services_that_need_it():
     assert service_request.status == Status.IN_PROGRESS
 
 
-@pytest.mark.parametrize(("approved", "expected"), [(True, Status.COMPLETED), (False, Status.REJECTED)])
-def test_the_board_decision_completes_or_rejects(approved, expected):
+@pytest.mark.parametrize("move", ["complete", "reject"])
+def test_a_request_waiting_for_the_board_leaves_only_through_the_boards_decision(move):
     from members.roles import Role
     from tests.requests_app.factories import UserFactory
 
     service_request = ServiceRequestFactory(status=Status.PENDING_BOARD_DECISION)
     board = UserFactory(roles=[Role.BOARD])
 
-    services.record_board_decision(service_request=service_request, by=board, approved=approved, note="قرار المجلس")
+    with pytest.raises(services.TransitionNotAllowed):
+        if move == "complete":
+            services.complete_request(service_request=service_request, by=board, outcome="وافق المجلس")
+        else:
+            services.reject_request(service_request=service_request, by=board, reason="لم يوافق المجلس")
 
+    service_request.refresh_from_db()
+    assert service_request.status == Status.PENDING_BOARD_DECISION
+    assert not service_request.timeline.exists()
+
+
+@pytest.mark.parametrize(("approved", "expected"), [(True, Status.COMPLETED), (False, Status.REJECTED)])
+def test_the_board_decision_completes_or_rejects(approved, expected):
+    from members.roles import Role
+    from requests_app import staff_services
+    from tests.requests_app.factories import UserFactory
+
+    service_request = ServiceRequestFactory(status=Status.PENDING_BOARD_DECISION)
+    board = UserFactory(roles=[Role.BOARD])
+
+    decision = staff_services.record_board_decision(
+        service_request=service_request, by=board, approved=approved, meeting_reference="3/1448", note="قرار المجلس"
+    )
+
+    service_request.refresh_from_db()
     assert service_request.status == expected
-    assert service_request.outcome == "قرار المجلس"
+    assert "قرار المجلس" in service_request.outcome and "3/1448" in service_request.outcome
+    assert (decision.service_request, decision.approved) == (service_request, approved)
 
 
 def test_a_board_decision_outside_pending_is_refused():
     from members.roles import Role
+    from requests_app import staff_services
     from tests.requests_app.factories import UserFactory
 
     service_request = ServiceRequestFactory(status=Status.IN_PROGRESS)
 
     with pytest.raises(services.TransitionNotAllowed):
-        services.record_board_decision(
-            service_request=service_request, by=UserFactory(roles=[Role.BOARD]), approved=True, note="قرار"
+        staff_services.record_board_decision(
+            service_request=service_request,
+            by=UserFactory(roles=[Role.BOARD]),
+            approved=True,
+            meeting_reference="3/1448",
+            note="قرار",
         )
+    assert not hasattr(ServiceRequest.objects.get(pk=service_request.pk), "board_decision")
 
 
 # --- The conversation ------------------------------------------------------------------------------------------

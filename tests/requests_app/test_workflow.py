@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from members.roles import Role
-from requests_app import services
+from requests_app import services, staff_services
 from requests_app.models import ServiceRequest, TimelineEvent
 from requests_app.workflow import TRANSITIONS, Actor
 from tests.requests_app.factories import (
@@ -61,6 +61,16 @@ def _move(service_request: ServiceRequest, to: Status, user):
             note="أرفقت الصك",
             files=[(None, SimpleUploadedFile("deed.pdf", PDF_BYTES))],
         )
+    if service_request.status == Status.PENDING_BOARD_DECISION and to in {Status.COMPLETED, Status.REJECTED}:
+        # The only way out of "pending the board's decision": the board's decision, with its meeting.
+        staff_services.record_board_decision(
+            service_request=service_request,
+            by=user,
+            approved=to == Status.COMPLETED,
+            meeting_reference="7/1448",
+            note="قرار المجلس",
+        )
+        return service_request.timeline.filter(kind=TimelineEvent.Kind.STATUS_CHANGED).latest("created_at", "pk")
     calls = {
         Status.UNDER_REVIEW: lambda: services.start_review(service_request=service_request, by=user),
         Status.RETURNED_TO_MEMBER: lambda: services.return_to_member(

@@ -1,0 +1,29 @@
+"""Places on the members app's pages that the apps above fill in at start-up, so members never names them.
+
+An app registers a provider in its AppConfig.ready(); the page asks the slot, which asks every provider.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from members.models import Member
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+    detail: str = ""
+
+
+# The applicant's way to their membership application: "apply", or the application they already made.
+_applicant_links: list[Callable[[Member], Link | None]] = []
+
+
+def register_applicant_link(provider: Callable[[Member], Link | None]) -> None:
+    if provider not in _applicant_links:
+        _applicant_links.append(provider)
+
+
+def applicant_links(member: Member) -> list[Link]:
+    return [link for provider in _applicant_links if (link := provider(member)) is not None]
