@@ -106,7 +106,8 @@ def columns(
     """Grouped vertical bars per category (months): one colour per series, with a legend."""
     rtl = get_language_bidi()
     values = [value for item in series for value in item.values if value is not None]
-    maximum = _nice_ceiling(max(values, default=0))
+    # Counts get whole-number ticks: an axis up to 1 in quarters would read "0 0 0 1 1".
+    maximum = _integer_ceiling(max(values, default=0)) if decimals == 0 else _nice_ceiling(max(values, default=0))
     parts = _axes(0, maximum, decimals, rtl)
     centres, slot = _centres(len(categories), rtl)
     bar = max(min(slot * 0.8 / max(len(series), 1), 24), 2)
@@ -194,6 +195,17 @@ def horizontal_bars(
         )
     body = f'<table class="chart-rows" aria-hidden="true">{"".join(rows)}</table>'
     return _figure(chart_id, title, description, body)
+
+
+def _integer_ceiling(value: float) -> int:
+    """An axis maximum for counts: four equal whole-number steps (1, 2, 5 times a power of ten each)."""
+    needed = max(value, 1) / 4
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * power >= needed:
+                return 4 * factor * power
+        power *= 10
 
 
 def _nice_ceiling(value: float) -> float:

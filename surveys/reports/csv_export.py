@@ -11,6 +11,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.reports import figures
 from surveys.reports.dashboard import Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,11 +33,11 @@ def safe_cell(value) -> str | int | float:
 
 def rows(report: Report) -> list[list]:
     hidden = _("not enough answers")
-    sat, prev_sat = report.satisfaction, report.previous_satisfaction
-    service, prev_service = report.service, report.previous_service
 
     def shown(value, published=True):
-        return value if published and value is not None else (hidden if not published else "")
+        if not published:
+            return hidden
+        return "" if value is None else value
 
     out: list[list] = [
         [_("Report"), _("Najran Agricultural Cooperative Society for Coffee")],
@@ -46,49 +47,16 @@ def rows(report: Report) -> list[list]:
         [_("Issued"), timezone.localtime(report.issued_at).strftime("%Y-%m-%d %H:%M")],
         [],
         [_("Section"), _("Figure"), _("This period"), _("Previous period")],
-        [
-            _("Satisfaction"),
-            _("Answers"),
-            shown(sat.answers, sat.published),
-            shown(prev_sat.answers, prev_sat.published),
-        ],
-        [
-            _("Satisfaction"),
-            _("Average rating (1 to 5)"),
-            shown(sat.average, sat.published),
-            shown(prev_sat.average, prev_sat.published),
-        ],
-        [
-            _("Satisfaction"),
-            _("Satisfied (4 or 5), %"),
-            shown(sat.satisfied_share, sat.published),
-            shown(prev_sat.satisfied_share, prev_sat.published),
-        ],
-        [
-            _("Satisfaction"),
-            _("Recommendation score"),
-            shown(sat.recommendation_score, sat.published),
-            shown(prev_sat.recommendation_score, prev_sat.published),
-        ],
-        [_("Satisfaction"), _("Response rate, %"), shown(sat.response_rate, sat.published), ""],
     ]
-    for _aspect, label, value in sat.aspects():
-        out.append([_("Satisfaction"), label, shown(value, sat.published), ""])
-    for label, current, previous in (
-        (_("Requests received"), service.received, prev_service.received),
-        (_("Completed"), service.completed, prev_service.completed),
-        (_("Rejected"), service.rejected, prev_service.rejected),
-        (_("Open at the end of the period"), service.open, prev_service.open),
-        (_("Median working days to complete"), service.median_days, prev_service.median_days),
-        (_("90th percentile of working days to complete"), service.p90_days, prev_service.p90_days),
-        (_("Completed within the service-level target, %"), service.on_time_share, prev_service.on_time_share),
-        (_("Late now"), service.late_now, ""),
-        (_("Complaints received"), service.complaints, prev_service.complaints),
-        (_("Complaints answered"), service.complaints_answered, prev_service.complaints_answered),
-        (_("Suggestions received"), service.suggestions, prev_service.suggestions),
-        (_("Suggestions answered"), service.suggestions_answered, prev_service.suggestions_answered),
-    ):
-        out.append([_("Service"), label, current, previous])
+    sections = {figures.SATISFACTION: _("Satisfaction"), figures.SERVICE: _("Service")}
+    for section, title in sections.items():
+        for row in report.headline(section):
+            label = f"{row.figure.label}, %" if row.figure.unit == "%" else str(row.figure.label)
+            current, previous = row.current, row.previous
+            if row.figure.anonymous:  # a survey figure of a slice not published reads "not enough answers"
+                current = hidden if not report.satisfaction.published else current
+                previous = hidden if not report.previous_satisfaction.published else previous
+            out.append([title, label, shown(current), shown(previous) if row.figure.compare else ""])
     out += [[], [_("Month"), _("Average rating"), _("Requests received"), _("Completed"), _("Within target, %")]]
     for point in report.trend:
         out.append(

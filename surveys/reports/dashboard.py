@@ -6,7 +6,7 @@ comments, plus the names of services and departments: about a dozen queries, non
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from members.models import Governorate
 from requests_app.models import Department, RequestType
 from surveys import charts
-from surveys.models import ASPECTS, Response
-from surveys.reports import satisfaction, service_performance
+from surveys.models import ASPECTS
+from surveys.reports import figures, satisfaction, service_performance
 from surveys.reports.periods import Period, month_label
 from surveys.reports.satisfaction import ALL, Cube, Scope, Stats
 from surveys.reports.service_performance import ServiceFigures
@@ -28,10 +28,6 @@ DIMENSIONS = ("service", "department", "governorate")
 def departments_supervised_by(user) -> QuerySet[Department]:
     """The departments a supervisor may drill into: those they supervise (the drill-down's scope)."""
     return Department.objects.filter(memberships__user=user, memberships__is_supervisor=True).order_by("name_ar")
-
-
-def aspect_labels() -> dict[str, str]:
-    return {aspect: str(Response._meta.get_field(aspect).verbose_name) for aspect in ASPECTS}
 
 
 @dataclass
@@ -62,35 +58,59 @@ class Change:
 class Satisfaction:
     published: bool
     stats: Stats
-    answered: int = 0
-    invited: int = 0
+    invitations: int = 0
+    invitations_answered: int = 0
+
+    def sum(self, name: str) -> int:
+        if name in ("invitations", "invitations_answered"):
+            return getattr(self, name)
+        return getattr(self.stats, name)
+
+    def figure(self, key: str) -> float | None:
+        """The survey figure (surveys.reports.figures), or None where the slice is not published."""
+        return figures.BY_KEY[key].value(self.sum) if self.published else None
 
     @property
     def response_rate(self) -> float | None:
-        return 100 * self.answered / self.invited if self.invited and self.published else None
+        return self.figure("response_rate")
 
     @property
     def average(self):
-        return self.stats.average if self.published else None
+        return self.figure("average")
 
     @property
     def satisfied_share(self):
-        return self.stats.satisfied_share if self.published else None
+        return self.figure("satisfied_share")
 
     @property
     def recommendation_score(self):
-        return self.stats.recommendation_score if self.published else None
+        return self.figure("recommendation_score")
 
     @property
     def answers(self):
-        return self.stats.n if self.published else None
+        return self.figure("answers")
 
     def aspects(self) -> list[tuple[str, str, float | None]]:
-        labels = aspect_labels()
-        return [
-            (aspect, labels[aspect], self.stats.aspect_average(aspect) if self.published else None)
-            for aspect in ASPECTS
-        ]
+        return [(aspect, figures.BY_KEY[aspect].label, self.figure(aspect)) for aspect in ASPECTS]
+
+
+@dataclass
+class Headline:
+    """One figure of the table as the page, the PDF and the CSV show it."""
+
+    figure: figures.Figure
+    current: float | None
+    previous: float | None
+    hidden: bool  # a survey figure of a slice that is not published: "not enough answers"
+
+    @property
+    def change(self) -> "Change | None":
+        return Change(self.current, self.previous) if self.figure.compare else None
+
+    @property
+    def change_decimals(self) -> int:
+        figure = self.figure
+        return figure.change_decimals if figure.change_decimals is not None else figure.decimals
 
 
 @dataclass
@@ -126,11 +146,33 @@ class Report:
     trend: list[TrendPoint]
     breakdowns: dict[str, list[BreakdownRow]]
     comments: list[dict] | None
-    changes: dict[str, Change] = field(default_factory=dict)
 
     @property
     def aspects(self):
         return self.satisfaction.aspects()
+
+    def headline(self, section: str, *, cards: bool = False) -> list[Headline]:
+        """The figures of a section (surveys.reports.figures), this period and the previous one."""
+        rows = []
+        for figure in figures.of(section, cards=cards):
+            if figure.anonymous:
+                current, previous = self.satisfaction, self.previous_satisfaction
+                rows.append(
+                    Headline(figure, current.figure(figure.key), previous.figure(figure.key), not current.published)
+                )
+            else:
+                rows.append(
+                    Headline(figure, self.service.figure(figure.key), self.previous_service.figure(figure.key), False)
+                )
+        return rows
+
+    @property
+    def satisfaction_cards(self) -> list[Headline]:
+        return self.headline(figures.SATISFACTION, cards=True)
+
+    @property
+    def service_cards(self) -> list[Headline]:
+        return self.headline(figures.SERVICE, cards=True)
 
 
 def names() -> dict[str, dict]:
@@ -209,10 +251,10 @@ def build(
     labels = names()
     today = timezone.localdate(now)
     current_sat = _satisfaction(cube, scope, period, today)
-    # Response rate: answers given in the period over invitations sent in it (both by month, so it is
-    # read from the summaries; an answer may come in the month after its invitation).
-    current_sat.answered, current_sat.invited = current_sat.stats.n, satisfaction.invitations(scope, period)
+    # Response rate: of the invitations created in the period, the share answered (surveys.reports.figures).
+    current_sat.invitations, current_sat.invitations_answered = satisfaction.invitations(scope, period)
     previous_sat = _satisfaction(cube, scope, previous, today)
+    previous_sat.invitations, previous_sat.invitations_answered = satisfaction.invitations(scope, previous)
     requests = service_performance.cube_for(period, now=now)
     current_service = requests.figures(scope, period)
     previous_service = requests.figures(scope, previous)
@@ -271,16 +313,6 @@ def build(
         breakdowns=breakdowns,
         comments=comments,
     )
-    report.changes = {
-        "average": Change(current_sat.average, previous_sat.average),
-        "satisfied_share": Change(current_sat.satisfied_share, previous_sat.satisfied_share),
-        "recommendation_score": Change(current_sat.recommendation_score, previous_sat.recommendation_score),
-        "received": Change(current_service.received, previous_service.received),
-        "completed": Change(current_service.completed, previous_service.completed),
-        "rejected": Change(current_service.rejected, previous_service.rejected),
-        "median_days": Change(current_service.median_days, previous_service.median_days),
-        "on_time_share": Change(current_service.on_time_share, previous_service.on_time_share),
-    }
     return report
 
 
@@ -322,11 +354,17 @@ def chart_svgs(report: Report) -> dict:
         ("department", _("Average rating by department")),
         ("governorate", _("Average rating by governorate")),
     ):
-        rows = report.breakdowns[dimension][:12]
+        # What the caption says: the average rating of each row that has one, highest first. Rows without
+        # enough answers are in the table under the chart only.
+        rows = [row for row in report.breakdowns[dimension] if row.satisfaction.average is not None]
         result[f"{dimension}_ranking"] = charts.horizontal_bars(
             chart_id=f"chart-{dimension}-ranking",
             title=title,
-            description=_("Ranked from the highest average rating; rows without enough answers last."),
+            description=_(
+                "Every row with enough answers, from the highest average rating; the others are in the table."
+            )
+            if rows
+            else _("No row has enough answers in this period: the table lists them."),
             labels=[row.label for row in rows],
             values=[row.satisfaction.average for row in rows],
             maximum=5,

@@ -174,7 +174,8 @@ class RequestSummary(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     closed = models.PositiveIntegerField(default=0)  # completed, rejected or cancelled: for "open at the end"
     completed_on_time = models.PositiveIntegerField(default=0)
-    invited = models.PositiveIntegerField(default=0)  # survey invitations sent in the month (response rate)
+    invited = models.PositiveIntegerField(default=0)  # survey invitations created in the month (response rate)
+    invited_answered = models.PositiveIntegerField(default=0)  # of those, answered by the last refresh
 
     class Meta:
         verbose_name = _("request summary")

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from surveys.models import ASPECTS, Response
-from surveys.reports import anonymity
+from surveys.reports import anonymity, figures
 from surveys.reports.models import SatisfactionSummary
 from surveys.reports.periods import Period, add_months, quarter_of
 
@@ -53,27 +53,24 @@ class Stats:
         except ValueError:
             raise AttributeError(name) from None
 
+    def figure(self, key: str) -> float | None:
+        """A survey figure of these sums, as surveys.reports.figures defines it."""
+        return figures.BY_KEY[key].value(self.__getattr__)
+
     @property
     def average(self) -> float | None:
-        return self.overall_sum / self.n if self.n else None
+        return self.figure("average")
 
     @property
     def satisfied_share(self) -> float | None:
-        """Share of answers rating 4 or 5, in percent."""
-        return 100 * self.satisfied / self.n if self.n else None
+        return self.figure("satisfied_share")
 
     @property
     def recommendation_score(self) -> float | None:
-        """Promoters (9–10) minus detractors (0–6), in points from -100 to 100; hidden under 5 answers."""
-        if self.recommend_n < anonymity.MIN_ANSWERS:
-            return None
-        return 100 * (self.promoters - self.detractors) / self.recommend_n
+        return self.figure("recommendation_score")
 
     def aspect_average(self, aspect: str) -> float | None:
-        count = getattr(self, f"{aspect}_n")
-        if count < anonymity.MIN_ANSWERS:
-            return None
-        return getattr(self, f"{aspect}_sum") / count
+        return self.figure(aspect)
 
 
 @dataclass(frozen=True)
@@ -267,8 +264,9 @@ def years_needed(period: Period) -> set[int]:
     return set(range(first.year, add_months(period.end, -1).year + 1))
 
 
-def invitations(scope: Scope, period: Period) -> int:
-    """Survey invitations sent in the period (from the request summaries): the response rate's denominator."""
+def invitations(scope: Scope, period: Period) -> tuple[int, int]:
+    """Survey invitations created in the period, and how many of them were answered (from the request
+    summaries): the response rate's denominator and numerator, both over the same invitations."""
     from surveys.reports.models import RequestSummary
 
     rows = RequestSummary.objects.filter(month__gte=period.start, month__lt=period.end)
@@ -278,7 +276,8 @@ def invitations(scope: Scope, period: Period) -> int:
         rows = rows.filter(request_type_id=scope.request_type_id)
     if scope.governorate is not None:
         rows = rows.filter(governorate=scope.governorate)
-    return rows.aggregate(total=Sum("invited"))["total"] or 0
+    totals = rows.aggregate(invited=Sum("invited"), answered=Sum("invited_answered"))
+    return totals["invited"] or 0, totals["answered"] or 0
 
 
 def latest_comments(scope: Scope, period: Period, *, limit: int = 10) -> list[dict]:

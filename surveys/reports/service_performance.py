@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from requests_app import sla
 from requests_app.models import RequestType, ServiceRequest
-from surveys.reports import summary
+from surveys.reports import figures, summary
 from surveys.reports.models import CompletionDays, RequestSummary
 from surveys.reports.periods import Period, months_between
 from surveys.reports.satisfaction import Scope
@@ -103,9 +103,13 @@ class ServiceFigures:
     median_days: float | None = None
     p90_days: float | None = None
 
+    def figure(self, key: str) -> float | None:
+        """A service figure of these counts, as surveys.reports.figures defines it."""
+        return figures.BY_KEY[key].value(lambda name: getattr(self, name))
+
     @property
     def on_time_share(self) -> float | None:
-        return 100 * self.completed_on_time / self.completed if self.completed else None
+        return self.figure("on_time_share")
 
 
 ATTRIBUTE = {"service": "request_type_id", "department": "department_id", "governorate": "governorate"}

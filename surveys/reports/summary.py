@@ -36,7 +36,7 @@ SATISFACTION_FIELDS = (
     "detractors",
     *(f"{aspect}_{part}" for aspect in ASPECTS for part in ("sum", "n")),
 )
-REQUEST_FIELDS = ("received", "completed", "rejected", "closed", "completed_on_time", "invited")
+REQUEST_FIELDS = ("received", "completed", "rejected", "closed", "completed_on_time", "invited", "invited_answered")
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def live_requests(months: list[datetime.date]) -> dict[Cell, list[int]]:
             .values(
                 "month", "service_request__department_id", "service_request__request_type_id", "member__governorate"
             )
-            .annotate(total=Count("pk"))
+            .annotate(total=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
             .order_by()
         )
         for row in invited:
@@ -152,6 +152,7 @@ def live_requests(months: list[datetime.date]) -> dict[Cell, list[int]]:
                 row["member__governorate"],
             )
             result[cell][5] += row["total"]
+            result[cell][6] += row["answered"]
     return dict(result)
 
 
@@ -324,15 +325,15 @@ def ensure_fresh(months: list[datetime.date], *, max_age_s: int = 300) -> None:
 
 
 def refresh_due() -> int:
-    """The periodic run: this month, last month (it may have ended since the last run) and any month never
-    summarised."""
+    """The periodic run: this month, the two before it (their invitations are still being answered: a link
+    lasts 30 days, renewed from the request page) and any month never summarised."""
     current = month_start(timezone.localdate())
     first = first_month() or current
     months, month = [], first
     stamps = dict(SummarisedMonth.objects.values_list("month", "refreshed_at"))
     while month <= current:
-        # This month always; a month never summarised, or summarised before it was over, once more.
-        if month == current or month not in stamps or stamps[month] < aware_midnight(add_months(month, 1)):
+        # The last three months always (answers to their invitations still come in); others once.
+        if month >= add_months(current, -2) or month not in stamps:
             months.append(month)
         month = add_months(month, 1)
     for start in range(0, len(months), 6):

@@ -173,16 +173,18 @@ def test_the_summary_percentiles_equal_percentile_cont_over_the_rows():
     assert from_summary.p90_days == pytest.approx(p90)
 
 
-def test_the_response_rate_is_answers_over_invitations_of_the_period():
+def test_the_response_rate_is_the_share_of_the_periods_invitations_that_were_answered():
+    from surveys import services
     from tests.surveys.factories import closed_request, invitation_for
 
     seedlings = service()
-    for _ in range(10):
-        invitation_for(closed_request(request_type=seedlings))
+    invitations = [invitation_for(closed_request(request_type=seedlings)) for _ in range(10)]
+    for invitation in invitations[:4]:
+        services.submit_response(invitation=invitation, answer=services.Answer(overall=4))
+    answers(30, request_type=seedlings, month=datetime.date.today().replace(day=1))  # answers without invitation
     today = datetime.date.today()
-    answers(5, request_type=seedlings, month=today.replace(day=1))
 
     report = dashboard.build(period=Period.month(today.year, today.month), scope=Scope())
 
-    assert report.satisfaction.invited == 10
-    assert report.satisfaction.response_rate == 50
+    assert (report.satisfaction.invitations, report.satisfaction.invitations_answered) == (10, 4)
+    assert report.satisfaction.response_rate == 40
