@@ -4,10 +4,16 @@ Activation (also the way back in after a forgotten password): membership number 
 code to the mobile and e-mail **on record** (never to a number typed in the form) → a new password.
 Registration: national ID + a mobile the applicant proves with a code → an applicant account.
 
-Answers never tell whether a membership number or ID exists: `start_activation` returns a token either way,
-and a wrong code, an expired code and a token with no code behind it all fail the same way. Attempts are
-limited three ways: per client address and per membership number or mobile (in the shared cache), and per
-code (in the database: a code dies after MAX_ATTEMPTS wrong tries).
+Answers never tell whether a membership number or ID exists, neither in words nor in time: `start_activation`
+returns a token either way and hands the same background task the token after commit; the task (in the worker,
+after the response) draws the code, stores its keyed hash and sends it, or finds no row and sends nothing. The
+code itself is never stored, logged or carried in a task message. A wrong code, an expired code and a token with
+no code behind it all fail the same way.
+
+Limits (members.limits): per identifier typed (the membership number *with* the ID number, or the mobile), a few
+codes an hour and a day; per client address only a high ceiling; per code MAX_ATTEMPTS wrong tries (in the
+database). A stranger trying a member's (sequential) membership number with made-up ID numbers spends their own
+limits, never the member's.
 """
 
 import hashlib
@@ -19,16 +25,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members import channels, services
+from members import channels, limits, services
 from members.models import Member, OneTimeCode, User
 from members.roles import Role
 from members.validators import normalise_member_national_id, normalise_saudi_mobile, western_digits
+from members_portal import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -37,35 +43,19 @@ CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5  # wrong codes before a code dies
 RESEND_AFTER = timedelta(seconds=60)
 PASSWORD_WINDOW = timedelta(minutes=20)  # time from a proven code to choosing the password
-RATE_WINDOW_S = 60 * 60
-LIMIT_PER_CLIENT = 20  # code requests per client address per hour
-LIMIT_PER_SUBJECT = 5  # code requests per membership number or mobile per hour
 
-
-class TooManyAttempts(Exception):
-    """Too many code requests from this address or for this subject; the same answer for everyone."""
-
-
-def _allow(key: str, limit: int) -> bool:
-    """Count one hit against `key` in the shared cache; False once the limit for the window is passed.
-
-    If the cache is unavailable the request is allowed: each code still limits its own tries in the database.
-    """
-    full_key = f"members:rate:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-    try:
-        cache.add(full_key, 0, RATE_WINDOW_S)
-        count = cache.incr(full_key)
-    except Exception:  # cache down or key evicted between add and incr
-        logger.warning("rate-limit cache unavailable for %s", key.split(":")[0])
-        return True
-    return count <= limit
+TooManyAttempts = limits.Refused
 
 
 def _check_limits(*, client: str, subject: str) -> None:
-    client_ok = _allow(f"client:{client}", LIMIT_PER_CLIENT)
-    subject_ok = _allow(f"subject:{subject}", LIMIT_PER_SUBJECT)
-    if not (client_ok and subject_ok):
-        raise TooManyAttempts
+    """Count one code request for the identifier typed and for the client address; raise Refused past either."""
+    limits.hit_all(
+        [
+            (limits.CODES_PER_HOUR, subject),
+            (limits.CODES_PER_DAY, subject),
+            (limits.ADDRESS_CEILING, f"codes:{client}"),
+        ]
+    )
 
 
 def _hash(token: str, code: str) -> str:
@@ -77,8 +67,13 @@ def _new_code() -> str:
 
 
 def _send_code(*, phone: str, email: str, code: str, language: str) -> None:
-    """The code by SMS (and e-mail when there is an address). A failing channel is logged, not shown: the person
-    sees the same page either way and can ask for the code again."""
+    """The code by SMS (and e-mail when there is an address), in the worker. A failing channel is logged: the
+    person sees the same page either way and can ask for the code again."""
+    try:
+        limits.hit(limits.SMS_PER_NUMBER_PER_DAY, limits.identifier(phone))
+    except limits.Refused:
+        logger.warning("Daily cap of code messages reached for a number; code not sent")
+        return
     with translation.override(language):
         text = _("Najran Coffee Cooperative: your activation code is %(code)s. It expires in %(minutes)s minutes.") % {
             "code": code,
@@ -111,50 +106,75 @@ def start_activation(*, membership_no: str, national_id: str, client: str) -> st
     ValidationError only for an ID whose format is wrong (that says nothing about the register).
     """
     national_id = normalise_member_national_id(national_id)
-    membership_no = membership_no.strip().upper()
-    _check_limits(client=client, subject=f"membership:{membership_no}")
+    membership_no = western_digits(membership_no).strip().upper()
+    _check_limits(client=client, subject=activation_subject(membership_no, national_id))
     token = new_token()
     member = (
         Member.objects.filter(membership_no=membership_no, national_id=national_id)
         .exclude(status=Member.Status.APPLICANT)
         .first()
     )
-    if member is None:
-        return token
-    code = _new_code()
-    OneTimeCode.objects.create(
-        purpose=OneTimeCode.Purpose.ACTIVATION,
-        token=token,
-        member=member,
-        phone=member.mobile,
-        code_hash=_hash(token, code),
-        expires_at=timezone.now() + CODE_TTL,
-    )
-    transaction.on_commit(
-        lambda: _send_code(phone=str(member.mobile), email=member.email, code=code, language=member.language)
-    )
+    if member is not None:
+        OneTimeCode.objects.create(
+            purpose=OneTimeCode.Purpose.ACTIVATION,
+            token=token,
+            member=member,
+            phone=member.mobile,
+            expires_at=timezone.now() + CODE_TTL,
+        )
+    _issue_after_commit(token)
     return token
 
 
-@transaction.atomic
-def resend_code(*, token: str, client: str) -> None:
-    """A fresh code for the same attempt (not within RESEND_AFTER of the last one). Silent when the token has no
-    live code, so a resend says nothing either. Counts against the same limits as a first request."""
-    row = OneTimeCode.objects.select_for_update().select_related("member").filter(token=token).first()
-    subject = f"phone:{row.phone}" if row else f"token:{token}"
-    _check_limits(client=client, subject=subject)
-    if row is None or row.used_at is not None or row.created_at > timezone.now() - RESEND_AFTER:
-        return
+def activation_subject(membership_no: str, national_id: str) -> str:
+    """The identifier an activation is limited on: both numbers as typed (normalised), never the membership
+    number alone, which anyone can guess for any member."""
+    return f"activation:{membership_no}:{national_id}"
+
+
+def _issue_after_commit(token: str) -> None:
+    """The same step for every attempt, known or not: the worker draws and sends the code after the response."""
+    from members import tasks
+
+    enqueue.after_commit(tasks.send_access_code, token)
+
+
+def issue_code(token: str) -> bool:
+    """Draw a fresh code for the attempt `token`, store its hash and send it to the mobile (and e-mail) on the
+    row. Idempotent: only the call that finds the row waiting for a code sends one. False when there is no row
+    (an unknown membership number or ID: nothing is sent) or the code was already issued."""
     code = _new_code()
-    row.code_hash = _hash(token, code)
-    row.created_at = timezone.now()
-    row.expires_at = timezone.now() + CODE_TTL
-    row.attempts = 0
-    row.save(update_fields=["code_hash", "created_at", "expires_at", "attempts"])
+    with transaction.atomic():
+        row = (
+            OneTimeCode.objects.select_for_update(of=("self",))
+            .select_related("member")
+            .filter(token=token, code_hash="", used_at=None)
+            .first()
+        )
+        if row is None:
+            return False
+        row.code_hash = _hash(token, code)
+        row.save(update_fields=["code_hash"])
     member = row.member
-    email = member.email if member else ""
-    language = member.language if member else translation.get_language()
-    transaction.on_commit(lambda: _send_code(phone=str(row.phone), email=email, code=code, language=language))
+    language = (member.language if member else row.language) or "ar"
+    _send_code(phone=str(row.phone), email=member.email if member else "", code=code, language=language)
+    return True
+
+
+@transaction.atomic
+def resend_code(*, token: str, subject: str, client: str) -> None:
+    """A fresh code for the same attempt (not within RESEND_AFTER of the last one). Silent when the token has no
+    live code, so a resend says nothing either. Counts against the same limits as a first request, on the
+    identifier the attempt started with (`subject`)."""
+    _check_limits(client=client, subject=subject)
+    row = OneTimeCode.objects.select_for_update().filter(token=token).first()
+    if row is not None and row.used_at is None and row.created_at <= timezone.now() - RESEND_AFTER:
+        row.code_hash = ""
+        row.created_at = timezone.now()
+        row.expires_at = timezone.now() + CODE_TTL
+        row.attempts = 0
+        row.save(update_fields=["code_hash", "created_at", "expires_at", "attempts"])
+    _issue_after_commit(token)
 
 
 @transaction.atomic
@@ -223,6 +243,55 @@ def complete_activation(*, code: OneTimeCode, password: str) -> User:
     return user
 
 
+# --- A new password by a code to the mobile ------------------------------------------------------------
+
+
+def password_reset_subject(phone: str) -> str:
+    return f"password:{phone}"
+
+
+@transaction.atomic
+def start_password_reset(*, mobile: str, client: str) -> str:
+    """ "Forgot your password?" for anyone with a mobile on their account: a code to that mobile, then a new
+    password. Returns a token in every case and takes the same path for an unknown mobile (nothing is sent).
+
+    Raises ValidationError only for a malformed mobile, Refused past the limits.
+    """
+    phone = normalise_saudi_mobile(mobile)
+    _check_limits(client=client, subject=password_reset_subject(phone))
+    token = new_token()
+    user = User.objects.filter(phone=phone, is_active=True).select_related("member").first()
+    if user is not None:
+        member = getattr(user, "member", None)
+        OneTimeCode.objects.create(
+            purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+            token=token,
+            user=user,
+            member=member,
+            phone=phone,
+            language=member.language if member else translation.get_language()[:2],
+            expires_at=timezone.now() + CODE_TTL,
+        )
+    _issue_after_commit(token)
+    return token
+
+
+@transaction.atomic
+def complete_password_reset(*, code: OneTimeCode, password: str) -> User:
+    """After a proven code: the account's new password; its wrong-password delays start afresh.
+
+    Raises ValidationError for a weak password or an expired step.
+    """
+    _check_proven(code, OneTimeCode.Purpose.PASSWORD_RESET)
+    user = User.objects.select_for_update().get(pk=code.user_id)
+    _set_password(user, password)
+    user.save(update_fields=["password"])
+    for sign_in_name in (str(user.phone or ""), user.email):
+        if sign_in_name:
+            limits.clear_failures(limits.identifier(sign_in_name))
+    return user
+
+
 # --- Applicant registration --------------------------------------------------------------------------
 
 
@@ -235,19 +304,21 @@ def start_registration(*, national_id: str, mobile: str, client: str) -> str:
     """
     normalise_member_national_id(national_id)
     phone = normalise_saudi_mobile(mobile)
-    _check_limits(client=client, subject=f"phone:{phone}")
+    _check_limits(client=client, subject=registration_subject(phone))
     token = new_token()
-    code = _new_code()
     OneTimeCode.objects.create(
         purpose=OneTimeCode.Purpose.REGISTRATION,
         token=token,
         phone=phone,
-        code_hash=_hash(token, code),
+        language=translation.get_language()[:2],
         expires_at=timezone.now() + CODE_TTL,
     )
-    language = translation.get_language()
-    transaction.on_commit(lambda: _send_code(phone=phone, email="", code=code, language=language))
+    _issue_after_commit(token)
     return token
+
+
+def registration_subject(phone: str) -> str:
+    return f"phone:{phone}"
 
 
 @transaction.atomic

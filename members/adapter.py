@@ -1,11 +1,13 @@
 """allauth, fitted to the cooperative: no open sign-up, Saudi mobiles as a sign-in name, codes by text message.
 
 Accounts store their mobile on `User.phone` (E.164) and whether it was proven on `User.phone_verified`; allauth
-asks this adapter for both (it keeps no phone numbers of its own). One-time sign-in codes for a mobile go
-through `members.channels.send_sms`.
+asks this adapter for both (it keeps no phone numbers of its own). Codes and account e-mails leave after the
+response through members.code_delivery, so a request for a known and an unknown account takes the same time.
+Wrong passwords are limited per identifier typed with growing delays, and per address only as a high ceiling
+(members.limits), instead of allauth's per-address and (for a mobile: empty) per-e-mail counters.
 """
 
-import logging
+import contextlib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
@@ -15,12 +17,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members import channels
+from members import code_delivery, limits
 from members.client_address import client_address
 from members.models import User
 from members.validators import normalise_saudi_mobile
-
-logger = logging.getLogger(__name__)
 
 
 def _e164_or_none(phone: str) -> str | None:
@@ -52,7 +52,61 @@ class SaudiPhoneField(PhoneField):
         return value
 
 
+def display_name(user: User) -> str:
+    """How allauth names a person ("signed in as …"): their name, never the internal username."""
+    return user.display_name
+
+
+def _typed(credentials: dict) -> str:
+    """The sign-in name as typed, normalised (members.limits.identifier); "" when there is none."""
+    raw = credentials.get("phone") or credentials.get("email") or credentials.get("username") or ""
+    try:
+        return limits.identifier(raw)
+    except ValueError:
+        return ""
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": gettext_lazy("Too many attempts. Please wait a few minutes and try again."),
+        "incorrect_code": gettext_lazy("This code is not right, has expired, or was already used."),
+        "invalid_login": gettext_lazy("Enter your mobile number or your e-mail."),
+    }
+
+    # --- Wrong passwords: per identifier with growing delays, per address only a high ceiling -----------------
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        typed = _typed(credentials)
+        if not typed:
+            raise self.validation_error("invalid_login")
+        try:
+            limits.check_not_locked(typed)
+            limits.check(limits.ADDRESS_CEILING, f"failed:{self.get_client_ip(request)}")
+        except limits.Refused as refused:
+            raise refused.as_validation_error() from None
+
+    def authenticate(self, request: HttpRequest, **credentials) -> User | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            limits.clear_failures(_typed(credentials))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials) -> None:
+        limits.record_failure(_typed(credentials))
+        # This failure is counted either way; the next attempt from the address is refused in pre_authenticate.
+        with contextlib.suppress(limits.Refused):
+            limits.hit(limits.ADDRESS_CEILING, f"failed:{self.get_client_ip(request)}")
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials) -> None:
+        """After a password reset: the account's sign-in names start afresh."""
+        limits.clear_failures(_typed(credentials))
+
+    # --- Messages leave after the response (members.code_delivery) --------------------------------------------
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        code_delivery.send_email_later(self.render_mail(template_prefix, email, context))
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's per-address rate limits count the client behind nginx, not nginx itself."""
         return client_address(request) or super().get_client_ip(request)
@@ -89,15 +143,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=e164, is_active=True).order_by("pk").first()
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
-        """A sign-in or phone-verification code by text message, in the member's language when known."""
+        """A sign-in or phone-verification code by text message, in the member's language when known, sent by the
+        worker after the response."""
         language = getattr(getattr(user, "member", None), "language", None) or translation.get_language()
         with translation.override(language):
-            text = _("Najran Coffee Cooperative: your code is %(code)s. Do not share it with anyone.") % {"code": code}
-        try:
-            channels.send_sms(phone, text)
-        except channels.SmsError:
-            # The person sees the code form either way (no hint whether an account exists); they can ask again.
-            logger.exception("Could not send a sign-in code by SMS")
+            text = _("Najran Coffee Cooperative: your one-time code is %(code)s. Do not share it with anyone.") % {
+                "code": code
+            }
+        code_delivery.send_sms_later(phone, text)
 
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
-        """Nothing is sent to a number without an account: an SMS would cost money and tell a stranger nothing."""
+        """Nothing is sent to a number without an account (an SMS would cost money and tell a stranger nothing),
+        but the request takes the same path as for a known one: one task for the worker, which sends nothing."""
+        code_delivery.nothing_to_send_later()

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -160,17 +160,28 @@ def message_id(reference: str) -> str:
 
 
 def send_email(
-    to: str, subject: str, body: str, attachments: Iterable[Attachment | tuple] = (), *, reference: str = ""
+    to: str,
+    subject: str,
+    body: str,
+    attachments: Iterable[Attachment | tuple] = (),
+    *,
+    reference: str = "",
+    html: str = "",
 ) -> None:
-    """Send one plain-text e-mail through Django's mail (settings.MAILERS). Attachments: Attachment or
-    (filename, content, mimetype) tuples. With a `reference` (the outbox row's key) the Message-ID is made from
-    it, so a repeat is recognisable. Raises EmailError when the server refuses or cannot be reached."""
+    """Send one plain-text e-mail (with an HTML alternative when given) through Django's mail (settings.MAILERS).
+    Attachments: Attachment or (filename, content, mimetype) tuples. With a `reference` (the outbox row's key) the
+    Message-ID is made from it, so a repeat is recognisable. Raises EmailError when the server refuses or cannot be
+    reached."""
     if not to:
         raise EmailError("no e-mail address")
     # A subject must be one line: a newline in it would be a header-injection attempt or a template slip.
     subject = " ".join(subject.split())
     headers = {"Message-ID": message_id(reference)} if reference else None
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers)
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
     for attachment in attachments:
         if isinstance(attachment, Attachment):
             message.attach(attachment.filename, attachment.content, attachment.mimetype)

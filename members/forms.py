@@ -61,9 +61,13 @@ class ActivationStartForm(forms.Form):
         return value
 
 
+class ForgotPasswordForm(forms.Form):
+    mobile = SaudiMobileField(help_text=_("The mobile number on your account. We send a one-time code to it."))
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("The code we sent you"),
+        label=_("The one-time code we sent you"),
         max_length=12,
         widget=forms.TextInput(
             attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "000000"}

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from members import announcements, outbox_sending
+from members import activation, announcements, code_delivery, outbox_sending
 from members_portal.db_retry import RETRY_ON_DATABASE_ERRORS
 
 
@@ -46,3 +46,23 @@ def sweep_outbox() -> int:
 def fan_out_announcement(announcement_id: int) -> int:
     """Write an announcement's outbox rows in bulk and hand them to delivery. Idempotent (unique keys)."""
     return announcements.fan_out(announcement_id=announcement_id)
+
+
+@shared_task
+def send_access_code(token: str) -> bool:
+    """Draw and send the code of one activation, registration or new-password attempt (after the response, so that
+    known and unknown details answer alike). Idempotent: a second run finds the code already issued."""
+    return activation.issue_code(token)
+
+
+@shared_task
+def send_code_sms(phone: str, text: str) -> bool:
+    """Send one sign-in or verification code that allauth drew, or nothing for a number without an account
+    (`phone` empty): the request took the same path either way."""
+    return code_delivery.deliver_sms(phone, text)
+
+
+@shared_task
+def send_account_email(to: str, subject: str, body: str, html: str = "") -> bool:
+    """Send one account e-mail (a sign-in code, a password reset link, a security notice) after the response."""
+    return code_delivery.deliver_email(to, subject, body, html)

@@ -1,17 +1,20 @@
 from django.urls import path
 
-from members import outbox_views, privacy_views, views
+from members import entrance_views, outbox_views, privacy_views, views
 
 app_name = "members"
 
 urlpatterns = [
     # Getting in
-    path("activate/", views.activate, name="activate"),
-    path("activate/code/", views.activate_code, name="activate-code"),
-    path("activate/password/", views.activate_password, name="activate-password"),
-    path("register/", views.register, name="register"),
-    path("register/code/", views.register_code, name="register-code"),
-    path("register/password/", views.register_password, name="register-password"),
+    path("activate/", entrance_views.activate, name="activate"),
+    path("activate/code/", entrance_views.activate_code, name="activate-code"),
+    path("activate/password/", entrance_views.activate_password, name="activate-password"),
+    path("register/", entrance_views.register, name="register"),
+    path("register/code/", entrance_views.register_code, name="register-code"),
+    path("register/password/", entrance_views.register_password, name="register-password"),
+    path("password/forgot/", entrance_views.password_forgot, name="password-forgot"),
+    path("password/code/", entrance_views.password_code, name="password-code"),
+    path("password/new/", entrance_views.password_new, name="password-new"),
     # The member's own pages
     path("me/", views.profile, name="profile"),
     path("me/preferences/", views.preferences, name="preferences"),

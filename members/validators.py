@@ -122,6 +122,14 @@ def validate_saudi_mobile(value) -> None:
     normalise_saudi_mobile(value)
 
 
+def local_mobile(value) -> str:
+    """A Saudi mobile as Saudis write it (05XXXXXXXX); anything else as it is."""
+    try:
+        return "0" + normalise_saudi_mobile(value)[4:]
+    except ValidationError:
+        return str(value or "")
+
+
 # --- IBAN --------------------------------------------------------------------------------------------
 
 _IBAN_SEPARATORS = re.compile(r"[\s\-\u00a0]")

@@ -1,5 +1,5 @@
-"""Pages of the members app: activation and registration, the member's own pages, the staff directory,
-correction requests and the register import. Thin: parse, call a service or selector, render."""
+"""Pages of the members app: the member's own pages, the staff directory, correction requests and the register
+import (getting in: members/entrance_views.py). Thin: parse, call a service or selector, render."""
 
 import json
 from functools import wraps
@@ -18,35 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import activation, importing, selectors, services, slots
-from members.client_address import client_address
+from members import importing, selectors, services, slots
 from members.forms import (
-    ActivationStartForm,
-    CodeForm,
     CorrectionDecisionForm,
     CorrectionRequestForm,
     DirectorySearchForm,
     ImportUploadForm,
-    NewPasswordForm,
     PreferencesForm,
-    RegistrationForm,
 )
-from members.models import AccessLog, CorrectionRequest, Member, OneTimeCode
+from members.models import AccessLog, CorrectionRequest, Member
 from members.roles import Role, role_required
 
-ACTIVATION_SESSION = "members_activation"
-REGISTRATION_SESSION = "members_registration"
 PAGE_SIZE = 25
-
-
-def _client(request: HttpRequest) -> str:
-    # The client's address as nginx passes it (REMOTE_ADDR is the proxy's own); the per-subject limit and the
-    # per-code attempts hold either way.
-    return client_address(request)
-
-
-def _too_many() -> str:
-    return _("Too many attempts. Please wait an hour and try again, or contact the cooperative.")
 
 
 def member_required(view):
@@ -62,156 +45,6 @@ def member_required(view):
         return view(request, member, *args, **kwargs)
 
     return wrapped
-
-
-# --- Activation --------------------------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def activate(request: HttpRequest) -> HttpResponse:
-    form = ActivationStartForm(request.POST or None)
-    if form.is_valid():
-        try:
-            token = activation.start_activation(
-                membership_no=form.cleaned_data["membership_no"],
-                national_id=form.cleaned_data["national_id"],
-                client=_client(request),
-            )
-        except activation.TooManyAttempts:
-            form.add_error(None, _too_many())
-        else:
-            request.session[ACTIVATION_SESSION] = {"token": token}
-            return redirect("members:activate-code")
-    return render(request, "members/activate.html", {"form": form})
-
-
-def _code_step(request: HttpRequest, *, session_key: str, purpose: str, restart: str, next_step: str, template: str):
-    state = request.session.get(session_key)
-    if not state or "token" not in state:
-        return redirect(restart)
-    if request.method == "POST" and "resend" in request.POST:
-        try:
-            activation.resend_code(token=state["token"], client=_client(request))
-        except activation.TooManyAttempts:
-            messages.error(request, _too_many())
-        else:
-            messages.info(request, _("If the details match, a new code is on its way. It can take a minute."))
-        return redirect(request.path)
-    form = CodeForm(request.POST or None)
-    if form.is_valid():
-        code = activation.verify_code(token=state["token"], code=form.cleaned_data["code"], purpose=purpose)
-        if code is not None:
-            request.session[session_key] = {**state, "code_id": code.pk}
-            return redirect(next_step)
-        form.add_error("code", _("This code is not right, has expired, or was already used."))
-    return render(request, template, {"form": form, "ttl_minutes": int(activation.CODE_TTL.total_seconds() // 60)})
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def activate_code(request: HttpRequest) -> HttpResponse:
-    return _code_step(
-        request,
-        session_key=ACTIVATION_SESSION,
-        purpose=OneTimeCode.Purpose.ACTIVATION,
-        restart="members:activate",
-        next_step="members:activate-password",
-        template="members/activate_code.html",
-    )
-
-
-def _proven_code(request: HttpRequest, session_key: str) -> OneTimeCode | None:
-    state = request.session.get(session_key) or {}
-    if "code_id" not in state:
-        return None
-    return OneTimeCode.objects.filter(pk=state["code_id"], token=state.get("token")).first()
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def activate_password(request: HttpRequest) -> HttpResponse:
-    code = _proven_code(request, ACTIVATION_SESSION)
-    if code is None:
-        return redirect("members:activate")
-    form = NewPasswordForm(request.POST or None)
-    if form.is_valid():
-        try:
-            activation.complete_activation(code=code, password=form.cleaned_data["password1"])
-        except ValidationError as error:
-            if error.code == "expired":
-                request.session.pop(ACTIVATION_SESSION, None)
-                messages.error(request, error.messages[0])
-                return redirect("members:activate")
-            form.add_error("password1" if error.code != "phone_taken" else None, error)
-        else:
-            request.session.pop(ACTIVATION_SESSION, None)
-            messages.success(
-                request, _("Your account is ready. Sign in with your mobile number (or e-mail) and your new password.")
-            )
-            return redirect("account_login")
-    return render(request, "members/activate_password.html", {"form": form})
-
-
-# --- Applicant registration --------------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
-    form = RegistrationForm(request.POST or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            token = activation.start_registration(
-                national_id=data["national_id"], mobile=data["mobile"], client=_client(request)
-            )
-        except activation.TooManyAttempts:
-            form.add_error(None, _too_many())
-        else:
-            details = {key: data[key] for key in ("national_id", "full_name_ar", "governorate", "village", "email")}
-            request.session[REGISTRATION_SESSION] = {"token": token, "details": details}
-            return redirect("members:register-code")
-    return render(request, "members/register.html", {"form": form})
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register_code(request: HttpRequest) -> HttpResponse:
-    return _code_step(
-        request,
-        session_key=REGISTRATION_SESSION,
-        purpose=OneTimeCode.Purpose.REGISTRATION,
-        restart="members:register",
-        next_step="members:register-password",
-        template="members/register_code.html",
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register_password(request: HttpRequest) -> HttpResponse:
-    code = _proven_code(request, REGISTRATION_SESSION)
-    if code is None:
-        return redirect("members:register")
-    details = request.session[REGISTRATION_SESSION]["details"]
-    form = NewPasswordForm(request.POST or None)
-    if form.is_valid():
-        try:
-            activation.complete_registration(
-                code=code, password=form.cleaned_data["password1"], language=translation.get_language()[:2], **details
-            )
-        except ValidationError as error:
-            if error.code in {"expired", "already_known"}:
-                request.session.pop(REGISTRATION_SESSION, None)
-                messages.error(request, error.messages[0])
-                return redirect("members:register" if error.code == "expired" else "home")
-            form.add_error("password1", error)
-        else:
-            request.session.pop(REGISTRATION_SESSION, None)
-            messages.success(request, _("You are registered. Sign in with your mobile number and your new password."))
-            return redirect("account_login")
-    return render(request, "members/register_password.html", {"form": form})
 
 
 # --- The member's own pages ----------------------------------------------------------------------------

@@ -19,15 +19,22 @@ class OneTimeCode(models.Model):
     class Purpose(models.TextChoices):
         ACTIVATION = "activation", _("Account activation")
         REGISTRATION = "registration", _("Applicant registration")
+        PASSWORD_RESET = "password_reset", _("New password")
 
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     token = models.CharField(max_length=64, unique=True)
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, null=True, blank=True, related_name="codes"
     )
-    # Registration: the mobile the applicant typed (they have no record yet); activation: the mobile on record.
+    # A new password: the account it is for (staff may have no member record).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Registration: the mobile the applicant typed (they have no record yet); otherwise the mobile on record.
     phone = PhoneNumberField(_("mobile"), region="SA")
-    code_hash = models.CharField(max_length=128)
+    # Empty until the worker draws the code (members.activation.issue_code): no code is ever stored in clear.
+    code_hash = models.CharField(max_length=128, blank=True)
+    language = models.CharField(max_length=2, blank=True)
     attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from members.validators import (
+    local_mobile,
     validate_member_national_id,
     validate_membership_no,
     validate_plain_text,
@@ -30,7 +31,19 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email or self.username
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The person's name as people call them: the account's name, else the register's, else their e-mail or
+        mobile; the internal username (u-…) only when there is nothing else."""
+        name = self.get_full_name()
+        if not name:
+            member = getattr(self, "member", None) if self.pk else None
+            name = member.full_name_ar if member is not None else ""
+        if not name and self.phone:
+            name = local_mobile(self.phone)
+        return name or self.email or self.username
 
 
 class Governorate(models.TextChoices):

@@ -195,35 +195,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
-# --- Accounts ---------------------------------------------------------------------------------------
-AUTH_USER_MODEL = "members.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
-# Members sign in with their mobile (or e-mail) and a password, or a one-time code instead (members.adapter).
-# Phone is optional in SIGNUP_FIELDS on purpose: with "phone*" an account without a mobile (an administrator from
-# createsuperuser) is silently bounced from sign-in (ECOSYSTEM.md §2, gotcha 2). Sign-up itself stays closed.
-ACCOUNT_LOGIN_METHODS = {"phone", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
-ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
-ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# --- Accounts: sign-in, limits, sessions (members_portal/settings/accounts.py) -----------------------------
+from .accounts import *  # noqa: E402, F403
+
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # --- Language, time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

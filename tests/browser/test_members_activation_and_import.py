@@ -50,7 +50,7 @@ def test_a_member_activates_sets_a_password_and_signs_in_with_the_mobile(page: P
     expect(page.get_by_role("heading", name="أدخل الرمز")).to_be_visible()
     axe_check(page)
     save_screenshot(page, "members-activate-code")
-    page.get_by_label("الرمز المرسل إليك").fill(last_code(sms_file))
+    page.get_by_label("رمز التحقق المرسل إليك").fill(last_code(sms_file))
     page.get_by_role("button", name="تأكيد").click()
 
     expect(page.get_by_role("heading", name="اختر كلمة المرور")).to_be_visible()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from members import activation
+from members import activation, limits
 from members.models import Member, OneTimeCode, User
 from members.roles import Role, has_role
 from tests.members.factories import MemberFactory
@@ -79,9 +79,9 @@ def test_a_code_dies_after_too_many_wrong_tries(register_member, sent_sms, djang
     assert activation.verify_code(token=token, code=right, purpose="activation") is None
 
 
-def test_requests_for_one_membership_number_are_rate_limited(register_member):
-    for _ in range(activation.LIMIT_PER_SUBJECT):
-        activation.start_activation(membership_no="10077", national_id="1000000008", client=f"c{_}")
+def test_code_requests_for_one_membership_number_with_its_id_are_limited(register_member):
+    for n in range(limits.CODES_PER_HOUR.amount):
+        activation.start_activation(membership_no="10077", national_id="1000000008", client=f"c{n}")
 
     with pytest.raises(activation.TooManyAttempts):
         activation.start_activation(membership_no="10077", national_id="1000000008", client="another")
@@ -142,12 +142,13 @@ def test_the_activation_page_answers_the_same_for_an_unknown_member(client, regi
     assert "code" in page.context["form"].errors
 
 
-def test_sign_in_by_code_to_the_mobile(client, sent_sms):
+def test_sign_in_by_code_to_the_mobile(client, sent_sms, django_capture_on_commit_callbacks):
     from tests.members.factories import member_account
 
     member = member_account(mobile="+966500000888")
 
-    response = client.post(reverse("account_request_login_code"), {"phone": "0500000888"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"phone": "0500000888"})
     assert response.status_code == 302
     (sms,) = sent_sms()
     assert sms["to"] == "+966500000888"
@@ -235,7 +236,7 @@ def _activate_from(client, n: int, *, remote: str, real_ip: str):
 
 
 def test_behind_nginx_the_per_client_limit_counts_each_client_not_the_proxy(client):
-    for n in range(activation.LIMIT_PER_CLIENT):
+    for n in range(limits.ADDRESS_CEILING.amount):
         _activate_from(client, n, remote="127.0.0.1", real_ip=f"198.51.100.{n + 1}")
 
     response = _activate_from(client, 999, remote="127.0.0.1", real_ip="198.51.100.200")
@@ -244,7 +245,7 @@ def test_behind_nginx_the_per_client_limit_counts_each_client_not_the_proxy(clie
 
 
 def test_a_client_that_is_not_the_proxy_cannot_escape_the_limit_with_a_made_up_header(client):
-    for n in range(activation.LIMIT_PER_CLIENT):
+    for n in range(limits.ADDRESS_CEILING.amount):
         _activate_from(client, n, remote="203.0.113.5", real_ip=f"198.51.100.{n + 1}")
 
     response = _activate_from(client, 999, remote="203.0.113.5", real_ip="198.51.100.200")
