@@ -1,6 +1,6 @@
 """The shared cache (Redis), made to degrade instead of fail when Redis is briefly away.
 
-Sessions are `cached_db` (PostgreSQL is the truth, Redis the fast copy) and the cache holds only things that can
+Sessions live in the database alone, and the cache holds only things that can
 be recomputed, so a Redis restart must not turn members' page views into errors: reads miss, writes are dropped,
 and a warning is logged. Everything else is Django's own RedisCache.
 """

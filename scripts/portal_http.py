@@ -256,6 +256,6 @@ class Browser:
         response = self.post_form(
             page, action_contains="/accounts/login/", overrides={"login": login, "password": password}
         )
-        if "sessionid" not in self.cookies:
+        if not any(name.endswith("sessionid") for name in self.cookies):  # __Host-sessionid in production
             raise RuntimeError(f"sign-in as {login} failed: {response.status} {response.url}")
         return response

@@ -48,4 +48,14 @@ ACCOUNT_RATE_LIMITS = {
     "verify_phone": None,
     "reset_password": "300/h/ip,5/h/key",
 }
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# --- Sessions (members/session_guard.py) ---------------------------------------------------------------------------
+# The database is the one truth for sessions: a sign-out deletes the row and is final, even if the cache is down or
+# frozen at that moment (with cached_db a frozen Redis kept its copy and brought the session back).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # "remember me": two weeks, still ended by the idle timeouts below
+# Signed out after this long without a request, checked on the server; staff, board and administrators sooner.
+SESSION_IDLE_TIMEOUT_MEMBER = 60 * 60
+SESSION_IDLE_TIMEOUT_STAFF = 20 * 60
+# A session without "remember me" also ends this long after sign-in, whatever the browser does with its cookie.
+SESSION_UNREMEMBERED_MAX_AGE = 60 * 60 * 12
