@@ -68,7 +68,10 @@ def nginx(tmp_path_factory):
         text = text.replace("/srv/members-portal/app/deploy/nginx/", f"{base}/")
         text = text.replace("/srv/members-portal/static/", f"{base}/static/")
         text = text.replace("/var/lib/members-portal/private/", f"{base}/private/")
+        text = text.replace("/etc/nginx/members-portal-admin-allow", f"{base}/admin-allow")
         (base / name).write_text(text)
+    # The deployment names the administrators' address (here 127.0.0.1); 127.0.0.2 stands for everyone else.
+    (base / "admin-allow.conf").write_text("allow 127.0.0.1;\n")
 
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
@@ -108,8 +111,8 @@ http {{
     upstream.shutdown()
 
 
-def get(port: int, path: str, method: str = "GET", body: bytes | None = None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+def get(port: int, path: str, method: str = "GET", body: bytes | None = None, source: str = "127.0.0.1"):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
     connection.request(method, path, body=body, headers={"Host": "portal.test"})
     response = connection.getresponse()
     return response, response.read()
@@ -206,3 +209,20 @@ def test_an_upload_over_the_cap_is_refused_by_nginx(nginx):
 
     assert too_big.status == 413
     assert fine.status == 200
+
+
+def test_the_admin_answers_only_the_addresses_the_deployment_names(nginx):
+    allowed, _ = get(nginx, "/admin/login/")
+    refused, _ = get(nginx, "/admin/login/", source="127.0.0.2")
+    elsewhere, _ = get(nginx, "/accounts/login/", source="127.0.0.2")
+
+    assert allowed.status == 200
+    assert refused.status == 403
+    assert elsewhere.status == 200
+
+
+def test_without_an_allow_list_nobody_reaches_the_admin(tmp_path):
+    """The locations file as shipped, with no allow-list installed: nginx -t passes and /admin/ is denied to all."""
+    locations = (ROOT / "deploy/nginx/members-portal-locations.conf").read_text()
+
+    assert "include /etc/nginx/members-portal-admin-allow*.conf;\n    deny all;" in locations
