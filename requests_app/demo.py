@@ -30,6 +30,8 @@ from requests_app.models import (
 )
 
 Status = ServiceRequest.Status
+# Requests the demo's staff took and closed (or sent to the board): they carry the assignee who did the work.
+CLOSED_BY_STAFF = {Status.COMPLETED, Status.REJECTED, Status.PENDING_BOARD_DECISION}
 DEMO_MEMBER_NO = "10001"  # the "member (activated)" login of members.demo
 RECEIPTS_TO_RENDER = 40
 STAFF_DEPARTMENTS = {"staff": ["member-services", "customer-care", "extension", "marketing"], "staff2": []}
@@ -57,7 +59,12 @@ REJECTIONS = [
 ]
 
 
-def _answers(request_type: RequestType, rng: random.Random) -> list[dict]:
+def _answers(
+    request_type: RequestType, rng: random.Random, *, submitted: datetime.date, register: list[Member], member: Member
+) -> list[dict]:
+    """The form as the member filled it: dates before the day they submitted it; a share transfer names a
+    member of the register (their national ID and name) as the transferee."""
+    transferee = rng.choice([other for other in register if other.pk != member.pk] or register)
     snapshot = []
     for field in request_type.fields.all():
         if not field.active:
@@ -67,9 +74,7 @@ def _answers(request_type: RequestType, rng: random.Random) -> list[dict]:
         if field.field_type in {kind.NUMBER, kind.WHOLE_NUMBER}:
             value = display_ar = display_en = str(rng.choice([2, 5, 10, 25, 40, 120, 300, 1447]))
         elif field.field_type == kind.DATE:
-            value = display_ar = display_en = (
-                timezone.localdate() - datetime.timedelta(days=rng.randint(1, 60))
-            ).isoformat()
+            value = display_ar = display_en = (submitted - datetime.timedelta(days=rng.randint(1, 60))).isoformat()
         elif field.field_type == kind.CHOICE and field.choice_options():
             value, display_ar, display_en = rng.choice(field.choice_options())
         elif field.field_type == kind.YES_NO:
@@ -79,6 +84,10 @@ def _answers(request_type: RequestType, rng: random.Random) -> list[dict]:
             value = display_ar = display_en = rng.choice(TEXTS["long_text"])
         elif field.field_type == kind.IBAN:
             value = display_ar = display_en = "SA0380000000608010167519"
+        elif field.key == "transferee_id":
+            value = display_ar = display_en = transferee.national_id
+        elif field.key == "transferee_name":
+            value = display_ar = display_en = transferee.full_name_ar
         elif field.field_type == kind.NATIONAL_ID:
             first_nine = f"1{rng.randint(0, 99_999_999):08d}"
             value = display_ar = display_en = first_nine + national_id_check_digit(first_nine)
@@ -179,7 +188,7 @@ def seed(stdout) -> list[tuple[str, str, str]]:
 
     plan: list[tuple[Member, RequestType, int, Status]] = []
     for member in members:
-        for _ in range(rng.choice([1, 1, 2, 2, 3])):
+        for _ in range(rng.choice([1, 2, 2, 3, 4])):
             request_type = rng.choice(types)
             age = min(int(rng.expovariate(1 / 50)), 300)
             plan.append((member, request_type, age, _target(age, request_type, rng)))
@@ -215,7 +224,9 @@ def seed(stdout) -> list[tuple[str, str, str]]:
             request_type=request_type,
             department_id=request_type.department_id,
             status=target,
-            answers=_answers(request_type, rng),
+            answers=_answers(
+                request_type, rng, submitted=timezone.localdate(submitted_at), register=members, member=member
+            ),
             channel="portal" if member.user_id else rng.choice(["phone", "walk_in", "field_visit"]),
             submitted_by_id=member.user_id or getattr(actors.get(request_type.department_id), "pk", None),
             submitted_at=submitted_at,
@@ -258,9 +269,24 @@ def seed(stdout) -> list[tuple[str, str, str]]:
                 service_request.outcome = note
             if step in ServiceRequest.CLOSED_STATUSES:
                 service_request.closed_at = moment
+            taken = step == Status.UNDER_REVIEW and current == Status.SUBMITTED
+            if taken and staff and service_request.status in CLOSED_BY_STAFF:
+                # The staff member who takes the request is named on its timeline and does the work after.
+                service_request.assignee = staff
+                taken_note = f"أُسند إلى {staff.get_full_name()}"
+                events.append(
+                    TimelineEvent(
+                        service_request=service_request,
+                        kind="assigned",
+                        actor=staff,
+                        note=taken_note,
+                        visible_to_member=False,
+                    )
+                )
+                times.append(moment)
             current = step
             if step == Status.UNDER_REVIEW and rng.random() < 0.25 and staff:
-                moment += datetime.timedelta(hours=1)
+                moment = min(moment + datetime.timedelta(hours=1), timezone.now())  # never in the future
                 events.append(TimelineEvent(service_request=service_request, kind="reply", actor=staff,
                                             note="نراجع طلبك، وسنوافيك بالنتيجة قريبًا."))  # fmt: skip
                 times.append(moment)
@@ -277,7 +303,9 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     for event, moment in zip(events, times, strict=True):
         event.created_at = moment  # bulk_create stamped "now"; the demo history has its own dates
     TimelineEvent.objects.bulk_update(events, ["created_at"], batch_size=1000)
-    ServiceRequest.objects.bulk_update(requests, ["missing_items", "paused_at", "outcome", "closed_at"], batch_size=500)
+    ServiceRequest.objects.bulk_update(
+        requests, ["missing_items", "paused_at", "outcome", "closed_at", "assignee"], batch_size=500
+    )
     Attachment.objects.bulk_create(attachments, batch_size=500)
     for year, value in counters.items():
         ReferenceCounter.objects.update_or_create(year=year, defaults={"last_value": value})

@@ -1,7 +1,10 @@
-"""Demo survey data: a year of anonymous answers, staff tallies, suggestions, and live invitations for the demo member.
+"""Demo survey data that tells one story with the demo requests (requests_app.demo): every closed request was
+invited when it closed, about three in five invitations were answered within two weeks, and each answer
+carries its request's service, department, governorate and the month it was given in. Staff tallies are
+the sums of those answers; general ratings come with the member's monthly mark. Recent invitations are
+made through the service (their messages go through the outbox), so the demo member's links work.
 
-Idempotent: answers are added only when there are fewer than a thousand; invitations only for requests without one.
-The demo member's survey links are printed, and their SMS reaches the SMS file once a worker runs.
+Idempotent: answers are made only when there are none; invitations only for requests without one.
 """
 
 import datetime
@@ -11,24 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from members import outbox
-from members.models import Governorate
-from requests_app.models import Channel, DepartmentMembership, RequestType, ServiceRequest
+from members.models import Member
+from requests_app.models import Channel, RequestType, ServiceRequest
 from surveys import services
-from surveys.models import AdoptedSuggestion, Invitation, Response, StaffResultTally, Suggestion
+from surveys.models import AdoptedSuggestion, GeneralRatingMark, Invitation, Response, Suggestion
 
 DEMO_MEMBER_NO = "10001"  # the "member (activated)" login of members.demo
-ANSWERS_PER_MONTH = 340
-# Where the cooperative's members farm: the mountain governorates weigh most.
-GOVERNORATE_WEIGHTS = {
-    Governorate.NAJRAN: 30,
-    Governorate.THAR: 18,
-    Governorate.YADAMAH: 14,
-    Governorate.HUBUNA: 12,
-    Governorate.BADR_AL_JANOUB: 11,
-    Governorate.KHUBASH: 8,
-    Governorate.SHARURAH: 7,
-}
-CHANNEL_WEIGHTS = {Channel.PORTAL: 62, Channel.PHONE: 18, Channel.WALK_IN: 14, Channel.FIELD_VISIT: 6}
 # Harvest and processing (October to February) bring more requests, and slower ones.
 SEASON = {1: 1.3, 2: 1.2, 3: 0.9, 4: 0.8, 5: 0.8, 6: 0.7, 7: 0.7, 8: 0.8, 9: 0.9, 10: 1.2, 11: 1.4, 12: 1.4}
 COMMENTS = [
@@ -77,91 +68,100 @@ def _clamp(value: float, low: int, high: int) -> int:
     return max(low, min(high, round(value)))
 
 
-def _answers(rng: random.Random, today: datetime.date) -> list[Response]:
-    types = list(RequestType.objects.active().exclude(kind=RequestType.Kind.MEMBERSHIP_APPLICATION))
-    # Some services are asked for far more often; each has its own quality (the board should see differences).
-    popularity = {rt.pk: rng.choice([1, 2, 3, 5, 8]) for rt in types}
-    quality = {rt.pk: rng.uniform(-0.7, 0.6) for rt in types}
-    version = services.current_version(None)
-    governorates, governorate_weights = zip(*GOVERNORATE_WEIGHTS.items(), strict=True)
-    channels, channel_weights = zip(*CHANNEL_WEIGHTS.items(), strict=True)
-    rows = []
-    for month in _month_starts(today, 12):
-        load = SEASON[month.month]
-        for _ in range(int(ANSWERS_PER_MONTH * load * rng.uniform(0.9, 1.1))):
-            request_type = rng.choices(types, weights=[popularity[rt.pk] for rt in types])[0]
-            rejected = rng.random() < 0.12
-            channel = rng.choices(channels, weights=channel_weights)[0]
-            # Busy months are slower; rejections rate lower; field visits are liked.
-            mood = 4.1 + quality[request_type.pk] - (load - 1) * 0.8 - (1.3 if rejected else 0)
-            mood += 0.3 if channel == Channel.FIELD_VISIT else 0
-            overall = _clamp(rng.gauss(mood, 0.9), 1, 5)
-            speed = _clamp(rng.gauss(overall - (load - 1) * 1.2, 0.8), 1, 5)
-            rows.append(
+def _ratings(rng: random.Random, service_request: ServiceRequest, quality: dict, month: datetime.date) -> dict:
+    """One member's ratings: busy months are slower, rejections rate lower, field visits are liked."""
+    load = SEASON[month.month]
+    rejected = service_request.status == ServiceRequest.Status.REJECTED
+    mood = 4.1 + quality.get(service_request.request_type_id, 0) - (load - 1) * 0.8 - (1.3 if rejected else 0)
+    mood += 0.3 if service_request.channel == Channel.FIELD_VISIT else 0
+    overall = _clamp(rng.gauss(mood, 0.9), 1, 5)
+    return {
+        "overall": overall,
+        "speed": _clamp(rng.gauss(overall - (load - 1) * 1.2, 0.8), 1, 5) if rng.random() < 0.93 else None,
+        "clarity": _clamp(rng.gauss(overall + (0.3 if not rejected else -0.4), 0.8), 1, 5),
+        "courtesy": _clamp(rng.gauss(overall + 0.5, 0.7), 1, 5),
+        "ease": _clamp(rng.gauss(overall - 0.1, 0.8), 1, 5) if rng.random() < 0.95 else None,
+        "recommend": _clamp(rng.gauss(overall * 2.1 - 0.5, 1.5), 0, 10) if rng.random() < 0.9 else None,
+        "comment": rng.choice(COMMENTS) if rng.random() < 0.25 else "",
+    }
+
+
+def _answered_history(rng: random.Random, now: datetime.datetime) -> list[Response]:
+    """Invitations for the requests closed before the last two weeks (the demo member's stay open for their
+    links), three in five answered: the answer is dated within two weeks of the invitation, never after now."""
+    quality = {pk: rng.uniform(-0.7, 0.6) for pk in RequestType.objects.values_list("pk", flat=True)}
+    closed = (
+        ServiceRequest.objects.filter(
+            status__in=services.RATABLE_STATUSES,
+            closed_at__lt=now - datetime.timedelta(days=14),
+            survey_invitation__isnull=True,
+        )
+        .exclude(member__membership_no=DEMO_MEMBER_NO)
+        .select_related("member", "request_type")
+        .order_by("closed_at")
+    )
+    invitations, responses, handled = [], [], []
+    for service_request in closed:
+        if service_request.member.surveys_opt_out:
+            continue
+        invitation = Invitation(
+            member=service_request.member,
+            service_request=service_request,
+            questionnaire_version=services.current_version(service_request.request_type),
+            origin=service_request.status,
+            sent_channels="inbox",
+            created_at=service_request.closed_at,
+            expires_at=service_request.closed_at + datetime.timedelta(days=services.INVITATION_DAYS),
+        )
+        invitation.token_hash = services.hash_token(services.invitation_token(invitation))
+        if rng.random() < 0.6:
+            answered_at = min(service_request.closed_at + datetime.timedelta(hours=rng.randint(1, 14 * 24)), now)
+            invitation.answered_at = answered_at
+            month = services.month_of(timezone.localdate(answered_at))
+            ratings = _ratings(rng, service_request, quality, month)
+            responses.append(
                 Response(
-                    questionnaire_version=version,
+                    questionnaire_version=invitation.questionnaire_version,
                     source=Response.Source.REQUEST,
-                    request_type=request_type,
-                    department_id=request_type.department_id,
-                    governorate=rng.choices(governorates, weights=governorate_weights)[0],
+                    request_type=service_request.request_type,
+                    department_id=service_request.department_id,
+                    governorate=service_request.member.governorate or "",
                     month=month,
-                    channel=channel,
-                    outcome=Response.Outcome.REJECTED if rejected else Response.Outcome.COMPLETED,
-                    overall=overall,
-                    speed=speed if rng.random() < 0.93 else None,
-                    clarity=_clamp(rng.gauss(overall + (0.3 if not rejected else -0.4), 0.8), 1, 5),
-                    courtesy=_clamp(rng.gauss(overall + 0.5, 0.7), 1, 5),
-                    ease=_clamp(rng.gauss(overall - 0.1, 0.8), 1, 5) if rng.random() < 0.95 else None,
-                    recommend=_clamp(rng.gauss(overall * 2.1 - 0.5, 1.5), 0, 10) if rng.random() < 0.9 else None,
-                    comment=rng.choice(COMMENTS) if rng.random() < 0.18 else "",
+                    channel=service_request.channel,
+                    outcome=service_request.status,
+                    **ratings,
                 )
             )
-        for _ in range(int(25 * rng.uniform(0.7, 1.3))):  # general ratings from the suggestion box
-            rows.append(
-                Response(
-                    questionnaire_version=version,
-                    source=Response.Source.GENERAL,
-                    governorate=rng.choices(governorates, weights=governorate_weights)[0],
-                    month=month,
-                    overall=_clamp(rng.gauss(3.9, 0.9), 1, 5),
-                )
+            handled.append((service_request, answered_at, responses[-1]))
+        invitations.append(invitation)
+    Invitation.objects.bulk_create(invitations, batch_size=500)
+    rng.shuffle(responses)  # stored in no particular order, as reseal_anonymous_rows leaves them
+    Response.objects.bulk_create(responses, batch_size=500)
+    for service_request, answered_at, response in handled:
+        staff_id = services._handler_id(service_request)
+        if staff_id is not None:
+            services._add_to_tally(
+                staff_id=staff_id, quarter=services.quarter_of(timezone.localdate(answered_at)), response=response
             )
-    rng.shuffle(rows)
-    return rows
+    return responses
 
 
-def _tallies(rng: random.Random, today: datetime.date) -> int:
-    """Quarterly sums for every department staff member over the last four closed quarters."""
-    current = services.quarter_of(today)
-    quarters, quarter = [], current
-    for _ in range(4):
-        quarter = services.quarter_of(quarter - datetime.timedelta(days=1))
-        quarters.append(quarter)
+def _general_ratings(rng: random.Random, today: datetime.date) -> int:
+    """General ratings from the suggestion box: each with the member's mark for its month (one a month)."""
+    members = list(Member.objects.filter(user__isnull=False).exclude(status=Member.Status.APPLICANT))
+    version = services.current_version(None)
     made = 0
-    for staff_id in DepartmentMembership.objects.values_list("user_id", flat=True).distinct():
-        for quarter in quarters:
-            answers = rng.randint(2, 45)  # some quarters stay under the threshold of 5
-            mean = rng.uniform(3.3, 4.6)
-            counted = max(answers - rng.randint(0, 2), 0)
-            _tally, created = StaffResultTally.objects.get_or_create(
-                staff_id=staff_id,
-                quarter=quarter,
-                defaults={
-                    "answers": answers,
-                    "overall_sum": round(mean * answers),
-                    "speed_sum": round((mean - 0.4) * counted),
-                    "speed_count": counted,
-                    "clarity_sum": round((mean + 0.1) * answers),
-                    "clarity_count": answers,
-                    "courtesy_sum": round(min(mean + 0.4, 5) * answers),
-                    "courtesy_count": answers,
-                    "ease_sum": round(mean * counted),
-                    "ease_count": counted,
-                    "recommend_sum": round((mean * 2 - 0.4) * counted),
-                    "recommend_count": counted,
-                },
+    for month in _month_starts(today, 12):
+        for member in rng.sample(members, min(len(members), rng.randint(3, 8))):
+            GeneralRatingMark.objects.create(member=member, month=month)
+            Response.objects.create(
+                questionnaire_version=version,
+                source=Response.Source.GENERAL,
+                governorate=member.governorate or "",
+                month=month,
+                overall=_clamp(rng.gauss(3.9, 0.9), 1, 5),
             )
-            made += created
+            made += 1
     return made
 
 
@@ -211,14 +211,14 @@ def _invitations() -> list[str]:
 def seed(stdout) -> list[tuple[str, str, str]]:
     rng = random.Random(1447)  # noqa: S311 (repeatable demo data)
     today = timezone.localdate()
-    if Response.objects.count() < 1000:
-        rows = _answers(rng, today)
-        Response.objects.bulk_create(rows, batch_size=1000)
-    tallies = _tallies(rng, today)
+    if not Response.objects.exists():
+        _answered_history(rng, timezone.now())
+        _general_ratings(rng, today)
     _suggestions(rng, today)
     links = _invitations()
+    answered = Invitation.objects.filter(answered_at__isnull=False).count()
     stdout.write(
-        f"  surveys: {Response.objects.count()} answers over 12 months, {tallies} staff tallies added, "
-        f"{Invitation.objects.count()} invitations, {AdoptedSuggestion.objects.count()} adopted suggestions"
+        f"  surveys: {Invitation.objects.count()} invitations, {answered} answered "
+        f"({Response.objects.for_service().count()} answers), {AdoptedSuggestion.objects.count()} adopted suggestions"
     )
     return [("survey link (demo member)", link, "(no password)") for link in links[:2]]
