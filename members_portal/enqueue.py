@@ -32,6 +32,26 @@ def _send(task: Task, args: tuple) -> None:
         logger.exception("Could not enqueue %s%r; a periodic sweep will pick it up", task.name, args)
 
 
+def broker_reachable() -> bool:
+    """Whether this process can publish now: False while it skips a broker that failed a moment ago; otherwise the
+    broker is asked (within the socket timeouts, settings/redis_timeouts.py), and a failure is remembered like a
+    failed publish. For the health checks and the operations report, never for a decision to refuse a member."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
+    from members_portal.celery import app
+
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=0)
+            broker.default_channel  # noqa: B018 (opening the channel is the round trip to Redis)
+    except Exception:
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_S
+        logger.warning("The broker did not answer; publishing is skipped for %s s", BROKER_RETRY_AFTER_S)
+        return False
+    return True
+
+
 def after_commit(task: Task, *ids: int) -> None:
     """Enqueue `task(*ids)` once the current transaction commits; nothing is sent if it rolls back."""
     transaction.on_commit(partial(_send, task, ids))

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from members.roles import Role, roles_of
+from members_portal import cache as shared_cache
+from members_portal import enqueue
 from members_portal.celery import app as celery_app
 from members_portal.tasks import HEARTBEAT_KEY
 
@@ -39,22 +41,20 @@ def _database_ok() -> bool:
         return False
 
 
-def _broker_ok() -> bool:
-    try:
-        with celery_app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
-        return True
-    except Exception:
-        return False
+def _state(ok: bool, when_not: str = "degraded") -> str:
+    return "ok" if ok else when_not
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For a load balancer: 200 when the database and the broker answer, 503 otherwise."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    body = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+    """Liveness, for the load balancer: 200 while this process can serve members (its database answers), 503 only
+    when it cannot. A broker that is down is reported ("degraded"), never a reason to take the machine out: pages and
+    submissions keep working, and the sweeps deliver what waited. Answers within about a second whatever Redis does.
+    """
+    database = _database_ok()
+    body = {"database": _state(database, "unavailable"), "broker": _state(enqueue.broker_reachable())}
+    return JsonResponse(body, status=200 if database else 503)
 
 
 _migrations_applied = False  # once true in a process it stays true: new migrations come with a restart
@@ -91,16 +91,17 @@ def _worker_ok() -> bool:
 @never_cache
 @require_GET
 def readiness(request: HttpRequest) -> JsonResponse:
-    """For a deploy or a monitor, not the load balancer: the portal can do its whole job.
-
-    Database up, every migration applied, broker reachable, and a worker that ran the heartbeat recently.
-    """
-    checks = {
-        "database": _database_ok(),
-        "migrations": False,
-        "broker": _broker_ok(),
-        "worker": _worker_ok(),
+    """Readiness, for a deploy or a monitor: 200 when this process can serve members (database up, every migration
+    applied), else 503. The rest of the system is reported beside it, "degraded" when down: the broker, the shared
+    cache and a worker that ran the heartbeat recently (messages and receipts wait for them, members do not)."""
+    database = _database_ok()
+    migrations = database and _migrations_ok()
+    worker = _worker_ok()
+    body = {
+        "database": _state(database, "unavailable"),
+        "migrations": _state(migrations, "unavailable"),
+        "broker": _state(enqueue.broker_reachable()),
+        "cache": _state(not shared_cache.is_skipping_redis()),
+        "worker": _state(worker),
     }
-    checks["migrations"] = checks["database"] and _migrations_ok()
-    body = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+    return JsonResponse(body, status=200 if database and migrations else 503)

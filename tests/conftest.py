@@ -9,6 +9,7 @@ from members.roles import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "Qahwa-Najran-2026"
+pytest_plugins = ["tests.own_redis"]  # frozen_redis_server: a Redis of a test's own, to stop or freeze
 
 
 @pytest.fixture
@@ -44,7 +45,8 @@ def member_client(client, member_user):
 
 @pytest.fixture(autouse=True)
 def broker_not_marked_down(monkeypatch):
-    """Each test starts with the broker taken as up, whatever an earlier test did to it in this process."""
-    from members_portal import enqueue
+    """Each test starts with the broker and the cache taken as up, whatever an earlier test did to them."""
+    from members_portal import cache, enqueue
 
     monkeypatch.setattr(enqueue, "_broker_down_until", 0.0)
+    monkeypatch.setattr(cache, "_down_until", 0.0)

@@ -16,6 +16,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .embedded import filesystem_broker, recorded_site_url, sqlite_for_concurrent_use
+from .redis_timeouts import REDIS_RETRY_AFTER_S, REDIS_SOCKET_TIMEOUTS  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -145,7 +146,7 @@ if CACHE_URL:
             "BACKEND": "members_portal.cache.TolerantRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+            "OPTIONS": {**REDIS_SOCKET_TIMEOUTS},
         }
     }
 else:
@@ -254,14 +255,17 @@ SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
 
 # --- Celery -----------------------------------------------------------------------------------------
 from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead worker's task, the receipt sweep)
+from .redis_timeouts import redis_broker_options  # noqa: E402
+
+REDIS_BROKER_OPTIONS = redis_broker_options(REDIS_REDELIVERY_OPTIONS)  # noqa: F405
 
 CELERY_BROKER_URL = required_in_production("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No broker server: producer and worker exchange messages through a folder (first run, demo).
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker(VAR_DIR)
 else:
-    # Redis: a task not acknowledged in time (its worker died) is delivered again (settings/redelivery.py).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {**REDIS_REDELIVERY_OPTIONS}  # noqa: F405
+    # Redis: a dead worker's task is delivered again (settings/redelivery.py); nothing waits long for Redis.
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 # Deployments (or test runs) sharing one Redis keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True

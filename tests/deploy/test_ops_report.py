@@ -33,13 +33,14 @@ def report(*args) -> dict:
 
 def test_the_outbox_backlog_is_counted_by_status_and_channel():
     member = MemberFactory()
-    for status in ("pending", "pending", "sending", "sent", "failed"):
+    for status in ("pending", "pending", "sending", "sent", "failed", "unknown"):
         notification(member, status)
     notification(member, "pending", channel="email")
 
     outbox = report()["outbox"]
 
-    assert outbox["by_status"] == {"pending": 3, "sending": 1, "sent": 1, "failed": 1}
+    assert outbox["by_status"] == {"pending": 3, "sending": 1, "sent": 1, "failed": 1, "unknown": 1}
+    assert outbox["to_check"] == 1
     assert outbox["backlog"] == 4
     assert outbox["not_sent_by_channel"]["pending"] == {"sms": 2, "email": 1}
     assert outbox["oldest_waiting_minutes"] is not None
@@ -97,3 +98,17 @@ def test_a_backlog_over_the_threshold_fails_the_command_for_cron():
     with pytest.raises(CommandError, match="outbox backlog 3 is above 2"):
         report("--fail-on-backlog", "2")
     assert report("--fail-on-backlog", "3")["outbox"]["backlog"] == 3
+
+
+def test_a_broker_that_does_not_answer_is_reported_degraded(settings):
+    from members_portal.celery import app
+
+    url = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        services = report()["services"]
+    finally:
+        app.conf.broker_url = url
+
+    assert services["broker"] == "degraded"
+    assert set(services) == {"broker", "cache", "worker", "worker_heartbeat_age_s"}

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import connection
 
 REDIS_URL = os.environ.get("WORKER_REDIS_URL", "redis://127.0.0.1:6379/3")
-DEAD_BROKER_URL = "redis://127.0.0.1:1/3"  # nothing listens on port 1: a broker that is down
 READY_TIMEOUT_S = 30
 
 
@@ -57,6 +56,8 @@ def point_producer_at(url: str, queue: str | None = None) -> None:
 
     app.conf.task_always_eager = False
     app.conf.broker_url = url
+    if url.startswith("redis://"):  # what production publishes with (socket timeouts, one connection try)
+        app.conf.broker_transport_options = settings.REDIS_BROKER_OPTIONS
     if queue is not None:
         app.conf.task_default_queue = queue
         for cached in ("queues", "default_queue", "router"):  # celery caches the routing it built
@@ -71,10 +72,11 @@ def producer(redis_broker, queue_name):
     from members_portal.celery import app
 
     eager, url, queue = app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue
+    options = app.conf.broker_transport_options
     point_producer_at(redis_broker, queue_name)
     yield point_producer_at
     point_producer_at(url, queue)
-    app.conf.task_always_eager = eager
+    app.conf.task_always_eager, app.conf.broker_transport_options = eager, options
 
 
 class Worker:

@@ -1,4 +1,5 @@
-"""What an operator looks at first: the outbox backlog, late requests and failed notifications.
+"""What an operator looks at first: the services (broker, cache, worker), the outbox backlog and the messages to
+check, late requests and failed notifications.
 
     manage.py ops_report            # a text report
     manage.py ops_report --json     # one JSON object, for a monitor
@@ -8,12 +9,19 @@ Parts whose models are not installed yet are reported as "not available" instead
 """
 
 import json
+import time
 from datetime import timedelta
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Min
 from django.utils import timezone
+
+from members_portal import cache as shared_cache
+from members_portal import enqueue
+from members_portal.tasks import HEARTBEAT_KEY
 
 
 def _model(label: str):
@@ -37,11 +45,30 @@ def outbox_section(now) -> dict | None:
     stuck_before = now - timedelta(minutes=15)
     stuck = Notification.objects.filter(status="sending", claimed_at__lt=stuck_before).count()
     return {
-        "by_status": {status: by_status.get(status, 0) for status in ("pending", "sending", "sent", "failed")},
+        "by_status": {
+            status: by_status.get(status, 0) for status in ("pending", "sending", "sent", "failed", "unknown")
+        },
+        # Handed to the gateway by a worker that died before recording it: may have gone out, staff check them.
+        "to_check": by_status.get("unknown", 0),
         "not_sent_by_channel": by_channel,
         "backlog": by_status.get("pending", 0) + by_status.get("sending", 0),
         "oldest_waiting_minutes": round((now - oldest).total_seconds() / 60, 1) if oldest else None,
         "stuck_sending": stuck,
+    }
+
+
+def services_section() -> dict:
+    """What the portal leans on besides its database. Down means "degraded": members are served, work waits."""
+    try:
+        beat = cache.get(HEARTBEAT_KEY)
+    except Exception:
+        beat = None
+    age = round(time.time() - float(beat)) if beat is not None else None
+    return {
+        "broker": "ok" if enqueue.broker_reachable() else "degraded",
+        "cache": "degraded" if shared_cache.is_skipping_redis() else "ok",
+        "worker_heartbeat_age_s": age,
+        "worker": "ok" if age is not None and age <= settings.WORKER_HEARTBEAT_MAX_AGE else "degraded",
     }
 
 
@@ -116,6 +143,7 @@ class Command(BaseCommand):
         today = timezone.localdate(now)
         report = {
             "generated_at": now.isoformat(timespec="seconds"),
+            "services": services_section(),
             "outbox": outbox_section(now),
             "late_requests": late_section(today, options["limit"]),
             "failed_notifications": failed_section(options["limit"]),
@@ -131,6 +159,9 @@ class Command(BaseCommand):
     def _write_text(self, report: dict) -> None:
         out = self.stdout.write
         out(f"Operations report, {report['generated_at']}")
+        services = report["services"]
+        out("\nServices (degraded: members are served, messages and receipts wait)")
+        out("  " + ", ".join(f"{name}: {services[name]}" for name in ("broker", "cache", "worker")))
         outbox = report["outbox"]
         out("\nOutbox")
         if outbox is None:
@@ -140,6 +171,8 @@ class Command(BaseCommand):
             out(f"  backlog (pending + sending): {outbox['backlog']}")
             if outbox["oldest_waiting_minutes"] is not None:
                 out(f"  oldest waiting: {outbox['oldest_waiting_minutes']} min")
+            if outbox["to_check"]:
+                out(self.style.WARNING(f"  may have been sent, to check on the outbox page: {outbox['to_check']}"))
             if outbox["stuck_sending"]:
                 out(self.style.WARNING(f"  claimed over 15 min ago and not finished: {outbox['stuck_sending']}"))
             for status, channels in outbox["not_sent_by_channel"].items():
