@@ -74,7 +74,7 @@ SELECT 'NJC-' || extract(year FROM submitted_at)::int || '-' || lpad(n::text, 6,
     NULL, 3, submitted_at, submitted_at,
     CASE WHEN status = 'submitted' OR i %% 7 = 0 THEN NULL
          ELSE (%(staff)s::bigint[])[1 + d * %(per)s + i %% %(per)s] END,
-    (%(departments)s::bigint[])[1 + d], 1 + ((i * 7919) %% %(members)s) + %(member_offset)s,
+    (%(departments)s::bigint[])[1 + d], 1 + ((i::bigint * 7919) %% %(members)s)::int + %(member_offset)s,
     (%(types)s::bigint[])[1 + d * 2 + (i / 10) %% 2], NULL
 FROM numbered_in_year
 """

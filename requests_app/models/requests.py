@@ -129,6 +129,9 @@ class ServiceRequest(models.Model):
                 name="request_open_submitted_idx",
             ),
             models.Index(fields=["department", "status", "submitted_at"], name="request_status_submitted_idx"),
+            # One status sorted by request number: without it PostgreSQL walked the whole reference_no index
+            # (1.2 s at 1,000,000 requests for a status the department has none of; 0.1 ms with it).
+            models.Index(fields=["department", "status", "reference_no"], name="request_status_reference_idx"),
         ]
         constraints = [
             models.CheckConstraint(
