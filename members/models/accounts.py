@@ -129,7 +129,12 @@ class Member(models.Model):
             # Members are Saudi citizens (DOMAIN.md a.3): the check digit is checked in Python, the prefix here too.
             models.CheckConstraint(condition=models.Q(national_id__regex=r"^1[0-9]{9}$"), name="member_citizen_id"),
         ]
-        indexes = [models.Index(fields=["status", "governorate"], name="member_status_governorate_idx")]
+        indexes = [
+            models.Index(fields=["status", "governorate"], name="member_status_governorate_idx"),
+            # The staff queue's governorate filter: the members of one governorate by id, merged with the
+            # department's open requests by member (EXPLAIN at 1,000,000 requests: count 1,250 ms → 77 ms).
+            models.Index(fields=["governorate", "id"], name="member_governorate_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name_ar
