@@ -7,6 +7,7 @@ from members.models import Governorate
 from members_portal.arabic import to_western_digits
 from members_portal.readers import Readers, read_by
 from requests_app import queue, sla
+from requests_app.forms import NumberField
 from requests_app.models import Channel, ServiceRequest
 from requests_app.queue_widgets import QuickSelect
 from requests_app.staff_services import ON_BEHALF_CHANNELS
@@ -303,7 +304,7 @@ class BoardDecisionForm(VersionedForm):
             error_messages={"required": _("Write the board's decision as the member will read it.")},
         ),
     )
-    refund_due = forms.DecimalField(
+    refund_due = NumberField(
         label=_("Refund due to the member (riyals)"),
         required=False,
         min_value=0,

@@ -207,3 +207,85 @@ def test_an_applicant_registers_applies_and_becomes_a_member(new_context, live_s
     staff_page.goto(live_server.url + reverse("members:member-detail", args=[hessa.pk]))
     expect(staff_page.get_by_role("main")).to_contain_text(hessa.membership_no)
     visit(staff_page, "register-new-member")
+
+
+def member_submits(page: Page, live_server, code: str, answers: dict[str, str]) -> ServiceRequest:
+    page.goto(live_server.url + reverse("requests_app:request-submit", args=[code]))
+    visit(page, f"{code}-form")
+    for label, value in answers.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="قدّم الطلب").click()
+    service_request = ServiceRequest.objects.get(request_type__code=code)
+    expect(page.get_by_role("main")).to_contain_text(service_request.reference_no)
+    visit(page, f"{code}-submitted")
+    return service_request
+
+
+def test_a_member_transfers_shares_and_the_register_moves_them(new_context, live_server, cooperative, settings):
+    service(
+        cooperative,
+        code="JR-MEM-03",
+        kind=RequestType.Kind.SHARE_TRANSFER,
+        name_ar="التنازل عن الأسهم (نقل ملكية)",
+        audience=RequestType.Audience.MEMBERS,
+        fields=[
+            ("transferee_id", "رقم هوية المتنازَل له", RequestField.FieldType.NATIONAL_ID),
+            ("transferee_name", "اسم المتنازَل له", RequestField.FieldType.TEXT),
+            ("shares", "عدد الأسهم", RequestField.FieldType.WHOLE_NUMBER),
+        ],
+    )
+    saad = MemberFactory(full_name_ar="سعد بن محمد آل مريح", shares=40, mobile="+966551110001")
+    nasser = MemberFactory(full_name_ar="ناصر بن علي اليامي", shares=10, mobile="+966551110002")
+    page = phone(new_context)
+
+    # Saad transfers 15 of his 40 shares to Nasser.
+    login(page, live_server, saad.user.email, PASSWORD)
+    transfer = member_submits(
+        page,
+        live_server,
+        "JR-MEM-03",
+        {"رقم هوية المتنازَل له": nasser.national_id, "اسم المتنازَل له": nasser.full_name_ar, "عدد الأسهم": "١٥"},
+    )
+    staff_refer_to_the_board(new_context, live_server, cooperative["clerk"], transfer.reference_no)
+    board_decides(new_context, live_server, cooperative["board"], transfer.reference_no)
+
+    # The register holds 25 for each; Saad reads it on his profile, Nasser is told by SMS.
+    page.goto(f"{live_server.url}/members/me/")
+    expect(page.locator(".record")).to_contain_text("25")
+    visit(page, "transferor-profile")
+    page.goto(live_server.url + transfer.get_absolute_url())
+    expect(page.get_by_role("main")).to_contain_text("نُقل 15 سهمًا في سجل المساهمين إلى ناصر بن علي اليامي")
+    expect(page.get_by_role("main")).not_to_contain_text(BOARD_NOTE)
+    visit(page, "transfer-completed")
+    assert (Member.objects.get(pk=saad.pk).shares, Member.objects.get(pk=nasser.pk).shares) == (25, 25)
+    assert any("25" in text for text in sms_to(settings, "0551110002"))
+
+
+def test_a_member_withdraws_and_the_register_keeps_the_refund_due(new_context, live_server, cooperative, settings):
+    service(
+        cooperative,
+        code="JR-MEM-04",
+        kind=RequestType.Kind.WITHDRAWAL,
+        name_ar="الانسحاب واسترداد قيمة الأسهم",
+        audience=RequestType.Audience.MEMBERS,
+        fields=[("reason", "سبب الانسحاب", RequestField.FieldType.LONG_TEXT)],
+    )
+    muna = MemberFactory(full_name_ar="منى بنت حمد آل عباس", shares=20, mobile="+966551110003")
+    page = phone(new_context)
+
+    # Muna asks to withdraw; the board approves with the refund due.
+    login(page, live_server, muna.user.email, PASSWORD)
+    withdrawal = member_submits(page, live_server, "JR-MEM-04", {"سبب الانسحاب": "الانتقال إلى خارج المنطقة"})
+    staff_refer_to_the_board(new_context, live_server, cooperative["clerk"], withdrawal.reference_no)
+    board_decides(new_context, live_server, cooperative["board"], withdrawal.reference_no, refund="٢١٥٠٫٥٠")
+
+    # Her profile says her membership ended and what is due to her; she was told by SMS.
+    page.goto(f"{live_server.url}/members/me/")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("انتهت عضويتك")
+    expect(main).to_contain_text("2150.50")
+    expect(page.locator(".record")).to_contain_text("منسحب")
+    visit(page, "withdrawn-profile")
+    muna.refresh_from_db()
+    assert (muna.status, str(muna.refund_due)) == (Member.Status.WITHDRAWN, "2150.50")
+    assert any(withdrawal.reference_no in text for text in sms_to(settings, "0551110003"))
