@@ -2,6 +2,7 @@
 becomes a member, a member transfers shares, a member withdraws. Each goes from the first click to the last effect
 (the register, the SMS, the inbox), with axe on every page visited."""
 
+import importlib
 import json
 import re
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 from members.models import Member
 from members.roles import Role
 from requests_app.models import RequestField, RequestType, ServiceRequest
+from surveys.models import Questionnaire, QuestionnaireVersion
 from tests.browser.conftest import PHONE_VIEWPORT
 from tests.browser.helpers import axe_check, login, save_screenshot
 from tests.members.factories import PASSWORD
@@ -26,6 +28,7 @@ from tests.requests_app.staff_fixtures import staff_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SURVEY_SEED = importlib.import_module("surveys.migrations.0002_seed_default_questionnaire")
 BOARD_NOTE = "ملاحظة للمجلس: الحيازة موثقة ميدانيًا"
 NEW_PASSWORD = "Bunn-Najran-1448"
 
@@ -54,6 +57,12 @@ def cooperative(db):
     """The member-services department, its clerk, a board member, and the shares already held by others."""
     # The seed catalogue may be there or not (transactional tests flush it): these stories bring their own services.
     RequestType.objects.update(active=False)
+    # A completed or rejected request is followed by a survey invitation: the seed's questionnaire is put back.
+    questionnaire, created = Questionnaire.objects.get_or_create(
+        code="default", defaults={"name": "الاستبانة العامة", "is_default": True, **SURVEY_SEED.DEFAULT}
+    )
+    if created:
+        QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, content=SURVEY_SEED.DEFAULT)
     department = DepartmentFactory(code="jr-member-services", name_ar="شؤون الأعضاء والمساهمين")
     clerk = staff_in(department, first_name="فهد", last_name="آل سالم")
     board = UserFactory(roles=[Role.BOARD], first_name="علي", last_name="آل حارث")
