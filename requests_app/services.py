@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from members import outbox
 from members.models import Member, User
 from members_portal.enqueue import after_commit
-from requests_app import attachments, calendar, completion, sla, tasks, workflow
+from requests_app import attachments, calendar, completion, limits, sla, tasks, workflow
 from requests_app.models import (
     Attachment,
     BoardDecision,
@@ -163,6 +163,8 @@ def submit_request(
             _("Please attach: %(documents)s.") % {"documents": _(", ").join(doc.name for doc in missing)},
             code="missing_documents",
         )
+    if channel == Channel.PORTAL:
+        limits.check_submission_rate(member=member, now=timezone.now())
     now = timezone.now()
     today = timezone.localdate(now)
     service_request = ServiceRequest(

@@ -80,6 +80,8 @@ class Cluster:
             "VAR_DIR": str(var),
             "EMAIL_URL": f"file:{var / 'mail'}",
             "SMS_FILE_PATH": str(var / "sms.log"),
+            # Simulated members submit as fast as answers come: the per-member limit would refuse most of it.
+            "REQUEST_SUBMISSION_LIMITS": "",
             **extra,
         }
 

@@ -254,6 +254,7 @@ SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
 
 # --- Celery -----------------------------------------------------------------------------------------
+from .limits import *  # noqa: E402, F403 (per-member limits: submissions, the data export)
 from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead worker's task, the receipt sweep)
 from .redis_timeouts import redis_broker_options  # noqa: E402
 
