@@ -156,6 +156,12 @@ class SatisfactionSummary(models.Model):
         verbose_name = _("satisfaction summary")
         verbose_name_plural = _("satisfaction summaries")
         indexes = [models.Index(fields=["month"], name="satisfaction_summary_month_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department_id", "request_type_id", "governorate"],
+                name="one_satisfaction_summary_per_cell",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.request_type_id} {self.governorate}"
@@ -181,6 +187,12 @@ class RequestSummary(models.Model):
         verbose_name = _("request summary")
         verbose_name_plural = _("request summaries")
         indexes = [models.Index(fields=["month"], name="request_summary_month_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department_id", "request_type_id", "governorate"],
+                name="one_request_summary_per_cell",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.request_type_id} {self.governorate}"
@@ -201,6 +213,12 @@ class CompletionDays(models.Model):
         verbose_name = _("completion time histogram")
         verbose_name_plural = _("completion time histograms")
         indexes = [models.Index(fields=["month"], name="completion_days_month_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department_id", "request_type_id", "governorate", "working_days"],
+                name="one_completion_days_per_cell",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.request_type_id} {self.working_days}"

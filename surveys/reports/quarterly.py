@@ -74,8 +74,11 @@ def _member_of(user) -> Member | None:
         return None
 
 
+@transaction.atomic
 def render_report(*, report: QuarterlyReport) -> QuarterlyReport:
-    """Render and store the quarter's PDF once, in Arabic (the cooperative's language)."""
+    """Render and store the quarter's PDF once, in Arabic (the cooperative's language). The report's row is locked
+    while it renders: a second issue at the same moment waits, then finds the PDF there and renders nothing."""
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
     if report.file:
         return report
     period = report.period
@@ -92,6 +95,7 @@ def render_report(*, report: QuarterlyReport) -> QuarterlyReport:
 @transaction.atomic
 def send_to_board(*, report: QuarterlyReport) -> int:
     """Queue the report to every active board member who has not had it yet. Returns how many were new."""
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)  # one sending at a time
     link = reverse("surveys:quarterly-reports")
     new = 0
     for user in board_members().select_related("member"):
@@ -136,8 +140,9 @@ def issue_quarterly_report(*, period: Period, by=None) -> QuarterlyReport:
             )
     except IntegrityError:  # another worker created it at the same moment
         report = QuarterlyReport.objects.get(period_start=period.start)
-    render_report(report=report)
+    report = render_report(report=report)
     send_to_board(report=report)
+    report.refresh_from_db()
     return report
 
 

@@ -20,6 +20,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from members_portal import locks
 from requests_app.models import ServiceRequest
 from surveys.models import ASPECTS, Invitation, Response
 from surveys.reports import calendar_index
@@ -247,7 +248,12 @@ def first_month() -> datetime.date | None:
 @transaction.atomic
 def refresh(months: list[datetime.date]) -> int:
     """Rewrite the summaries of these months. Idempotent. The current month is summarised too (the beat
-    does it every few minutes); it is final only once it is over, and the nightly run rewrites it then."""
+    does it every few minutes); it is final only once it is over, and the nightly run rewrites it then.
+
+    Refreshes never overlap: each waits for the one running (two beats, or the beat and a board page summarising
+    a month on the spot), then deletes and rewrites from what is committed, so no cell is ever written twice
+    (a unique constraint per cell backs this)."""
+    locks.hold("surveys.reports.summary.refresh")
     today = timezone.localdate()
     current = month_start(today)
     months = sorted({month_start(month) for month in months if month_start(month) <= current})

@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 
 from requests_app.models import RequestType, ServiceRequest
 from surveys.reports import calendar_index, dashboard, service_performance, summary
-from surveys.reports.models import RequestSummary, SummarisedMonth
+from surveys.reports.models import RequestSummary, SatisfactionSummary, SummarisedMonth
 from surveys.reports.periods import Period
 from surveys.reports.satisfaction import Scope
+from tests.concurrency import at_once, needs_postgresql, raised
 from tests.surveys.report_factories import answers, request_in, service
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +155,24 @@ def test_refreshing_a_month_twice_writes_the_same_summary():
 
     assert list(RequestSummary.objects.values_list("month", "request_type_id", "received")) == first
     assert SummarisedMonth.objects.filter(month=datetime.date(2025, 3, 1)).exists()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_refreshes_of_a_month_running_at_once_count_each_request_and_answer_once():
+    """Two beats, or the beat and a board page summarising the month on the spot, at the same moment."""
+    seedlings = service()
+    for day in range(2, 10):
+        request_in(request_type=seedlings, submitted=datetime.date(2025, 3, day))
+    answers(7, request_type=seedlings, month=datetime.date(2025, 3, 1))
+    march = datetime.date(2025, 3, 1)
+
+    results = at_once(*[lambda: summary.refresh([march])] * 4)
+
+    assert raised(results) == []
+    assert RequestSummary.objects.filter(month=march).aggregate(received=Sum("received"))["received"] == 8
+    assert SatisfactionSummary.objects.filter(month=march).aggregate(n=Sum("n"))["n"] == 7
+    assert RequestSummary.objects.filter(month=march).count() == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="percentile_cont is PostgreSQL's")
