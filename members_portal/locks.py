@@ -31,5 +31,3 @@ def try_hold_for_process(name: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key(name)])
         return bool(cursor.fetchone()[0])
-
-
