@@ -115,13 +115,14 @@ class ImportReport:
     def ok(self) -> bool:
         return bool(self.rows) and not self.file_problems and not self.problem_rows
 
+    # A row with a problem is neither a new member nor an update: it is counted among the problems only.
     @property
     def new_count(self) -> int:
-        return sum(1 for row in self.rows if row.action == "new")
+        return sum(1 for row in self.rows if row.action == "new" and not row.problems)
 
     @property
     def update_count(self) -> int:
-        return sum(1 for row in self.rows if row.action == "update")
+        return sum(1 for row in self.rows if row.action == "update" and not row.problems)
 
     def as_json(self) -> dict:
         """What the preview page shows: counts, file problems, rows with problems, and a sample of good rows."""

@@ -16,6 +16,7 @@ from django.template import Context, Engine, TemplateDoesNotExist, TemplateSynta
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.models import Channel, Member
 
@@ -171,3 +172,47 @@ def render_all(*, event: str, language: str, context: Mapping, shorten: bool = T
         channel: render_message(event=event, channel=channel, language=language, context=context, shorten=shorten)
         for channel in CHANNELS
     }
+
+
+def in_reader_language(message, *, member: Member, language: str) -> tuple[str, str]:
+    """The subject and body of an inbox message in the language the reader has chosen now.
+
+    A message is rendered in the member's language when it is queued; a member who reads the portal in the
+    other language gets it rendered again from its stored context. Should that fail (a template changed since),
+    the text as it was written is shown, never an error.
+    """
+    if not language or message.language == language:
+        return message.subject, message.body
+    context = message_context(member=member, context=message.context, link=message.link, token=message.token)
+    # A value kept in both languages (`service_ar`, `service_en`) replaces its one-language form (`service`).
+    for name in [key[:-3] for key in message.context if key.endswith(f"_{language}")]:
+        context[name] = message.context[f"{name}_{language}"] or context.get(name, "")
+    if language == "en" and member.full_name_en:
+        context["member_name"] = member.full_name_en
+        context["member_first_name"] = member.full_name_en.split()[0]
+    try:
+        rendered = render_message(event=message.event, channel="inbox", language=language, context=context)
+    except NotificationTemplateError:
+        return message.subject, message.body
+    return rendered.subject, rendered.body
+
+
+# What each event is, in words, for the pages and documents that list messages (the outbox, the data export).
+EVENT_LABELS = {
+    "announcement": gettext_lazy("Announcement"),
+    "correction_handled": gettext_lazy("Correction request handled"),
+    "membership_admitted": gettext_lazy("Membership granted"),
+    "quarterly_report_ready": gettext_lazy("Quarterly report ready"),
+    "request_reply": gettext_lazy("Reply on a request"),
+    "request_returned_to_member": gettext_lazy("Request returned for completion"),
+    "request_status_changed": gettext_lazy("Request status changed"),
+    "request_submitted": gettext_lazy("Request received"),
+    "survey_invitation": gettext_lazy("Satisfaction survey invitation"),
+    "survey_reminder": gettext_lazy("Satisfaction survey reminder"),
+    "test_message": gettext_lazy("Test message"),
+}
+
+
+def event_label(event: str) -> str:
+    """The event in words; an event without a label yet reads as its code with spaces, never as a raw key."""
+    return str(EVENT_LABELS.get(event) or event.replace("_", " "))

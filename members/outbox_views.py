@@ -7,12 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import announcements, outbox, outbox_sending
+from members import announcements, notification_texts, outbox, outbox_sending
 from members.models import Announcement, Channel, Notification
 from members.outbox_forms import AnnouncementForm, OutboxFilterForm, TestMessageForm
 from members.roles import Role, role_required
@@ -37,8 +38,16 @@ def _safe_target(request: HttpRequest, link: str) -> str:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = outbox.inbox_for(request.user).only("pk", "subject", "body", "link", "token", "created_at", "read_at")
+    rows = outbox.inbox_for(request.user).only(
+        "pk", "event", "context", "language", "subject", "body", "link", "token", "created_at", "read_at"
+    )
     page = Paginator(rows, INBOX_PAGE).get_page(request.GET.get("page"))
+    language = (translation.get_language() or "ar")[:2]
+    for message in page:
+        if message.language != language:  # the member's record (one query) only when a message needs it
+            message.subject, message.body = notification_texts.in_reader_language(
+                message, member=request.user.member, language=language
+            )
     return render(request, "members/inbox.html", {"page_obj": page})
 
 

@@ -13,7 +13,8 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from members.models import AccessLog, CorrectionRequest, Member, MemberImport, Notification, User
+from members import notification_texts
+from members.models import AccessLog, Channel, CorrectionRequest, Member, MemberImport, Notification, User
 from members.roles import Role, has_role
 from members.validators import normalise_national_id, normalise_saudi_mobile, western_digits
 from members_portal.arabic import normalise
@@ -250,7 +251,11 @@ def member_data_export(member: Member) -> dict:
             for correction in member.correction_requests.order_by("created_at", "pk")
         ],
         "messages": [
-            {name: _plain(value) for name, value in row.items()}
+            {
+                **{name: _plain(value) for name, value in row.items()},
+                "channel_label": str(Channel(row["channel"]).label) if row.get("channel") in Channel.values else "",
+                "event_label": notification_texts.event_label(row.get("event", "")),
+            }
             for row in Notification.objects.filter(member=member)
             .order_by("created_at", "pk")
             .values(*notification_fields)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -283,8 +284,14 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("The register is imported: %(new)s new members, %(updated)s updated.")
-            % {"new": done.new_rows, "updated": done.updated_rows},
+            " ".join(
+                [
+                    _("The register is imported."),
+                    ngettext("%(n)s new member.", "%(n)s new members.", done.new_rows) % {"n": done.new_rows},
+                    ngettext("%(n)s member updated.", "%(n)s members updated.", done.updated_rows)
+                    % {"n": done.updated_rows},
+                ]
+            ),
         )
     return redirect("members:import-preview", pk=member_import.pk)
 

@@ -173,7 +173,7 @@ class RequestForm(forms.Form):
                     name,
                     ValidationError(
                         _("The file is larger than %(limit)s."),
-                        params={"limit": "10 MB"},
+                        params={"limit": uploads.size_limit_label()},
                         code="too_large",
                     ),
                 )
@@ -294,7 +294,10 @@ class ResubmitForm(forms.Form):
         for name in self.too_large:
             if name in self.fields:
                 self.add_error(
-                    name, ValidationError(_("The file is larger than %(limit)s."), params={"limit": "10 MB"})
+                    name,
+                    ValidationError(
+                        _("The file is larger than %(limit)s."), params={"limit": uploads.size_limit_label()}
+                    ),
                 )
         documents = {_document_field_name(document): document for document in self.request_documents}
         for name, document in [*documents.items(), ("other", None)]:

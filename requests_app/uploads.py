@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -53,13 +52,18 @@ def safe_display_name(name: str, *, extension: str) -> str:
     return f"{stem}{extension}"
 
 
+def size_limit_label() -> str:
+    """The upload limit as people read it: "10 MB", «10 ميجابايت» (Django's file size filter writes «10.0 م.ب»)."""
+    return _("%(n)s MB") % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
 def check_upload(upload: UploadedFile, *, allowed: list[str]) -> str:
     """Validate one uploaded file; returns its content type. Raises ValidationError with an Arabic-first message."""
     if upload.size is None or upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file %(name)s is larger than %(limit)s."),
             code="too_large",
-            params={"name": safe_display_name(upload.name, extension=""), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+            params={"name": safe_display_name(upload.name, extension=""), "limit": size_limit_label()},
         )
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")

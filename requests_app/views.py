@@ -205,7 +205,7 @@ def request_message(request: HttpRequest, reference_no: str) -> HttpResponse:
     service_request = _own_request(request, reference_no)
     form = MessageForm(request.POST, request.FILES)
     if request.uploads_too_large:
-        form.add_error("document", _("The file is larger than %(limit)s.") % {"limit": "10 MB"})
+        form.add_error("document", _("The file is larger than %(limit)s.") % {"limit": uploads.size_limit_label()})
     if form.is_valid():
         document = form.cleaned_data.get("document")
         services.add_member_message(

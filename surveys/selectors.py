@@ -10,6 +10,7 @@ from members.models import Member
 from members.roles import Role, has_role
 from requests_app.models import DepartmentMembership, RequestType, ServiceRequest
 from surveys.models import ASPECTS, AdoptedSuggestion, Invitation, StaffResultTally, Suggestion
+from surveys.reports.periods import Period
 from surveys.services import RATABLE_STATUSES, quarter_of
 
 MIN_ANSWERS = 5  # below this, no average is shown: a small group's average tells on its members
@@ -56,7 +57,8 @@ class QuarterResult:
 
     @property
     def label(self) -> str:
-        return f"{self.quarter.year} Q{(self.quarter.month - 1) // 3 + 1}"
+        """«الربع الثالث 2026» / "Third quarter 2026": the reports' own name of the quarter, in the page's language."""
+        return Period.quarter(self.quarter.year, (self.quarter.month - 1) // 3 + 1).gregorian_label()
 
 
 def _average(total: int, count: int) -> float | None:

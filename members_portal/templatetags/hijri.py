@@ -27,6 +27,11 @@ def dual_date(value: datetime.date | datetime.datetime | None) -> str:
     """'15 جمادى الآخرة 1448 هـ الموافق 25 نوفمبر 2026 م' — both calendars, as members read dates."""
     if not value:
         return ""
+    if isinstance(value, str):  # an ISO 8601 date or time, as the data export carries them
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     gregorian = date_format(value, "j F Y")
@@ -40,3 +45,49 @@ def dual_date(value: datetime.date | datetime.datetime | None) -> str:
         gregorian,
         pgettext("Gregorian era, after a date", "CE"),
     )
+
+
+# The one way dates are written on pages (with dual_date above, which members read): staff tables use the short
+# forms, always left to right and never broken across lines; a month reads as its name.
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def short_date(value: datetime.date | datetime.datetime | None) -> str:
+    """'2026/11/25', for dense staff tables."""
+    if not value:
+        return ""
+    return format_html('<span dir="ltr" class="text-nowrap">{}</span>', date_format(_local(value), "SHORT_DATE_FORMAT"))
+
+
+@register.filter
+def short_datetime(value: datetime.datetime | None) -> str:
+    """'2026/11/25 14:05' (Riyadh time)."""
+    if not value:
+        return ""
+    return format_html(
+        '<span dir="ltr" class="text-nowrap">{}</span>', date_format(_local(value), "SHORT_DATETIME_FORMAT")
+    )
+
+
+@register.filter
+def dual_datetime(value: datetime.datetime | None) -> str:
+    """Both calendars, then the time: what members read beside a message or an event."""
+    if not value:
+        return ""
+    return format_html(
+        '{} <span dir="ltr" class="text-nowrap">{}</span>', dual_date(value), date_format(_local(value), "H:i")
+    )
+
+
+@register.filter
+def month_name(value: datetime.date | None) -> str:
+    """'November 2026' / «نوفمبر 2026»."""
+    if not value:
+        return ""
+    return date_format(value, "YEAR_MONTH_FORMAT")

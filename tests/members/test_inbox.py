@@ -161,3 +161,16 @@ def test_the_inbox_page_query_count_does_not_grow_with_messages(signed_in, membe
 
     with django_assert_num_queries(len(few.captured_queries)):
         signed_in.get(reverse("members:inbox"))
+
+
+def test_a_member_reading_in_english_sees_an_arabic_message_in_english(signed_in, member):
+    member.language = "ar"
+    member.save(update_fields=["language"])
+    message(member, "arabic")
+
+    arabic = signed_in.get(reverse("members:inbox")).content.decode()
+    signed_in.cookies["django_language"] = "en"
+    english = signed_in.get(reverse("members:inbox")).content.decode()
+
+    assert "Test message from the members portal" not in arabic
+    assert "Test message from the members portal" in english

@@ -70,3 +70,17 @@ def test_an_empty_file_is_refused():
 )
 def test_display_names_lose_folders_and_invisible_characters(name, expected):
     assert uploads.safe_display_name(name, extension=".pdf") == expected
+
+
+def test_the_size_limit_reads_in_arabic_in_an_arabic_message():
+    from django.utils import translation
+
+    upload = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * uploads.MAX_UPLOAD_BYTES)
+
+    with translation.override("ar"), pytest.raises(ValidationError) as error:
+        uploads.check_upload(upload, allowed=["pdf"])
+
+    with translation.override("ar"):
+        message = error.value.messages[0]
+    assert "10 ميجابايت" in message
+    assert "MB" not in message and "م.ب" not in message

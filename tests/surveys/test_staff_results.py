@@ -71,7 +71,7 @@ def test_a_staff_member_sees_only_their_own_results(client):
     page = client.get(reverse("surveys:my-results"))
 
     assert page.status_code == 200
-    assert "2025 Q1" not in page.content.decode()
+    assert "الربع الأول 2025" not in page.content.decode()
 
 
 def test_the_results_page_shows_an_eligible_quarter(client):
@@ -81,7 +81,7 @@ def test_the_results_page_shows_an_eligible_quarter(client):
 
     html = client.get(reverse("surveys:my-results")).content.decode()
 
-    assert "2025 Q1" in html and "4.0" in html
+    assert "الربع الأول 2025" in html and "4.0" in html and "Q1" not in html
 
 
 def test_members_cannot_open_the_staff_results(client):
