@@ -56,6 +56,8 @@ NOT_PAGES = {
     "members:inbox-read": "POST: marks read",
     "members:outbox-retry": "POST: sends again",
     "members:outbox-test-message": "POST: sends a test message",
+    "members:outbox-confirm-sent": "POST: records a message as sent",
+    "members:password-new": "the last step of a new password: needs the code from the text message",
     "surveys:contact-accept": "POST: asks to be contacted",
     "surveys:board-pdf": "download (PDF)",
     "surveys:board-csv": "download (CSV)",
@@ -127,6 +129,7 @@ def _demo_visits(survey_link: str) -> list[Visit]:
         Visit(None, "account_email_verification_sent", reverse("account_email_verification_sent")),
         Visit(None, "members:activate", reverse("members:activate")),
         Visit(None, "members:register", reverse("members:register")),
+        Visit(None, "members:password-forgot", reverse("members:password-forgot")),
         Visit(None, "requests_app:guide", reverse("requests_app:guide")),
         Visit(None, "requests_app:guide-service", reverse("requests_app:guide-service", args=[requestable.code])),
         Visit(
@@ -224,7 +227,7 @@ def _demo_visits(survey_link: str) -> list[Visit]:
 
 
 # Pages reached only through a step before them (a session): visited by driving that step.
-STEP_PAGES = {"members:activate-code", "members:register-code", "members:import-preview"}
+STEP_PAGES = {"members:activate-code", "members:register-code", "members:password-code", "members:import-preview"}
 # Pages that need an object the demo may lack; the test says which it could not visit.
 OPTIONAL = {"requests_app:board-decision", "surveys:request-rate", "requests_app:request-cancel",
             "requests_app:request-resubmit"}  # fmt: skip
@@ -312,6 +315,13 @@ def _step_pages(page_for, live_server) -> list[tuple[object, Visit]]:
     visitor.locator("main form button[type=submit]").first.click()
     visitor.wait_for_load_state()
     reached.append((visitor, Visit(None, "members:activate-code", visitor.url)))
+
+    forgetting = page_for("forgetting")
+    forgetting.goto(f"{live_server.url}{reverse('members:password-forgot')}")
+    forgetting.locator("input[name=mobile]").fill(ACCOUNTS["member"])
+    forgetting.locator("main form button[type=submit]").first.click()
+    forgetting.wait_for_load_state()
+    reached.append((forgetting, Visit(None, "members:password-code", forgetting.url)))
 
     registering = page_for("registering")
     registering.goto(f"{live_server.url}{reverse('members:register')}")
