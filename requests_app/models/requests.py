@@ -132,6 +132,9 @@ class ServiceRequest(models.Model):
             # One status sorted by request number: without it PostgreSQL walked the whole reference_no index
             # (1.2 s at 1,000,000 requests for a status the department has none of; 0.1 ms with it).
             models.Index(fields=["department", "status", "reference_no"], name="request_status_reference_idx"),
+            # Every request of a department by due date (the queue with closed ones included, sorted by due date):
+            # EXPLAIN at 1,000,000 requests, a bitmap scan of 100,000 rows and a sort 366 ms → 0.9 ms.
+            models.Index(fields=["department", "due_date", "id"], name="request_due_idx"),
             # The open requests of a department by member, for the governorate filter's count (an index-only scan
             # merged with member_governorate_idx).
             models.Index(
