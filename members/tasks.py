@@ -20,6 +20,14 @@ def clear_expired_sessions() -> int:
     return deleted
 
 
+@shared_task
+def render_data_export(export_id: int) -> None:
+    """Render a member's data export (PDF) into private storage. Safe to run twice: a ready export is kept."""
+    from members import data_exports
+
+    data_exports.render_data_export(export_id)
+
+
 @shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_notification(notification_id: int) -> str:
     """Deliver one outbox row. Safe to run twice: only the call that claims the row sends it.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import entrance_views, outbox_views, privacy_views, views
+from members import entrance_views, export_views, outbox_views, privacy_views, views
 
 app_name = "members"
 
@@ -20,7 +20,8 @@ urlpatterns = [
     path("me/preferences/", views.preferences, name="preferences"),
     path("me/correction/", views.correction_new, name="correction-new"),
     path("me/data.json", views.export_json, name="export-json"),
-    path("me/data.pdf", views.export_pdf, name="export-pdf"),
+    path("me/data-export/", export_views.data_export, name="data-export"),
+    path("me/data-export/<uuid:public_id>.pdf", export_views.data_export_download, name="data-export-download"),
     # Staff
     path("directory/", views.directory, name="directory"),
     path("directory/<int:pk>/", views.member_detail, name="member-detail"),

@@ -130,19 +130,6 @@ def export_json(request: HttpRequest, member: Member) -> HttpResponse:
     return response
 
 
-@never_cache
-@require_http_methods(["GET"])
-@member_required
-def export_pdf(request: HttpRequest, member: Member) -> HttpResponse:
-    from members_portal.pdf import render_pdf
-
-    # Rendered in the request: one small document on a member's explicit click (about 0.1-0.5 s).
-    pdf = render_pdf("members/pdf/my_data.html", {"member": member, "data": selectors.member_data_export(member)})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, _export_name(member, "pdf"))
-    return response
-
-
 # --- Staff: the directory ----------------------------------------------------------------------------
 
 

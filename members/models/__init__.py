@@ -3,6 +3,7 @@
 from members.models.access import AccessLog, OneTimeCode
 from members.models.accounts import Governorate, Member, User
 from members.models.announcements import Announcement
+from members.models.exports import DataExport
 from members.models.outbox import Channel, Notification
 from members.models.records import CorrectionRequest, MemberImport
 
@@ -11,6 +12,7 @@ __all__ = [
     "Announcement",
     "Channel",
     "CorrectionRequest",
+    "DataExport",
     "Governorate",
     "Member",
     "MemberImport",

@@ -103,14 +103,6 @@ def test_the_data_export_holds_only_the_signed_in_members_data(as_user, member, 
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_the_pdf_export_is_a_pdf_of_the_members_own_data(as_user, member):
-    response = as_user(member.user).get(reverse("members:export-pdf"))
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-
-
 # --- The directory --------------------------------------------------------------------------------------
 
 
