@@ -99,10 +99,10 @@ FROM raw JOIN counts ON true JOIN version ON true JOIN types ON types.n = raw.i 
 
 INVITATIONS_SQL = """
 INSERT INTO surveys_invitation (member_id, service_request_id, questionnaire_version_id, key, token_hash, origin,
-    sent_channels, created_at, expires_at, answered_at)
+    sent_channels, created_at, expires_at, answered)
 SELECT r.member_id, r.id, (SELECT id FROM surveys_questionnaireversion ORDER BY id LIMIT 1), gen_random_uuid(),
     encode(sha256(('bench-' || r.id)::bytea), 'hex'), 'completed', 'sms', r.closed_at, r.closed_at + interval '14 days',
-    CASE WHEN random() < 0.6 THEN r.closed_at + interval '1 day' END
+    random() < 0.6
 FROM requests_app_servicerequest r
 WHERE r.status IN ('completed', 'rejected')
   AND NOT EXISTS (SELECT 1 FROM surveys_invitation i WHERE i.service_request_id = r.id)

@@ -190,7 +190,8 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     for member in members:
         for _ in range(rng.choice([1, 2, 2, 3, 4])):
             request_type = rng.choice(types)
-            age = min(int(rng.expovariate(1 / 50)), 300)
+            # Most requests spread over the past year (the board's twelve months), a third of them recent (the queue).
+            age = min(int(rng.expovariate(1 / 20)), 60) if rng.random() < 0.35 else rng.randint(0, 364)
             plan.append((member, request_type, age, _target(age, request_type, rng)))
     if demo_member:
         # The demo member sees every situation: new, under review, waiting on them, in progress, done, refused.

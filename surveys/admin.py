@@ -12,6 +12,19 @@ from surveys import services
 from surveys.models import AdoptedSuggestion, Questionnaire, QuestionnaireVersion, Response, Suggestion
 
 
+class OfferedFiltersOnly(admin.ModelAdmin):
+    """Accept in the URL only the filters the list offers (Django accepts any lookup on the model's own fields,
+    so `?governorate=…&channel=…` would narrow anonymous answers by the very slices the list hides: a 400)."""
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        offered = {name if isinstance(name, str) else name[0] for name in self.list_filter}
+        if self.date_hierarchy:
+            offered.add(self.date_hierarchy)
+        field = lookup.split("__", 1)[0]
+        suffixes = ("", "__exact", "__id__exact", "__isnull", "__gte", "__lt")  # what the list's own filters send
+        return field in offered and lookup in {field + suffix for suffix in suffixes}
+
+
 class QuestionnaireVersionInline(admin.TabularInline):
     model = QuestionnaireVersion
     fields = ["number", "published_at"]
@@ -25,7 +38,7 @@ class QuestionnaireVersionInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(OfferedFiltersOnly):
     list_display = ["name", "code", "request_type", "is_default", "active"]
     list_filter = ["active", "is_default"]
     autocomplete_fields = ["request_type"]
@@ -52,7 +65,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(OfferedFiltersOnly):
     """Anonymous answers, read-only: ratings, comment, month and questionnaire version.
 
     Deliberately without service, department, governorate, channel or outcome: filtered together they
@@ -96,7 +109,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(OfferedFiltersOnly):
     list_display = ["__str__", "month", "status", "service_request"]
     list_filter = ["status", "month"]
     fields = ["text", "month", "service_request", "status"]
@@ -108,7 +121,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdoptedSuggestion)
-class AdoptedSuggestionAdmin(admin.ModelAdmin):
+class AdoptedSuggestionAdmin(OfferedFiltersOnly):
     list_display = ["title_ar", "adopted_on", "published"]
     list_filter = ["published"]
     fields = [("title_ar", "title_en"), ("body_ar", "body_en"), "adopted_on", "published"]

@@ -116,12 +116,15 @@ def _answered_history(rng: random.Random, now: datetime.datetime) -> list[Respon
         invitation.token_hash = services.hash_token(services.invitation_token(invitation))
         if rng.random() < 0.6:
             answered_at = min(service_request.closed_at + datetime.timedelta(hours=rng.randint(1, 14 * 24)), now)
-            invitation.answered_at = answered_at
             month = services.month_of(timezone.localdate(answered_at))
+            version = invitation.questionnaire_version
+            # Answered: as surveys.services.submit_response leaves it (no time, version, origin or expiry kept).
+            invitation.answered, invitation.questionnaire_version, invitation.origin = True, None, ""
+            invitation.expires_at = None
             ratings = _ratings(rng, service_request, quality, month)
             responses.append(
                 Response(
-                    questionnaire_version=invitation.questionnaire_version,
+                    questionnaire_version=version,
                     source=Response.Source.REQUEST,
                     request_type=service_request.request_type,
                     department_id=service_request.department_id,
@@ -203,7 +206,7 @@ def _invitations() -> list[str]:
         )
         services.invite_for_request(service_request=service_request, origin=origin)
     pending = Invitation.objects.filter(
-        member__membership_no=DEMO_MEMBER_NO, answered_at__isnull=True, expires_at__gt=timezone.now()
+        member__membership_no=DEMO_MEMBER_NO, answered=False, expires_at__gt=timezone.now()
     )
     return [outbox.absolute_url(services.survey_path(invitation)) for invitation in pending]
 
@@ -216,7 +219,7 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         _general_ratings(rng, today)
     _suggestions(rng, today)
     links = _invitations()
-    answered = Invitation.objects.filter(answered_at__isnull=False).count()
+    answered = Invitation.objects.filter(answered=True).count()
     stdout.write(
         f"  surveys: {Invitation.objects.count()} invitations, {answered} answered "
         f"({Response.objects.for_service().count()} answers), {AdoptedSuggestion.objects.count()} adopted suggestions"

@@ -157,6 +157,10 @@ class QuestionnaireVersion(models.Model):
 class Invitation(models.Model):
     """An invitation to rate one closed request. Knows whether it was answered, never what was answered.
 
+    Once answered it keeps only what it still needs (its member, its request, its token, `answered`, when it was
+    created for the response rate): not when it was answered, nor its questionnaire version, origin, expiry or
+    reminder, each of which a response also holds or dates (surveys.services.submit_response clears them).
+
     The link carries a token; only its SHA-256 is stored (`token_hash`). The token itself is an HMAC of
     `key` with the site's secret, so the reminder can send the same link again.
     """
@@ -171,15 +175,22 @@ class Invitation(models.Model):
         ServiceRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="survey_invitation"
     )
     questionnaire_version = models.ForeignKey(
-        QuestionnaireVersion, verbose_name=_("questionnaire version"), on_delete=models.PROTECT, related_name="+"
+        QuestionnaireVersion,
+        verbose_name=_("questionnaire version"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, blank=True)
     sent_channels = models.CharField(_("sent by"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    expires_at = models.DateTimeField(_("expires"))
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    answered = models.BooleanField(_("answered"), default=False)
+    # No longer written (its month matched the response's): emptied by migration 0009, dropped in the next release.
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     # Only when the member, after rating, asked to be contacted: the complaint opened in their name.
     contact_request = models.ForeignKey(
@@ -195,14 +206,14 @@ class Invitation(models.Model):
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["answered_at", "reminded_at", "created_at"], name="invitation_reminder_idx")]
+        indexes = [models.Index(fields=["answered", "reminded_at", "created_at"], name="invitation_reminder_idx")]
 
     def __str__(self) -> str:
         return f"{self.service_request_id}"
 
     @property
     def is_answered(self) -> bool:
-        return self.answered_at is not None
+        return self.answered
 
 
 class ResponseQuerySet(models.QuerySet):

@@ -40,7 +40,7 @@ def rate_button_for(user, service_request: ServiceRequest) -> RateButton:
     member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
     if member is None or member.pk != service_request.member_id or service_request.status not in RATABLE_STATUSES:
         return RateButton(show=False)
-    answered = Invitation.objects.filter(service_request=service_request, answered_at__isnull=False).exists()
+    answered = Invitation.objects.filter(service_request=service_request, answered=True).exists()
     return RateButton(show=True, answered=answered, reference_no=service_request.reference_no)
 
 

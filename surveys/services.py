@@ -154,7 +154,7 @@ def find_invitation(*, token: str, user: User | None = None) -> Invitation:
     member = getattr(user, "member", None) if user is not None and user.is_authenticated else None
     if member is not None and member.pk != invitation.member_id:
         raise InvitationRefused(InvitationRefused.OTHER_MEMBER)
-    if invitation.answered_at is not None:
+    if invitation.answered:
         raise InvitationRefused(InvitationRefused.ANSWERED)
     if invitation.expires_at <= timezone.now():
         raise InvitationRefused(InvitationRefused.EXPIRED)
@@ -235,7 +235,7 @@ def portal_version(*, service_request: ServiceRequest, by: User) -> Questionnair
     )
     if invitation is None:
         return current_version(service_request.request_type)
-    if invitation.answered_at is not None:
+    if invitation.answered:
         raise InvitationRefused(InvitationRefused.ANSWERED)
     return invitation.questionnaire_version
 
@@ -253,7 +253,7 @@ def invitation_for_portal(*, service_request: ServiceRequest, by: User) -> Invit
     if service_request.status not in RATABLE_STATUSES:
         raise InvitationRefused(InvitationRefused.NOT_RATABLE)
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("questionnaire_version__questionnaire")
         .filter(service_request=service_request)
         .first()
@@ -264,7 +264,7 @@ def invitation_for_portal(*, service_request: ServiceRequest, by: User) -> Invit
                 return _new_invitation(service_request=service_request, origin=Invitation.Origin.PORTAL)
         except IntegrityError:  # created at the same moment by the closing transaction or a second tab
             invitation = Invitation.objects.select_for_update().get(service_request=service_request)
-    if invitation.answered_at is not None:
+    if invitation.answered:
         raise InvitationRefused(InvitationRefused.ANSWERED)
     now = timezone.now()
     if invitation.expires_at <= now:
@@ -283,7 +283,7 @@ def send_reminders(*, now: datetime.datetime | None = None, limit: int = 1000) -
     now = now or timezone.now()
     due = list(
         Invitation.objects.filter(
-            answered_at__isnull=True,
+            answered=False,
             reminded_at__isnull=True,
             created_at__lte=now - REMINDER_AFTER,
             expires_at__gt=now,
@@ -296,9 +296,9 @@ def send_reminders(*, now: datetime.datetime | None = None, limit: int = 1000) -
     reminded = 0
     for invitation_id in due:
         with transaction.atomic():
-            claimed = Invitation.objects.filter(
-                pk=invitation_id, reminded_at__isnull=True, answered_at__isnull=True
-            ).update(reminded_at=now)
+            claimed = Invitation.objects.filter(pk=invitation_id, reminded_at__isnull=True, answered=False).update(
+                reminded_at=now
+            )
             if not claimed:
                 continue
             invitation = Invitation.objects.select_related("member", "service_request__request_type").get(
@@ -381,7 +381,7 @@ def _response_from(answer: Answer, *, version: QuestionnaireVersion, month: date
 def submit_response(*, invitation: Invitation, answer: Answer) -> Response:
     """Save one anonymous answer and mark the invitation answered, in one transaction.
 
-    The conditional UPDATE of answered_at is the guard: of two submits (a double click, a replayed
+    The conditional UPDATE of `answered` is the guard: of two submits (a double click, a replayed
     form, two tabs) exactly one matches; the other raises InvitationRefused(ANSWERED) and saves nothing.
     The response keeps the request's dimensions, never a key to the member, request or invitation; the
     comment is stored with personal data masked. Side effect: the handling staff member's quarterly tally.
@@ -402,17 +402,19 @@ def submit_response(*, invitation: Invitation, answer: Answer) -> Response:
         outcome=service_request.status if service_request.status in RATABLE_STATUSES else "",
     )
     now = timezone.now()
-    claimed = Invitation.objects.filter(pk=invitation.pk, answered_at__isnull=True, expires_at__gt=now).update(
-        answered_at=now
+    # Answered: and nothing kept that the response also holds or dates (the time, the version, the origin,
+    # the expiry and the reminder); see Invitation.
+    claimed = Invitation.objects.filter(pk=invitation.pk, answered=False, expires_at__gt=now).update(
+        answered=True, questionnaire_version=None, origin="", expires_at=None, reminded_at=None
     )
     if not claimed:
-        answered = Invitation.objects.filter(pk=invitation.pk, answered_at__isnull=False).exists()
+        answered = Invitation.objects.filter(pk=invitation.pk, answered=True).exists()
         raise InvitationRefused(InvitationRefused.ANSWERED if answered else InvitationRefused.EXPIRED)
     response.save(force_insert=True)
     staff_id = _handler_id(service_request)
     if staff_id is not None:
         _add_to_tally(staff_id=staff_id, quarter=quarter_of(today), response=response)
-    invitation.answered_at = now
+    invitation.answered = True
     _reseal_after_commit()
     return response
 
@@ -460,7 +462,7 @@ def reseal_anonymous_rows(*, today: datetime.date | None = None) -> int:
     sit in the table in the order they were written. The answer's transaction also marked the invitation
     answered (and wrote the staff tally, or the member's monthly general-rating mark), so until the
     response row is rewritten, anyone who can SELECT from both tables could join them on `xmin`, or
-    match the table's order with the invitations' answered_at. Rewritten all together, in a random
+    match the table's order with the order the invitations were answered in. Rewritten all together, in a random
     order, the rows share one new `xmin` and their order says nothing. Runs after every answer (after
     commit) and hourly. Idempotent; no other table points at these rows (tests/surveys/test_anonymity.py).
     Returns how many rows were rewritten.
@@ -513,7 +515,7 @@ def request_contact(*, offer: str) -> ServiceRequest:
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("member__user", "service_request")
-        .filter(key=key, answered_at__isnull=False)
+        .filter(key=key, answered=True)
         .first()
     )
     if invitation is None:

@@ -142,7 +142,7 @@ def live_requests(months: list[datetime.date]) -> dict[Cell, list[int]]:
             .values(
                 "month", "service_request__department_id", "service_request__request_type_id", "member__governorate"
             )
-            .annotate(total=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+            .annotate(total=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
             .order_by()
         )
         for row in invited:

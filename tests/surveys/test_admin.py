@@ -53,3 +53,34 @@ def test_saving_a_changed_questionnaire_publishes_a_new_version(admin_client):
 
 def test_the_response_list_opens_for_administrators(admin_client):
     assert admin_client.get(reverse("admin:surveys_response_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"governorate": "najran"},
+        {"request_type__id__exact": "1"},
+        {"department": "1"},
+        {"channel": "phone"},
+        {"outcome": "rejected"},
+        {"month": "2025-04-01"},
+        {"overall": "1"},
+        {"comment__icontains": "x"},
+    ],
+)
+def test_the_response_list_refuses_filters_it_does_not_offer(admin_client, query):
+    response = admin_client.get(reverse("admin:surveys_response_changelist"), query)
+
+    assert response.status_code == 400
+
+
+def test_the_response_list_accepts_the_filter_it_offers(admin_client):
+    assert admin_client.get(reverse("admin:surveys_response_changelist"), {"source": "request"}).status_code == 200
+
+
+def test_the_suggestion_list_refuses_a_lookup_into_the_member(admin_client):
+    url = reverse("admin:surveys_suggestion_changelist")
+
+    assert admin_client.get(url, {"service_request__member__national_id": "1000000001"}).status_code == 400
+    assert admin_client.get(url, {"status": "new"}).status_code == 200
+    assert admin_client.get(url, {"month__gte": "2025-01-01", "month__lt": "2026-01-01"}).status_code == 200

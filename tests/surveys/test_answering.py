@@ -71,7 +71,7 @@ def test_answering_saves_one_anonymous_response_and_marks_the_invitation_answere
     assert response.outcome == "completed"
     assert response.month.day == 1
     invitation.refresh_from_db()
-    assert invitation.answered_at is not None
+    assert invitation.answered
 
 
 def test_a_second_submit_is_refused_and_saves_nothing(client):
@@ -158,7 +158,7 @@ def test_bad_ratings_get_a_clear_message_and_nothing_is_saved(client, answer):
     assert "اختر تقييمًا من 1 إلى 5" in html or "اختر رقمًا من 0 إلى 10" in html
     assert not Response.objects.exists()
     invitation.refresh_from_db()
-    assert invitation.answered_at is None
+    assert not invitation.answered
 
 
 def test_a_100_kb_comment_is_refused_with_a_clear_message(client):
@@ -219,3 +219,16 @@ def test_the_handling_staff_members_quarter_tally_counts_the_answer_without_a_ro
         1,
         0,
     )
+
+
+def test_an_answered_invitation_keeps_nothing_the_response_also_holds():
+    """Once answered, the invitation keeps that it was answered, not when, nor with which questions or outcome:
+    answered_at's month, the version and the origin would each match it to the response."""
+    invitation = invitation_for(closed_request())
+
+    services.submit_response(invitation=invitation, answer=services.Answer(overall=3))
+
+    invitation.refresh_from_db()
+    assert invitation.is_answered
+    assert (invitation.answered_at, invitation.questionnaire_version_id, invitation.origin) == (None, None, "")
+    assert (invitation.expires_at, invitation.reminded_at) == (None, None)

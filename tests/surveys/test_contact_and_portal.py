@@ -144,7 +144,7 @@ def test_a_member_rates_a_completed_request_from_its_page_even_after_opting_out(
     client.post(url, {"overall": "5"})
 
     assert Response.objects.get().overall == 5
-    assert Invitation.objects.get(service_request=service_request).origin == Invitation.Origin.PORTAL
+    assert Invitation.objects.get(service_request=service_request).answered
 
 
 def test_rating_from_the_page_answers_the_invitation_sent_by_sms(client):

@@ -49,25 +49,51 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def test_every_answer_comes_from_an_answered_invitation_of_a_closed_request(demo):
-    answered = Invitation.objects.filter(answered_at__isnull=False).select_related("service_request__member")
-    cells = Counter(
+    answered = Invitation.objects.filter(answered=True).select_related("service_request__member")
+    invited = Counter(
         (
             invitation.service_request.request_type_id,
             invitation.service_request.department_id,
             invitation.service_request.member.governorate,
-            timezone.localdate(invitation.answered_at).replace(day=1),
         )
         for invitation in answered
     )
-    answers = Counter(
-        Response.objects.for_service().values_list("request_type_id", "department_id", "governorate", "month")
-    )
+    answers = Counter(Response.objects.for_service().values_list("request_type_id", "department_id", "governorate"))
 
-    assert answers == cells and sum(answers.values()) > 100
+    assert answers == invited and sum(answers.values()) > 100
     for invitation in answered:
         service_request = invitation.service_request
         assert service_request.status in (Status.COMPLETED, Status.REJECTED)
-        assert service_request.closed_at <= invitation.created_at <= invitation.answered_at <= timezone.now()
+        assert service_request.closed_at <= invitation.created_at <= timezone.now()
+    # Answers are dated within two weeks of their invitation: each month's answers come from invitations of
+    # that month or the one before.
+    by_month = Counter(Response.objects.for_service().values_list("month", flat=True))
+    created = Counter(timezone.localdate(invitation.created_at).replace(day=1) for invitation in answered)
+    for month, count in by_month.items():
+        before = (month - timezone.timedelta(days=1)).replace(day=1)
+        assert count <= created[month] + created[before]
+
+
+def test_no_join_on_an_invitations_stored_columns_narrows_an_answer_to_fewer_than_5(demo):
+    """For every answer, the answered invitations whose own columns agree with it (the month it was created in,
+    its questionnaire version, origin, expiry and reminder) are at least 5."""
+    invitations = list(
+        Invitation.objects.filter(answered=True).values(
+            "created_at", "questionnaire_version_id", "origin", "expires_at", "reminded_at", "answered_at"
+        )
+    )
+    assert all(
+        (row["questionnaire_version_id"], row["origin"], row["expires_at"], row["reminded_at"], row["answered_at"])
+        == (None, "", None, None, None)
+        for row in invitations
+    )
+    for answer in Response.objects.for_service().values("month", "questionnaire_version_id", "outcome"):
+        month, before = answer["month"], (answer["month"] - timezone.timedelta(days=1)).replace(day=1)
+        # An answer comes within 30 days of its invitation: created that month or the month before.
+        candidates = [
+            row for row in invitations if timezone.localdate(row["created_at"]).replace(day=1) in (month, before)
+        ]
+        assert len(candidates) >= 5, answer
 
 
 def test_the_response_rate_is_never_above_100_percent_on_the_demo(demo):

@@ -88,13 +88,11 @@ def generated():
                 origin=service_request.status,
                 created_at=service_request.closed_at,
                 expires_at=service_request.closed_at + datetime.timedelta(days=30),
-                answered_at=service_request.closed_at + datetime.timedelta(days=rng.randint(0, 20))
-                if answered
-                else None,
+                answered=answered,
             )
         )
         if answered:
-            day = timezone.localdate(invitations[-1].answered_at)
+            day = timezone.localdate(service_request.closed_at + datetime.timedelta(days=rng.randint(0, 20)))
             overall = rng.randint(1, 5)
             responses.append(
                 Response(
@@ -170,7 +168,7 @@ def recompute(period: Period, department_id: int | None = None) -> dict:
     ]
     invitations = [
         row
-        for row in Invitation.objects.values("created_at", "answered_at", "service_request__department_id")
+        for row in Invitation.objects.values("created_at", "answered", "service_request__department_id")
         if department_id is None or row["service_request__department_id"] == department_id
     ]
     given = [row for row in answers if period.start <= row["month"] < period.end]
@@ -200,9 +198,7 @@ def recompute(period: Period, department_id: int | None = None) -> dict:
             if len(recommending) >= 5
             else None
         ),
-        "response_rate": 100 * sum(row["answered_at"] is not None for row in invited) / len(invited)
-        if invited
-        else None,
+        "response_rate": 100 * sum(row["answered"] for row in invited) / len(invited) if invited else None,
         "received": len(received),
         "completed": len(completed),
         "rejected": sum(row["status"] == Status.REJECTED for row in closed),
