@@ -6,8 +6,10 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from members.roles import Role
+from members_portal.templatetags.hijri import short_date
 from requests_app import services, sla
 from requests_app.models import BoardDecision
 from requests_app.staff_home import home_summary
@@ -69,7 +71,8 @@ def test_the_board_list_shows_the_boards_own_clock(board_member, share_transfer)
     body = client_for(board_member).get(reverse("requests_app:board-decisions")).content.decode()
 
     assert overdue.reference_no in body
-    assert (sla.today() - datetime.timedelta(days=1)).isoformat() in body
+    with translation.override("ar"):
+        assert short_date(sla.today() - datetime.timedelta(days=1)) in body
     assert "متأخر" in body
 
 
