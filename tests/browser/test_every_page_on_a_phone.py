@@ -261,7 +261,11 @@ HEADER_ROWS = """() => {
     const tops = visible.map((el) => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2));
     const items = [...document.querySelectorAll('#main-nav > ul:first-child > li')].filter((el) => el.offsetParent !== null);
     const navTops = new Set(items.map((el) => Math.round(el.getBoundingClientRect().top)));
-    return {barRows: new Set(tops.map((t) => Math.round(t / 8))).size, navRows: navTops.size,
+    const wrapped = [...document.querySelectorAll('#main-nav .nav-link')].filter((el) => el.offsetParent !== null)
+        .filter((el) => { const style = getComputedStyle(el);
+            const inner = el.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+            return inner > 1.5 * parseFloat(style.lineHeight); }).map((el) => el.textContent.trim());
+    return {barRows: new Set(tops.map((t) => Math.round(t / 8))).size, navRows: navTops.size, wrapped: wrapped,
             expanded: getComputedStyle(document.querySelector('#main-nav')).display !== 'none'};
 }"""  # noqa: E501
 
@@ -389,7 +393,7 @@ def test_every_page_fits_a_phone_passes_axe_and_keeps_its_tokens_whole(new_conte
             page = desktop_for(who)
             page.goto(f"{live_server.url}/")
             header = page.evaluate(HEADER_ROWS)
-            if header["barRows"] > 1 or header["navRows"] > 1:
+            if header["barRows"] > 1 or header["navRows"] > 1 or header["wrapped"]:
                 problems.append(f"[{language} 1280px {who}] the header wraps: {header}")
 
     missing = _url_names() - set(NOT_PAGES) - seen - OPTIONAL
