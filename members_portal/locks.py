@@ -11,7 +11,7 @@ import hashlib
 from django.db import connection
 
 
-def _key(name: str) -> int:
+def key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
@@ -21,7 +21,7 @@ def hold(name: str) -> None:
         raise RuntimeError("locks.hold() needs a transaction: the lock is released when it ends")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_key(name)])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key(name)])
 
 
 def try_hold_for_process(name: str) -> bool:
@@ -29,5 +29,5 @@ def try_hold_for_process(name: str) -> bool:
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key(name)])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key(name)])
         return bool(cursor.fetchone()[0])

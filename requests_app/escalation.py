@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from members import channels
 from members.models import User
+from members_portal import locks
 from members_portal.enqueue import after_commit
 from requests_app import calendar, sla
 from requests_app.models import DepartmentMembership, ServiceRequest, StaffNotice
@@ -44,7 +45,9 @@ def _supervisors_by_department(department_ids: set[int]) -> dict[int, list[int]]
 
 @transaction.atomic
 def escalate(*, on: datetime.date | None = None) -> dict[str, int]:
-    """Write today's staff notices; returns how many of each kind were new. Safe to run again."""
+    """Write today's staff notices; returns how many of each kind were new. Safe to run again, and at the same
+    time (two beats by mistake): runs wait for each other, so the second finds the first's notices and counts none."""
+    locks.hold("requests_app.escalation.escalate")
     on = on or sla.today()
     counts = {kind: 0 for kind in Kind.values}
     if not calendar.is_working_day(on):
@@ -116,15 +119,18 @@ def email_notices(*, limit: int = 500) -> int:
     """E-mail each staff member the notices not yet e-mailed, in one message per person. Idempotent: a notice
     is claimed (emailed_at set by a conditional UPDATE) before its e-mail goes, so it is never sent twice;
     an e-mail that fails is logged and not retried (the notice stays on the staff home page)."""
-    pending = list(
-        StaffNotice.objects.filter(emailed_at__isnull=True)
-        .select_related("recipient", "service_request")
-        .order_by("recipient_id", "pk")[:limit]
-    )
     by_user: dict[int, list[StaffNotice]] = {}
-    for notice in pending:
-        if _claim(notice.pk):
-            by_user.setdefault(notice.recipient_id, []).append(notice)
+    with transaction.atomic():
+        # One run claims at a time: two runs at once would each take part of a person's notices and send two e-mails.
+        locks.hold("requests_app.escalation.email")
+        pending = list(
+            StaffNotice.objects.filter(emailed_at__isnull=True)
+            .select_related("recipient", "service_request")
+            .order_by("recipient_id", "pk")[:limit]
+        )
+        for notice in pending:
+            if _claim(notice.pk):
+                by_user.setdefault(notice.recipient_id, []).append(notice)
     sent = 0
     for notices in by_user.values():
         user = notices[0].recipient

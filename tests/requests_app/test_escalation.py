@@ -1,12 +1,14 @@
 """The daily escalation: reminders a working day before due, late and long-unassigned requests to supervisors."""
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
 
 from requests_app import escalation
 from requests_app.models import StaffNotice
+from tests.concurrency import at_once, needs_postgresql, raised
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import Status, make_request
 
@@ -76,17 +78,38 @@ def test_a_request_unassigned_for_more_than_a_working_day_is_flagged_to_supervis
     assert notices(Kind.UNASSIGNED) == [(supervisor.pk, old.pk, Kind.UNASSIGNED)]
 
 
-def test_running_twice_a_day_adds_nothing_the_second_time(clerk, supervisor, seedlings):
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_escalated_by_two_beats_at_once_each_notice_is_written_and_counted_once(clerk, supervisor, seedlings):
     make_request(seedlings, assignee=clerk, due_date=THURSDAY)
     make_request(
         seedlings, due_date=WEDNESDAY - datetime.timedelta(days=2), submitted_at=at(datetime.date(2026, 11, 1))
     )
 
-    first = escalation.escalate(on=WEDNESDAY)
-    second = escalation.escalate(on=WEDNESDAY)
+    results = at_once(*[lambda: escalation.escalate(on=WEDNESDAY)] * 3)
 
-    assert sum(first.values()) == StaffNotice.objects.count() == 3
-    assert sum(second.values()) == 0
+    assert raised(results) == []
+    assert sum(sum(counts.values()) for counts in results) == StaffNotice.objects.count() == 3
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_e_mailed_by_two_beats_at_once_each_person_gets_one_e_mail_with_all_their_notices(
+    clerk, supervisor, seedlings, mailoutbox, monkeypatch
+):
+    for days in range(1, 31):
+        make_request(seedlings, assignee=clerk, due_date=WEDNESDAY - datetime.timedelta(days=days))
+    with monkeypatch.context() as patch:
+        patch.setattr(escalation, "after_commit", lambda task: None)  # the e-mail task runs below, three times at once
+        escalation.escalate(on=WEDNESDAY)
+    claim = escalation._claim
+    monkeypatch.setattr(escalation, "_claim", lambda pk: time.sleep(0.005) or claim(pk))  # a busy database
+
+    results = at_once(escalation.email_notices, escalation.email_notices, escalation.email_notices)
+
+    assert raised(results) == []
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([clerk.email, supervisor.email])
+    assert all(message.body.count("/requests/staff/requests/") == 30 for message in mailoutbox)
 
 
 def test_the_next_day_reminds_again(clerk, seedlings):

@@ -39,3 +39,13 @@ def age(invitation: Invitation, *, days: float) -> Invitation:
     )
     invitation.refresh_from_db()
     return invitation
+
+
+def default_questionnaire() -> None:
+    """The seeded default questionnaire, again after a transactional test flushed it."""
+    from surveys.models import Questionnaire
+
+    if not Questionnaire.objects.filter(is_default=True).exists():
+        Questionnaire.objects.create(
+            code="default", name="استبانة الرضا", overall_ar="ما تقييمك؟", recommend_ar="هل توصي بنا؟", is_default=True
+        )

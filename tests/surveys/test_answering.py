@@ -5,7 +5,15 @@ from django.urls import reverse
 
 from surveys import services
 from surveys.models import Invitation, Response, StaffResultTally
-from tests.surveys.factories import MemberFactory, age, closed_request, department_staff, invitation_for
+from tests.concurrency import at_once, needs_postgresql
+from tests.surveys.factories import (
+    MemberFactory,
+    age,
+    closed_request,
+    default_questionnaire,
+    department_staff,
+    invitation_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +240,19 @@ def test_an_answered_invitation_keeps_nothing_the_response_also_holds():
     assert invitation.is_answered
     assert (invitation.answered_at, invitation.questionnaire_version_id, invitation.origin) == (None, None, "")
     assert (invitation.expires_at, invitation.reminded_at) == (None, None)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_answered_four_times_at_once_the_invitation_saves_one_answer_and_counts_it_once():
+    """A double click, a replayed form and two tabs, all at the same instant."""
+    default_questionnaire()
+    service_request = closed_request()
+    invitation = invitation_for(service_request)
+
+    results = at_once(*[lambda: services.submit_response(invitation=invitation, answer=services.Answer(overall=5))] * 4)
+
+    refused = [result for result in results if isinstance(result, services.InvitationRefused)]
+    assert len(refused) == 3 and all(error.reason == services.InvitationRefused.ANSWERED for error in refused)
+    assert Response.objects.count() == 1
+    assert sum(StaffResultTally.objects.values_list("answers", flat=True)) <= 1

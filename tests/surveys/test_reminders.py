@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from members.models import Notification
 from surveys import services, tasks
-from tests.surveys.factories import MemberFactory, age, closed_request, invitation_for
+from tests.concurrency import at_once, needs_postgresql
+from tests.surveys.factories import MemberFactory, age, closed_request, default_questionnaire, invitation_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,15 @@ def test_no_reminder_to_a_member_who_opted_out_since():
     services.send_reminders()
 
     assert _reminders() == 0
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_reminders_run_by_three_beats_at_once_remind_each_member_once():
+    default_questionnaire()
+    invitations = [age(invitation_for(closed_request()), days=4) for _ in range(5)]
+
+    results = at_once(services.send_reminders, services.send_reminders, services.send_reminders)
+
+    assert sum(results) == len(invitations)
+    assert _reminders() == len(invitations)
