@@ -8,10 +8,11 @@ line, and keep the header on one row. A desktop pass checks the expanded header 
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from members.demo import synthetic_national_id
 from members.models import Announcement, Member, User
@@ -387,6 +388,10 @@ def test_every_page_fits_a_phone_passes_axe_and_keeps_its_tokens_whole(new_conte
             save_screenshot(page, f"every-page-{language}-{visit.who or 'visitor'}-{visit.name.replace(':', '-')}")
         for page, visit in steps:
             page.goto(visit.url)
+            reached = resolve(urlparse(page.url).path).view_name
+            if reached != visit.name:
+                problems.append(f"[{language}] the step to {visit.name} ended on {reached}")
+                continue
             seen.add(visit.name)
             problems += _problems_on(page, visit, language, PHONE["width"])
             save_screenshot(page, f"every-page-{language}-{visit.name.replace(':', '-')}")
