@@ -114,7 +114,9 @@ class ServiceRequest(models.Model):
         ordering = ["-submitted_at", "-pk"]
         indexes = [
             models.Index(fields=["member", "-submitted_at"], name="request_member_idx"),
-            models.Index(fields=["department", "status", "due_date"], name="request_queue_idx"),
+            # With id: one status sorted by due date either way reads in index order (EXPLAIN at 1,000,000,
+            # completed requests latest due first: 149 ms walking request_due_idx → an index-only scan).
+            models.Index(fields=["department", "status", "due_date", "id"], name="request_status_due_idx"),
             models.Index(fields=["assignee", "status"], name="request_assignee_idx"),
             # The staff queue (requests_app/queue.py): open requests of a department by due date or by
             # submission, and one status by submission, each read in index order and stopped after a page.
