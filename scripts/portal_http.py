@@ -159,6 +159,10 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
 
+# What a kept-alive connection closed by the server while idle raises on its next request.
+STALE_CONNECTION = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
+
+
 class Browser:
     """One person's browser against one web process (host:port). Cookies are kept whatever their Secure flag:
     the portal behind nginx is HTTPS, here the proxy's X-Forwarded-Proto says so."""
@@ -171,6 +175,7 @@ class Browser:
         self.https_proxy_header = https_proxy_header
         self.timeout = timeout
         self._connection: http.client.HTTPConnection | None = None
+        self.reconnects = 0  # GETs sent again because an idle kept-alive connection had been closed by the server
 
     def point_at(self, base: str) -> None:
         """The same person (same cookies) now talks to another web process: another machine behind the balancer."""
@@ -201,17 +206,21 @@ class Browser:
         all_headers.update(headers or {})
         started = time.perf_counter()
         for attempt in range(2):
+            reused = self._connection is not None
             connection = self._conn()
             try:
                 connection.request(method, url, body=body, headers=all_headers)
                 raw = connection.getresponse()
                 payload = raw.read()
                 break
-            except (http.client.HTTPException, ConnectionError, OSError):
+            except (http.client.HTTPException, ConnectionError, OSError) as error:
                 connection.close()
                 self._connection = None
-                if attempt:
+                # Only a GET on a kept-alive connection the server closed while it was idle is tried again (and
+                # counted); anything else is the caller's to see: a dropped connection, a POST that may have landed.
+                if attempt or not (reused and method == "GET" and isinstance(error, STALE_CONNECTION)):
                     raise
+                self.reconnects += 1
         elapsed = (time.perf_counter() - started) * 1000
         for key, value in raw.getheaders():
             if key.lower() == "set-cookie":

@@ -58,7 +58,12 @@ fi
 grep REFUSED "$WORK/refused.log"
 
 step "the code's migrations on the restored database (none should be missing)"
-"$PY" manage.py migrate --check --verbosity 0 && echo "ok: no unapplied migration"
+# Not `cmd && echo ok`: under set -e a failing command on the left of && stops nothing (it would pass silently).
+if "$PY" manage.py migrate --check --verbosity 0; then
+  echo "ok: no unapplied migration"
+else
+  echo "FAILED: the restored database lacks migrations of this code"; exit 1
+fi
 
 step "compare what was restored with what was backed up"
 "$PY" scripts/drill_check.py snapshot "$WORK/after.json"
@@ -77,7 +82,11 @@ curl -fsS -o /dev/null -w "ok: GET / -> %{http_code}\n" "http://127.0.0.1:$PORT/
 read -r session_key request_url reference <<<"$("$PY" scripts/drill_check.py session)" || true
 if [ -n "${session_key:-}" ]; then
   page=$(curl -fsS -H "Cookie: sessionid=$session_key" "http://127.0.0.1:$PORT$request_url")
-  grep -q "$reference" <<<"$page" && echo "ok: member's request page $request_url shows $reference"
+  if grep -q "$reference" <<<"$page"; then
+    echo "ok: member's request page $request_url shows $reference"
+  else
+    echo "FAILED: member's request page $request_url does not show $reference"; exit 1
+  fi
 else
   echo "skipped: no request in the restored data to open over HTTP"
 fi
