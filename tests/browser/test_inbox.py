@@ -117,6 +117,31 @@ def test_an_administrator_sees_failures_with_their_reason(live_server, page):
     save_screenshot(page, "outbox-ar")
 
 
+def test_on_a_phone_an_administrator_confirms_a_message_to_check_as_sent(live_server, phone_page):
+    """A message handed to the gateway by a worker that died before recording it: checked, then confirmed."""
+    UserFactory(email="admin@example.org", roles=[Role.ADMINISTRATOR])
+    member = MemberFactory(sms_consent=True)
+    rows = outbox.queue_notification(member=member, event="test_message", key="check")
+    sms = next(row for row in rows if row.channel == "sms")
+    type(sms).objects.filter(pk=sms.pk).update(
+        status="unknown", attempts=1, last_error="The worker stopped after handing the message over."
+    )
+    login(phone_page, live_server, "admin@example.org", PASSWORD)
+
+    phone_page.goto(f"{live_server.url}/members/outbox/?status=unknown")
+
+    rows_table = phone_page.get_by_test_id("outbox-rows")
+    expect(rows_table).to_contain_text("للتحقق: ربما أُرسلت")
+    expect(phone_page.get_by_role("button", name="إعادة الإرسال")).to_be_visible()
+    axe_check(phone_page)
+    save_screenshot(phone_page, "outbox-to-check-phone-ar")
+    phone_page.get_by_role("button", name="أُرسلت فعلًا").click()
+
+    expect(phone_page.get_by_role("status")).to_contain_text("سُجّلت الرسالة على أنها أُرسلت")
+    assert type(sms).objects.get(pk=sms.pk).status == "sent"
+    axe_check(phone_page)
+
+
 def test_on_a_phone_the_bell_shows_beside_the_menu_button(live_server, phone_page):
     member = member_account(email="phone@example.org")
     outbox.queue_notification(member=member, event="test_message", key="phone", link="/members/inbox/")
