@@ -146,3 +146,40 @@ def test_staff_cannot_complete_a_reserved_kind_without_the_board_even_if_the_ser
 
     person.refresh_from_db()
     assert person.status == Member.Status.APPLICANT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_board_approvals_recorded_at_the_same_moment_admit_everyone_with_distinct_numbers(monkeypatch):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions and advisory locks need PostgreSQL")
+    # The receipts are not the subject here: six PDFs rendered at once on a small machine only slow it down.
+    monkeypatch.setattr(services, "after_commit", lambda *args, **kwargs: None)
+    highest = max(int(number) for number in Member.objects.values_list("membership_no", flat=True) if number.isdigit())
+    board = UserFactory(roles=[Role.BOARD])
+    applications = [pending(Kind.MEMBERSHIP_APPLICATION, applicant(), shares=10) for _ in range(6)]
+    errors = []
+    start = threading.Barrier(len(applications))
+
+    def approve(application):
+        try:
+            start.wait()
+            decide(application, board)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=(application,)) for application in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    admitted = Member.objects.filter(requests__in=applications)
+    assert sorted(admitted.values_list("membership_no", flat=True)) == [str(highest + n) for n in range(1, 7)]
+    assert all(member.shares == 10 and member.status == Member.Status.ACTIVE for member in admitted)
