@@ -107,7 +107,7 @@ def message_key(to: str, text: str, markers: dict[str, str]) -> tuple[str, str] 
 
 def deliveries(sink: SmsSink, mail_folders: list[Path], markers: dict[str, str]) -> Counter:
     """How many times each (channel, recipient, subject) reached its provider. A repeat carrying the same client
-    reference counts once: a provider drops it (issue 14 item 1)."""
+    reference (SMS) or Message-ID (e-mail) counts once: a provider drops it, a mailbox shows it once."""
     counts: Counter = Counter()
     seen_references: set = set()
     for message in sink.received():
@@ -129,6 +129,9 @@ def deliveries(sink: SmsSink, mail_folders: list[Path], markers: dict[str, str])
                 if not raw.strip():
                     continue
                 message = email.message_from_string(raw.strip(), policy=email.policy.default)
+                if message["Message-ID"] in seen_references:
+                    continue  # the outbox resent it with the same Message-ID: one message in the member's mailbox
+                seen_references.add(message["Message-ID"])
                 body = message.get_body(("plain",))
                 text = f"{message['Subject']}\n{body.get_content() if body else ''}"
                 to = message["To"].addresses[0].addr_spec if message["To"] else ""
