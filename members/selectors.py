@@ -13,7 +13,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from members import notification_texts
+from members import notification_texts, slots
 from members.models import AccessLog, Channel, CorrectionRequest, Member, MemberImport, Notification, User
 from members.roles import Role, has_role
 from members.validators import normalise_national_id, normalise_saudi_mobile, western_digits
@@ -40,9 +40,24 @@ def _require_staff(user: User) -> None:
 
 def directory_for(*, by: User, query: str = "", governorate: str = "", status: str = "") -> QuerySet[Member]:
     """Members matching a staff search: a national ID, a mobile, a membership number, or words of a name
-    (Arabic-normalised: أحمد finds احمد and أَحْمَد). One query for the rows; no joins needed."""
+    (Arabic-normalised: أحمد finds احمد and أَحْمَد), among the members of the staff member's departments
+    (members.slots.member_scope). One query for the rows."""
     _require_staff(by)
+    members = Member.objects.filter(slots.member_scope(by)).only(*DIRECTORY_FIELDS).order_by("membership_no", "pk")
+    return _filtered(members, query=query, governorate=governorate, status=status)
+
+
+def member_for_new_request(*, by: User, query: str) -> QuerySet[Member]:
+    """The whole register, searched for a request opened on a member's behalf (the member who phoned or walked
+    in may have no request in the staff member's departments yet). Shown masked; nothing without a search."""
+    _require_staff(by)
+    if not " ".join(query.split()):
+        return Member.objects.none()
     members = Member.objects.only(*DIRECTORY_FIELDS).order_by("membership_no", "pk")
+    return _filtered(members, query=query)
+
+
+def _filtered(members: QuerySet[Member], *, query: str, governorate: str = "", status: str = "") -> QuerySet[Member]:
     if governorate:
         members = members.filter(governorate=governorate)
     if status:
@@ -71,9 +86,10 @@ def _search_condition(query: str) -> Q:
 
 
 def record_for_staff(*, by: User, pk: int) -> Member:
-    """One member's record for a staff page (404 if absent). The caller writes the access-log line."""
+    """One member's record for a staff page, among the members of the staff member's departments (DoesNotExist
+    otherwise, a 404 for the page). The caller writes the access-log line."""
     _require_staff(by)
-    return Member.objects.select_related("user").get(pk=pk)
+    return Member.objects.filter(slots.member_scope(by)).select_related("user").get(pk=pk)
 
 
 def requests_of(member: Member, *, limit: int = 20, visible_to: User | None = None) -> list:

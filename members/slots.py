@@ -6,6 +6,8 @@ An app registers a provider in its AppConfig.ready(); the page asks the slot, wh
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from members.models import Member
 
 
@@ -27,3 +29,22 @@ def register_applicant_link(provider: Callable[[Member], Link | None]) -> None:
 
 def applicant_links(member: Member) -> list[Link]:
     return [link for provider in _applicant_links if (link := provider(member)) is not None]
+
+
+# Which members a staff member may find in the directory and open: the app that knows departments answers with a
+# condition on Member. Fail closed: with no provider, staff see nobody.
+_member_scopes: list[Callable[[object], Q]] = []
+
+
+def register_member_scope(provider: Callable[[object], Q]) -> None:
+    if provider not in _member_scopes:
+        _member_scopes.append(provider)
+
+
+def member_scope(user) -> Q:
+    if not _member_scopes:
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    for provider in _member_scopes:
+        condition |= provider(user)
+    return condition

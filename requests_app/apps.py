@@ -8,6 +8,7 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self) -> None:
         from members import slots
-        from requests_app import selectors
+        from requests_app import member_scope, selectors
 
         slots.register_applicant_link(selectors.membership_application_link)
+        slots.register_member_scope(member_scope.members_of_departments)

@@ -290,7 +290,7 @@ def on_behalf_start(request: HttpRequest) -> HttpResponse:
     form = staff_forms.MemberLookupForm(request.GET or None)
     found = []
     if request.GET and form.is_valid():
-        found = list(member_selectors.directory_for(by=request.user, query=form.cleaned_data["q"])[:20])
+        found = list(member_selectors.member_for_new_request(by=request.user, query=form.cleaned_data["q"])[:20])
     services_list = RequestType.objects.active().select_related("category").order_by("category__order", "order", "code")
     return render(
         request,

@@ -31,7 +31,14 @@ def sent_sms(settings):
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(roles=[Role.STAFF])
+    """Staff of the department that keeps the register (it handles admissions), so the directory shows everyone."""
+    from requests_app.models import DepartmentMembership
+    from tests.requests_app.factories import RequestTypeFactory
+
+    user = UserFactory(roles=[Role.STAFF])
+    admissions = RequestTypeFactory(needs_board_decision=True)
+    DepartmentMembership.objects.create(department=admissions.department, user=user)
+    return user
 
 
 @pytest.fixture

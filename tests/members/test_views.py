@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from members.models import AccessLog, CorrectionRequest, Member, MemberImport
 from members.roles import Role
-from tests.members.factories import MemberFactory, member_account
+from tests.members.factories import MemberFactory, UserFactory, member_account
 from tests.members.test_importing import as_csv, rows
 
 pytestmark = pytest.mark.django_db
@@ -136,10 +136,10 @@ def test_directory_query_count_does_not_grow_with_rows(as_user, staff_user, djan
     MemberFactory.create_batch(3)
     client.get(reverse("members:directory"))  # warm the session
     # session, user, roles, count, rows
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):  # + the staff member's departments, whether one keeps the register
         client.get(reverse("members:directory"))
     MemberFactory.create_batch(30)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):  # + the staff member's departments, whether one keeps the register
         response = client.get(reverse("members:directory"), {"q": "مريح"})
     assert len(response.context["page"].object_list) == 25
 
@@ -158,8 +158,8 @@ def test_member_page_query_count_is_constant(as_user, staff_user, django_assert_
     client.get(reverse("members:member-detail", args=[member.pk]))
     for field in ("village", "shares", "email"):
         CorrectionRequest.objects.create(member=member, field=field, requested_value="1")
-    # session, user, roles, member+account, access log insert, requests, corrections
-    with django_assert_num_queries(7):
+    # session, user, roles, departments, keeps the register?, member+account, access log insert, requests, corrections
+    with django_assert_num_queries(9):
         client.get(reverse("members:member-detail", args=[member.pk]))
 
 
@@ -289,3 +289,24 @@ def test_showing_anything_but_a_masked_detail_is_refused_and_logs_nothing(as_use
 
     assert response.status_code == 400
     assert not AccessLog.objects.filter(action=AccessLog.Action.REVEALED).exists()
+
+
+# --- Whose records staff may open --------------------------------------------------------------------------
+
+
+def test_staff_see_in_the_directory_only_the_members_of_their_departments(as_user):
+    from requests_app.models import DepartmentMembership
+    from tests.requests_app.factories import RequestTypeFactory, ServiceRequestFactory
+
+    seedlings = RequestTypeFactory(needs_board_decision=False)
+    clerk = UserFactory(roles=[Role.STAFF])
+    DepartmentMembership.objects.create(department=seedlings.department, user=clerk)
+    ours = ServiceRequestFactory(request_type=seedlings, department=seedlings.department).member
+    elsewhere = MemberFactory()
+    client = as_user(clerk)
+
+    listed = list(client.get(reverse("members:directory")).context["page"].object_list)
+
+    assert listed == [ours]
+    assert client.get(reverse("members:member-detail", args=[elsewhere.pk])).status_code == 404
+    assert client.get(reverse("members:member-detail", args=[ours.pk])).status_code == 200
