@@ -7,6 +7,8 @@ guesses at one mobile's codes are bounded by CODES_PER_DAY x that, every day.
 
 from allauth.account import forms as allauth_forms
 from allauth.core import context
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django.utils.translation import gettext_lazy as _
 
 from members import limits
@@ -41,7 +43,9 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
         return email
 
 
-class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+class OneTimeCodeField:
+    """The code field in the glossary's words (رمز التحقق), for digits typed left to right."""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["code"]
@@ -49,3 +53,29 @@ class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
         field.widget.attrs.update(
             {"placeholder": _("One-time code"), "inputmode": "numeric", "dir": "ltr", "autocomplete": "one-time-code"}
         )
+
+
+class ConfirmLoginCodeForm(OneTimeCodeField, allauth_forms.ConfirmLoginCodeForm):
+    pass
+
+
+class VerifyPhoneForm(OneTimeCodeField, allauth_forms.VerifyPhoneForm):
+    pass
+
+
+class AuthenticatorCodeField:
+    """The second factor's code, named after the app that shows it (not the SMS one-time code)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = _("Code from your authenticator app")
+        field.widget.attrs.update({"placeholder": "000000", "inputmode": "numeric", "dir": "ltr"})
+
+
+class AuthenticateForm(AuthenticatorCodeField, mfa_forms.AuthenticateForm):
+    pass
+
+
+class ActivateTOTPForm(AuthenticatorCodeField, totp_forms.ActivateTOTPForm):
+    pass

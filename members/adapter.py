@@ -11,8 +11,10 @@ import contextlib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,6 +52,12 @@ class SaudiPhoneField(PhoneField):
             except ValidationError as error:
                 raise ValidationError(error.messages, code="invalid_phone") from error
         return value
+
+
+_CODE_ONLY_REFUSED = gettext_lazy(
+    "Staff, board and administrator accounts sign in with their password and then their authenticator app, "
+    "not with a text-message code alone."
+)
 
 
 def display_name(user: User) -> str:
@@ -101,6 +109,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials) -> None:
         """After a password reset: the account's sign-in names start afresh."""
         limits.clear_failures(_typed(credentials))
+
+    def pre_login(self, request: HttpRequest, user: User, **kwargs):
+        """A privileged account without its second factor never signs in on an SMS or e-mail code alone."""
+        from members import two_factor
+
+        if two_factor.refuses_code_only(request, user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.error(request, _CODE_ONLY_REFUSED)
+            return redirect("account_login")
+        return super().pre_login(request, user, **kwargs)
 
     # --- Messages leave after the response (members.code_delivery) --------------------------------------------
 

@@ -8,7 +8,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and accounts")
 
     def ready(self) -> None:
-        from members import permissions, session_guard  # noqa: F401 (session_guard connects its receiver)
+        from members import permissions, session_guard, two_factor  # noqa: F401 (they connect their receivers)
 
         post_migrate.connect(
             permissions.grant_after_migrate, sender=self, dispatch_uid="members.grant_role_permissions"

@@ -10,16 +10,21 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 
-from members import permissions, services
+from members import permissions, services, two_factor
 from members.models import Governorate, Member, User
 from members.roles import Role
 from members.validators import national_id_check_digit
 
 DEMO_PASSWORD = "Qahwa-Najran-2026"  # noqa: S105 (demo data, printed by load_demo)
+# The demo's staff, board and administrators share one authenticator-app secret (demo data, printed by load_demo):
+# add it to any TOTP app, or print the current code with `manage.py demo_totp_code`.
+DEMO_TOTP_SECRET = "NAJRANCOFFEEDEMOSECONDFACTORQAHW"  # noqa: S105
 
 ACCOUNTS = [
     # (who, username, email, phone, first name, last name, roles)
@@ -193,6 +198,20 @@ def _accounts() -> list[tuple[str, str, str]]:
     return logins
 
 
+def give_second_factors() -> int:
+    """Every demo account of staff, supervisors, board and administrators without a second factor gets the demo's
+    authenticator-app secret (load_demo calls this after every app's demo). Returns how many were given one."""
+    privileged = User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name__in=[role.value for role in two_factor.PRIVILEGED])
+    ).distinct()
+    given = 0
+    for user in privileged:
+        if two_factor.lacks_second_factor(user):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            given += 1
+    return given
+
+
 def _register(rng: random.Random) -> None:
     """The 198 members and the two board members' records, in one bulk insert (skipped when present)."""
     if Member.objects.filter(membership_no=str(FIRST_MEMBERSHIP_NO)).exists():
@@ -300,5 +319,9 @@ def seed(stdout) -> list[tuple[str, str, str]]:
             f"(code in {sms_file})",
         ),
     ]
+    stdout.write(
+        f"  second factor of staff, supervisor, board and administrator: authenticator-app secret {DEMO_TOTP_SECRET}"
+        " (or `manage.py demo_totp_code` prints the current code)"
+    )
     stdout.write(f"  members: {Member.objects.exclude(status=Member.Status.APPLICANT).count()} in the register")
     return logins

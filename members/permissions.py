@@ -21,6 +21,8 @@ READ = ("view",)
 ADMINISTRATOR_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
     "auth": {"group": READ},
     "account": {"emailaddress": ("change", "view")},  # allauth: the addresses accounts sign in with
+    # allauth.mfa: an administrator removes a lost authenticator; its owner then sets up a new one at sign-in.
+    "mfa": {"authenticator": ("delete", "view")},
     "members": {
         "user": ("add", "change", "view"),
         "member": ("add", "change", "view"),

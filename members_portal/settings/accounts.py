@@ -37,6 +37,7 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_FORMS = {
     "request_login_code": "members.account_forms.RequestLoginCodeForm",
     "confirm_login_code": "members.account_forms.ConfirmLoginCodeForm",
+    "verify_phone": "members.account_forms.VerifyPhoneForm",
 }
 # allauth's own counters for wrong passwords and code requests are replaced by members.limits (per identifier
 # typed, normalised, with growing delays and the time to try again); a code sent to verify a phone is capped per
@@ -59,3 +60,11 @@ SESSION_IDLE_TIMEOUT_MEMBER = 60 * 60
 SESSION_IDLE_TIMEOUT_STAFF = 20 * 60
 # A session without "remember me" also ends this long after sign-in, whatever the browser does with its cookie.
 SESSION_UNREMEMBERED_MAX_AGE = 60 * 60 * 12
+
+# --- Second factor (members/two_factor.py): compulsory for staff, supervisors, board and administrators -------------
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Najran Coffee Cooperative"
+MFA_FORMS = {
+    "authenticate": "members.account_forms.AuthenticateForm",
+    "activate_totp": "members.account_forms.ActivateTOTPForm",
+}

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "members.session_guard.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.two_factor.RequireSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "members_portal.urls"

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         for name in DEMO_MODULES:
             with transaction.atomic():
                 logins += import_module(name).seed(self.stdout) or []
+        from members.demo import give_second_factors
+
+        give_second_factors()
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         for who, login, password in logins:
             self.stdout.write(f"  {who:<28} {login:<28} {password}")
