@@ -11,7 +11,8 @@ What happens to a row whose worker vanished:
 - handed over, outcome never recorded (the worker died, or the database stayed away longer than the retries): the
   sweep marks it UNKNOWN ("to check: may have been sent"). It is never sent again on a guess: staff check the
   provider's log on the outbox page and either confirm it sent or send it again (with the same reference, which a
-  provider that drops repeats drops).
+  provider that drops repeats drops). Where the gateway is known to drop repeats (SMS_GATEWAY_DROPS_REPEATS), an
+  uncertain SMS is sent again by itself under its reference: that is knowing, not guessing.
 A retry, a redelivered task (acks late) or a second worker never sends a row claimed by a live worker, sent,
 failed or unknown. A channel that refuses puts the row back to pending with a backoff, and after
 OUTBOX_MAX_ATTEMPTS tries it ends failed with the reason.
@@ -243,10 +244,19 @@ def enqueue_pending(ids: list[int]) -> None:
 
 
 def mark_unknown_outcomes() -> int:
-    """Rows handed over by a worker whose heartbeat stopped: the message may have gone out, so staff check it."""
-    marked = Notification.objects.filter(
+    """Rows handed over by a worker whose heartbeat stopped: the message may have gone out. Where the provider
+    drops a repeat of the same reference (SMS_GATEWAY_DROPS_REPEATS), sending it again is known to be safe, so it
+    goes back to pending; anything else is marked for staff to check."""
+    uncertain = Notification.objects.filter(
         status=Status.SENDING, claimed_at__lt=_stale_before(timezone.now()), handed_over_at__isnull=False
-    ).update(
+    )
+    if settings.SMS_BACKEND == "gateway" and settings.SMS_GATEWAY_DROPS_REPEATS:
+        resent = uncertain.filter(channel=Channel.SMS).update(
+            status=Status.PENDING, claim_token="", handed_over_at=None, next_attempt_at=None
+        )
+        if resent:
+            logger.warning("Outbox: %s SMS of a stopped worker sent again under the same reference", resent)
+    marked = uncertain.update(
         status=Status.UNKNOWN,
         last_error="The worker stopped after handing the message over; check the provider's log before resending.",
     )

@@ -254,6 +254,9 @@ SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms.log"))
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
+# Set when the gateway drops a message whose reference (the outbox key) it has already taken: a message a stopped
+# worker may have handed over is then sent again automatically instead of waiting for staff to check it.
+SMS_GATEWAY_DROPS_REPEATS = env_bool("SMS_GATEWAY_DROPS_REPEATS")
 
 # --- Celery -----------------------------------------------------------------------------------------
 from .limits import *  # noqa: E402, F403 (per-member limits: submissions, the data export)

@@ -196,3 +196,47 @@ def test_staff_confirm_a_message_to_check_as_sent_and_nothing_is_sent(sms_file):
 
     assert Notification.objects.get(pk=sms.pk).status == Status.SENT
     assert sms_lines(sms_file) == []
+
+
+def test_an_uncertain_sms_goes_again_under_its_own_reference_when_the_gateway_drops_repeats(settings, monkeypatch):
+    settings.OUTBOX_SENDING_TIMEOUT_S = 30
+    settings.SMS_BACKEND = "gateway"
+    settings.SMS_GATEWAY_DROPS_REPEATS = True
+    taken = []
+    monkeypatch.setitem(channels.SMS_BACKENDS, "gateway", lambda to, text, reference: taken.append(reference))
+    sms = an_sms()
+    # A worker recorded the hand-over and stopped: whether the gateway got it is not known.
+    Notification.objects.filter(pk=sms.pk).update(
+        status=Status.SENDING,
+        claim_token="dead",
+        handed_over_at=timezone.now(),
+        claimed_at=timezone.now() - timedelta(seconds=31),
+    )
+
+    sending.requeue_due()
+    outcome = sending.deliver_notification(sms.pk)
+
+    sms.refresh_from_db()
+    assert outcome == "sent" and sms.status == Status.SENT
+    assert taken == [sms.key]  # the provider sees the same reference again, and drops it if it had it
+
+
+def test_an_uncertain_sms_waits_for_a_check_when_the_gateway_does_not_say_it_drops_repeats(settings, monkeypatch):
+    settings.OUTBOX_SENDING_TIMEOUT_S = 30
+    settings.SMS_BACKEND = "gateway"
+    settings.SMS_GATEWAY_DROPS_REPEATS = False
+    taken = []
+    monkeypatch.setitem(channels.SMS_BACKENDS, "gateway", lambda to, text, reference: taken.append(reference))
+    sms = an_sms()
+    Notification.objects.filter(pk=sms.pk).update(
+        status=Status.SENDING,
+        claim_token="dead",
+        handed_over_at=timezone.now(),
+        claimed_at=timezone.now() - timedelta(seconds=31),
+    )
+
+    sending.requeue_due()
+    sending.deliver_notification(sms.pk)
+
+    sms.refresh_from_db()
+    assert sms.status == Status.UNKNOWN and taken == []
