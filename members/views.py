@@ -292,3 +292,16 @@ def phone_change(request: HttpRequest) -> HttpResponse:
     if hasattr(request.user, "member"):
         return redirect(f"{reverse('members:correction-new')}?field=mobile")
     return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Replaces allauth's e-mail management: a signed-in session cannot add an unproven address, make it primary and
+    have the password reset sent to it. A member's e-mail is part of the register, corrected by staff; a staff
+    account's is set by an administrator."""
+    if hasattr(request.user, "member"):
+        messages.info(request, _("Your e-mail is part of your record in the register: ask staff to correct it."))
+        return redirect(f"{reverse('members:correction-new')}?field=email")
+    messages.info(request, _("Your e-mail is set by the portal's administrators: ask them to change it."))
+    return redirect("home")

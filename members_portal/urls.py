@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Before allauth's own: the mobile is changed through the register, not by the account holder alone.
     path("accounts/phone/change/", members_views.phone_change, name="account_change_phone"),
+    path("accounts/email/", members_views.email_change, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
