@@ -1,6 +1,6 @@
 """What completing a request does, per kind of service: the one place a decision takes effect in the register.
 
-`take_effect` is called by services._change_status inside the transaction that completes the request, after
+`take_effect` is called by status_changes._change_status inside the transaction that completes the request, after
 the status is written and before the member is told; so the effect, the status, the timeline and the audit
 trail (members' access log) commit together or not at all. A kind without an effect here completes as it is.
 

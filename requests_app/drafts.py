@@ -1,6 +1,6 @@
 """A member's drafts: forms saved on purpose («حفظ كمسودة») or kept after a failed try, until submitted or deleted.
 
-Saving and submitting live in requests_app.services (`save_draft`, `submit_request`); this is what a member does
+Saving and submitting live in requests_app.submission (`save_draft`, `submit_request`); this is what a member does
 with a draft they no longer want.
 """
 

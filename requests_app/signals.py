@@ -2,7 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent by services._change_status when a request is completed (by staff, or the board's approval recorded
+# Sent by status_changes._change_status when a request is completed (by staff, or the board's approval recorded
 # through staff_services.record_board_decision), after completion.take_effect, inside the transaction
 # that completes the request, so a receiver's rows (the survey invitation) commit or roll back with it.
 # Receivers must not send anything themselves: queue through the outbox. Arguments: service_request.

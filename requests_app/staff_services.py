@@ -81,7 +81,7 @@ def record_board_decision(
     expected_version: int | None = None,
 ) -> BoardDecision:
     """Record the board's decision on a request pending it: approval completes it, refusal rejects it. The only
-    way out of "pending the board's decision" (services._change_status asks for the decision this writes).
+    way out of "pending the board's decision" (status_changes._change_status asks for the decision this writes).
 
     Board members record; a supervisor of the request's department may record a decision taken in a
     meeting on the board's behalf (marked so). The meeting reference and the note are required; an approved

@@ -18,6 +18,7 @@ from members.models import Member
 from requests_app.models import Channel, RequestType, ServiceRequest
 from surveys import services
 from surveys.models import AdoptedSuggestion, GeneralRatingMark, Invitation, Response, Suggestion
+from surveys.services import answering
 
 DEMO_MEMBER_NO = "10001"  # the "member (activated)" login of members.demo
 # Harvest and processing (October to February) bring more requests, and slower ones.
@@ -141,9 +142,9 @@ def _answered_history(rng: random.Random, now: datetime.datetime) -> list[Respon
     rng.shuffle(responses)  # stored in no particular order, as reseal_anonymous_rows leaves them
     Response.objects.bulk_create(responses, batch_size=500)
     for service_request, answered_at, response in handled:
-        staff_id = services._handler_id(service_request)
+        staff_id = answering._handler_id(service_request)
         if staff_id is not None:
-            services._add_to_tally(
+            answering._add_to_tally(
                 staff_id=staff_id, quarter=services.quarter_of(timezone.localdate(answered_at)), response=response
             )
     return responses

@@ -43,7 +43,7 @@ class ServiceRequestQuerySet(models.QuerySet):
 
 
 class ServiceRequest(models.Model):
-    """A member's request for a service. `status` changes only through requests_app.services._change_status."""
+    """A member's request for a service. `status` changes only through requests_app.status_changes._change_status."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", pgettext_lazy("request status", "Submitted")

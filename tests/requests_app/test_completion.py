@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from members.models import AccessLog, Member, Notification
 from members.roles import Role, has_role
-from requests_app import completion, services, staff_services
+from requests_app import completion, services, staff_services, status_changes
 from requests_app.models import BoardDecision, RequestType, ServiceRequest, TimelineEvent
 from tests.requests_app.factories import MemberFactory, RequestTypeFactory, ServiceRequestFactory, UserFactory
 
@@ -157,7 +157,7 @@ def test_board_approvals_recorded_at_the_same_moment_admit_everyone_with_distinc
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions and advisory locks need PostgreSQL")
     # The receipts are not the subject here: six PDFs rendered at once on a small machine only slow it down.
-    monkeypatch.setattr(services, "after_commit", lambda *args, **kwargs: None)
+    monkeypatch.setattr(status_changes, "after_commit", lambda *args, **kwargs: None)
     highest = max(int(number) for number in Member.objects.values_list("membership_no", flat=True) if number.isdigit())
     board = UserFactory(roles=[Role.BOARD])
     applications = [pending(Kind.MEMBERSHIP_APPLICATION, applicant(), shares=10) for _ in range(6)]

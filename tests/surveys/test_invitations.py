@@ -9,6 +9,7 @@ from requests_app import services as request_services
 from requests_app.models import ServiceRequest
 from surveys import services
 from surveys.models import Invitation
+from surveys.services import invitations as invitation_services
 from tests.surveys.factories import MemberFactory, ServiceRequestFactory, closed_request, department_staff
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_survey_text_messages_fit_two_segments_with_the_whole_link(event, langua
         event=event,
         channel=Channel.SMS,
         language=language,
-        context=services._notification_context(invitation),
+        context=invitation_services._notification_context(invitation),
         shorten=False,
     ).body
 
