@@ -51,6 +51,21 @@ def dual_date(value: datetime.date | datetime.datetime | None) -> str:
 # forms, always left to right and never broken across lines; a month reads as its name.
 
 
+@register.filter
+def dual_date_text(value: datetime.date | datetime.datetime | str | None) -> str:
+    """dual_date as plain text, for messages (SMS, e-mail, inbox): '15 جمادى الآخرة 1448 هـ (25 نوفمبر 2026 م)'."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    gregorian = f"{date_format(_local(value), 'j F Y')} {pgettext('Gregorian era, after a date', 'CE')}"
+    converted = to_hijri(value)
+    return gregorian if converted is None else f"{converted.format()} ({gregorian})"
+
+
 def _local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)

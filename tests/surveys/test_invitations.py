@@ -1,10 +1,12 @@
 """Invitations: made when a request is completed or rejected, sent through the outbox, never to those who opted out."""
 
 import pytest
+from django.utils import timezone
 
 from members import outbox
 from members.models import Channel, Notification
 from members.outbox import sms_length
+from members_portal.hijri import to_hijri
 from requests_app import services as request_services
 from requests_app.models import ServiceRequest
 from surveys import services
@@ -121,3 +123,18 @@ def test_a_service_with_its_own_questionnaire_invites_with_it():
 
     assert invitation.questionnaire_version.questionnaire == own
     assert invitation.questionnaire_version.aspects == ["clarity", "courtesy", "ease"]
+
+
+def test_the_invitation_says_until_when_its_link_is_valid_in_both_calendars():
+    service_request, staff = _in_progress()
+
+    request_services.complete_request(service_request=service_request, by=staff, outcome="سُلّمت الشتلات")
+
+    invitation = Invitation.objects.get(service_request=service_request)
+    rows = Notification.objects.filter(member=service_request.member, event="survey_invitation")
+    expires = timezone.localdate(invitation.expires_at)
+    hijri = to_hijri(expires)
+    for channel in (Channel.INBOX, Channel.EMAIL):
+        body = rows.get(channel=channel).body
+        assert f"{hijri.year}" in body and "هـ" in body, body  # the Hijri date members read first
+        assert f"{expires.year}" in body and expires.isoformat() not in body  # the Gregorian one in words
