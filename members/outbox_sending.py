@@ -268,8 +268,8 @@ def mark_unknown_outcomes() -> int:
 def requeue_due(*, limit: int = 10_000) -> int:
     """The sweep: mark for review what a dead worker had handed over, then re-enqueue rows pending for longer
     than the grace period and rows whose claim expired before the hand-over. Marks each pending row re-enqueued
-    now, so the next sweep leaves it a minute. Idempotent: enqueuing a row twice costs a task that finds nothing
-    to claim."""
+    now, so the next sweep leaves it for the grace period. Idempotent: enqueuing a row twice costs a task that
+    finds nothing to claim."""
     mark_unknown_outcomes()
     now = timezone.now()
     due_before = now - timedelta(seconds=settings.OUTBOX_PENDING_GRACE_S)

@@ -288,7 +288,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "members.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=15)},
     # The outbox sweep: re-enqueues messages left pending (broker or worker down) and those stuck "sending".
-    "outbox-sweep": {"task": "members.tasks.sweep_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    "outbox-sweep": {"task": "members.tasks.sweep_outbox", "schedule": 30.0, "options": {"expires": 25}},
     # Proves beat, broker and a worker alive to /healthz/ready; a heartbeat not run within 25 s is dropped.
     "worker-heartbeat": {"task": "members_portal.tasks.worker_heartbeat", "schedule": 30.0, "options": {"expires": 25}},
     # The staff queue's escalation (requests_app/escalation.py): early on working days, Riyadh time; idempotent.
@@ -323,7 +323,7 @@ WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120")
 # 10 s timeouts). Its rows not yet handed over are sent again; a handed-over one is marked for checking.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_BACKOFF_S = float(os.environ.get("OUTBOX_RETRY_BACKOFF_S", "30"))  # doubled after each failure
-OUTBOX_PENDING_GRACE_S = float(os.environ.get("OUTBOX_PENDING_GRACE_S", "60"))  # before the sweep re-enqueues
+OUTBOX_PENDING_GRACE_S = float(os.environ.get("OUTBOX_PENDING_GRACE_S", "30"))  # before the sweep re-enqueues
 OUTBOX_SENDING_TIMEOUT_S = float(os.environ.get("OUTBOX_SENDING_TIMEOUT_S", "30"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
