@@ -127,6 +127,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         code_delivery.send_email_later(self.render_mail(template_prefix, email, context))
 
+    def send_notification_mail(self, template_prefix: str, user: User, context=None, email=None) -> None:
+        """A change to the account's security (password, e-mail, second factor) is announced by e-mail to the
+        address on the account and by SMS to its verified mobile: many members have no e-mail at all."""
+        super().send_notification_mail(template_prefix, user, context, email)
+        if not (user.phone and user.phone_verified):
+            return
+        language = getattr(getattr(user, "member", None), "language", None) or translation.get_language()
+        with translation.override(language):
+            text = _(
+                "Najran Coffee Cooperative: a change was made to your account's sign-in settings. If it was not you, "
+                "call the cooperative at once."
+            )
+        code_delivery.send_sms_later(str(user.phone), text)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's per-address rate limits count the client behind nginx, not nginx itself."""
         return client_address(request) or super().get_client_ip(request)

@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
+from members import code_delivery
 from tests.members.factories import PASSWORD, UserFactory, member_account
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,23 @@ def test_a_password_change_asks_for_the_current_password_and_tells_the_old_addre
     member.user.refresh_from_db()
     assert member.user.check_password(NEW_PASSWORD)
     assert [mail.to for mail in mailoutbox] == [["saeed@example.org"]]
+
+
+def test_a_password_change_is_announced_by_sms_to_a_member_without_e_mail(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    texts = []
+    monkeypatch.setattr(code_delivery, "send_sms_later", lambda phone, text: texts.append((phone, text)))
+    member = member_account(email="")
+    member.user.phone_verified = True
+    member.user.save(update_fields=["phone_verified"])
+    client.force_login(member.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+
+    assert [phone for phone, _text in texts] == [str(member.user.phone)]
+    assert "تغيير" in texts[0][1] or "change" in texts[0][1]
