@@ -2,8 +2,12 @@
 and filling in the portal's own HTML forms. Standard library only; loopback use.
 """
 
+import base64
+import hashlib
+import hmac
 import html.parser
 import http.client
+import struct
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -13,6 +17,14 @@ PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The six-digit code an authenticator app shows for a base32 `secret` (RFC 6238, 30 s, SHA-1)."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time() if at is None else at) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 @dataclass
@@ -260,11 +272,20 @@ class Browser:
             body, content_type = urlencode(data).encode(), "application/x-www-form-urlencoded"
         return self.request("POST", action, body=body, headers={"Content-Type": content_type}, follow=follow)
 
-    def log_in(self, login: str, password: str) -> Response:
+    def log_in(self, login: str, password: str, totp_secret: str | None = None) -> Response:
+        """Sign in; staff, board and administrators then give their authenticator app's code (`totp_secret`)."""
         page = self.get("/accounts/login/")
         response = self.post_form(
             page, action_contains="/accounts/login/", overrides={"login": login, "password": password}
         )
+        for _ in range(2):  # a code given just as its 30 s ran out is refused: give the next one
+            if "/accounts/2fa/authenticate/" not in response.url or not totp_secret:
+                break
+            response = self.post_form(
+                response, action_contains="/accounts/2fa/authenticate/", overrides={"code": totp_code(totp_secret)}
+            )
+        if "/accounts/2fa/" in response.url:
+            raise RuntimeError(f"sign-in as {login} stopped at the second factor: {response.url}")
         if not any(name.endswith("sessionid") for name in self.cookies):  # __Host-sessionid in production
             raise RuntimeError(f"sign-in as {login} failed: {response.status} {response.url}")
         return response

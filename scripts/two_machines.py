@@ -21,6 +21,7 @@ from portal_http import Browser
 
 WEB_A, WEB_B = 8801, 8802
 PASSWORD = "Two-Machines-2026"
+STAFF_TOTP_SECRET = "TWOMACHINESSTAFFSECONDFACTORQAHW"
 
 SEED = """
 import json
@@ -60,13 +61,16 @@ for request_type in RequestType.objects.filter(active=True).order_by("pk"):
         "first_name": "فهد", "last_name": "آل مسعود"})
     staff.set_password(PASSWORD); staff.save()
     staff.groups.add(Group.objects.get_or_create(name=Role.STAFF.value)[0])
+    if not staff.authenticator_set.exists():  # staff sign in with a second factor
+        from allauth.mfa.totp.internal.auth import TOTP
+        TOTP.activate(staff, STAFF_TOTP_SECRET)
     result["staff"] = staff.email
 for code in result.get("codes", []):
     # The staff member works in every department that handles one of the candidate services.
     DepartmentMembership.objects.get_or_create(department=RequestType.objects.get(code=code).department,
                                                user=User.objects.get(username="two.staff"))
 print(json.dumps(result))
-""".replace("PASSWORD", repr(PASSWORD))
+""".replace("PASSWORD", repr(PASSWORD)).replace("STAFF_TOTP_SECRET", repr(STAFF_TOTP_SECRET))
 
 OUTBOX_STATE = """
 import json
@@ -233,7 +237,7 @@ def main() -> int:
             else:
                 log(f"--> staff on machine B takes {reference} and works it to completion")
                 staff = Browser(f"http://127.0.0.1:{WEB_B}")
-                staff.log_in(seeded["staff"], PASSWORD)
+                staff.log_in(seeded["staff"], PASSWORD, totp_secret=STAFF_TOTP_SECRET)
                 staff_page = f"/requests/staff/requests/{reference}/"
                 for action in ("/take/", "/start-review/", "/start-work/", "/complete/"):
                     page = staff.get(staff_page)
