@@ -38,10 +38,12 @@ OUTAGE_AT = float(os.environ.get("LOAD_REDIS_OUTAGE_AT", "20"))  # negative: no 
 OUTAGE_S = 10.0
 PORT = int(os.environ.get("LOAD_PORT", "8811"))
 PASSWORD = "Load-Test-Najran-2026"
+STAFF_TOTP_SECRET = "LOADTESTSTAFFSECONDFACTORNAJRANQ"
 REFERENCE = re.compile(r"NJC-\d{4}-\d{6}")
 
 GENERATE = r"""
 import datetime, json, random, uuid
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -91,6 +93,8 @@ for department_id in sorted({{t.department_id for t in types}})[:4]:
         "email": f"load.staff{{n}}@najran-coffee.example", "phone": f"+9665002{{n:05d}}", "password": hashed}})
     User.objects.filter(pk=staff.pk).update(phone_verified=True, password=hashed)
     staff.groups.add(staff_group)
+    if not staff.authenticator_set.exists():  # staff sign in with a second factor
+        TOTP.activate(staff, {staff_totp_secret!r})
     DepartmentMembership.objects.get_or_create(department_id=department_id, user=staff)
     out["staff"].append(staff.email)
 have = ServiceRequest.objects.filter(reference_no__startswith="NJC-2025-").count()
@@ -321,7 +325,11 @@ def main() -> int:
         cluster.manage("migrate", "--noinput", "--verbosity", "0")
         cluster.manage("collectstatic", "--noinput", "--verbosity", "0")
         data = json.loads(
-            cluster.python(GENERATE.format(target=REQUESTS, members=MEMBERS, password=PASSWORD))
+            cluster.python(
+                GENERATE.format(
+                    target=REQUESTS, members=MEMBERS, password=PASSWORD, staff_totp_secret=STAFF_TOTP_SECRET
+                )
+            )
             .strip()
             .splitlines()[-1]
         )
@@ -342,7 +350,7 @@ def main() -> int:
             staff = data["staff"] and n % 3 == 2
             login = data["staff"][n % len(data["staff"])] if staff else data["members"][n % len(data["members"])]
             browser = Browser(f"http://127.0.0.1:{PORT}")
-            browser.log_in(login, PASSWORD)
+            browser.log_in(login, PASSWORD, totp_secret=STAFF_TOTP_SECRET if staff else None)
             people.append((staff, browser))
 
         stop_sampling = threading.Event()
