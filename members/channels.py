@@ -5,12 +5,15 @@ SMS goes through the backend named by `settings.SMS_BACKEND`:
 - ``file``: each message appended as one JSON line to `settings.SMS_FILE_PATH` (development and the demo:
   a person trying the portal reads their code there),
 - ``console``: printed to standard output,
-- ``gateway``: an HTTP POST to `settings.SMS_GATEWAY_URL` with a bearer token (production).
+- ``gateway``: an HTTP POST to `settings.SMS_GATEWAY_URL` with a bearer token (a generic gateway),
+- a provider's own API (``unifonic``, ``taqnyat``, ``msegat``), registered at start-up by the app that holds the
+  provider clients (`register_sms_backend`), so this module never names it.
 
 Every SMS backend is a function `backend(to, text, reference)`: `to` in E.164, `text` the message, and
 `reference` the sender's own key for this message ("" for one-off texts such as sign-in codes). The outbox
 passes its row's key, so a resent message carries the same reference and a gateway that drops repeats of a
-reference drops it. A backend returns when the message was taken and raises `SmsError` otherwise.
+reference drops it. A backend returns when the message was taken, with the provider's id for it when the
+provider gives one (its delivery report names that id), and raises `SmsError` otherwise.
 
 E-mail goes through Django's mailers (`settings.MAILERS`); the reference becomes the Message-ID, so a resent
 e-mail is the same message to the receiving side. Both raise `ChannelError` with a readable reason when a
@@ -45,6 +48,11 @@ class ChannelError(Exception):
 
 class SmsError(ChannelError):
     """The SMS backend refused or failed to take the message."""
+
+
+class SmsOutcomeUnknown(SmsError):
+    """The request reached the provider but its answer never came: the message may have been taken. The outbox
+    marks the row for checking instead of sending it again on a guess."""
 
 
 class EmailError(ChannelError):
@@ -129,24 +137,30 @@ def _send_gateway(to: str, text: str, reference: str) -> None:
         raise SmsError(f"SMS gateway answered HTTP {status}: {reply.decode('utf-8', 'replace')}")
 
 
-SmsBackend = Callable[[str, str, str], None]  # backend(to, text, reference)
+SmsBackend = Callable[[str, str, str], str | None]  # backend(to, text, reference) -> the provider's message id
 SMS_BACKENDS: dict[str, SmsBackend] = {"file": _send_file, "console": _send_console, "gateway": _send_gateway}
 
 
-def send_sms(to: str, text: str, *, reference: str = "") -> None:
+def register_sms_backend(name: str, backend: SmsBackend) -> None:
+    """An app above members offers an SMS backend (a provider's client) under the name SMS_BACKEND selects."""
+    SMS_BACKENDS[name] = backend
+
+
+def send_sms(to: str, text: str, *, reference: str = "") -> str:
     """Send one text message to a mobile number (any Saudi form; sent as E.164).
 
     `reference` is the caller's key for the message (the outbox row's key), given to the backend as the
     provider's client reference so that a repeat can be recognised. Raises SmsError when the number is not
-    valid, the backend is unknown, or the gateway refuses. Not idempotent by itself: callers that may retry
-    (the outbox) guard against sending twice, and pass a reference for the provider to drop what slips through.
+    valid, the backend is unknown, or the gateway refuses. Returns the provider's id for the message ("" when the
+    backend gives none). Not idempotent by itself: callers that may retry (the outbox) guard against sending
+    twice, and pass a reference for the provider to drop what slips through.
     """
     backend = SMS_BACKENDS.get(settings.SMS_BACKEND)
     if backend is None:
         raise SmsError(f"unknown SMS_BACKEND {settings.SMS_BACKEND!r}; use one of {', '.join(SMS_BACKENDS)}")
     if not text.strip():
         raise SmsError("empty text message")
-    backend(_e164(to), text, reference)
+    return backend(_e164(to), text, reference) or ""
 
 
 # --- E-mail ----------------------------------------------------------------------------------------

@@ -113,19 +113,21 @@ def release_claim(token: str) -> int:
     )
 
 
-def _hand_over(row: Notification) -> None:
-    """Give one message to its channel; raises ChannelError (with the reason) when it is not taken."""
+def _hand_over(row: Notification) -> dict[str, str]:
+    """Give one message to its channel; raises ChannelError (with the reason) when it is not taken. Returns what
+    to record about who took it: for an SMS the provider and its id for the message (its delivery report names it)."""
     member = row.member
     if row.channel == Channel.SMS:
         if not member.sms_consent:
             raise delivery.ChannelError("the member withdrew consent to text messages before sending")
-        delivery.send_sms(str(member.mobile), row.body, reference=row.key)
-    elif row.channel == Channel.EMAIL:
+        message_id = delivery.send_sms(str(member.mobile), row.body, reference=row.key)
+        return {"provider": settings.SMS_BACKEND[:16], "provider_message_id": message_id[:64]}
+    if row.channel == Channel.EMAIL:
         if not (member.email and member.email_consent):
             raise delivery.ChannelError("the member has no e-mail address or withdrew consent before sending")
         delivery.send_email(member.email, row.subject, row.body, reference=row.key)
-    else:
-        raise delivery.ChannelError(f"unknown channel {row.channel!r}")
+        return {}
+    raise delivery.ChannelError(f"unknown channel {row.channel!r}")
 
 
 def backoff_s(attempts: int) -> float:
@@ -159,6 +161,21 @@ def _record_refusal(row: Notification, token: str, error: Exception) -> str:
     return "retry"
 
 
+def _record_uncertain(row: Notification, token: str, error: Exception) -> str:
+    """The provider's answer never came, so the message may have gone out: it is not sent again on a guess. The row
+    waits on the outbox page for staff to check the provider's log, unless the provider's delivery report settles
+    it first."""
+    reason = f"{error}; check the provider's log before resending."
+    logger.error("Notification %s (%s) may have been sent: %s", row.pk, row.channel, error)
+    write_with_retries(
+        lambda: Notification.objects.filter(pk=row.pk, status=Status.SENDING, claim_token=token).update(
+            status=Status.UNKNOWN, last_error=reason[:2000], claim_token="", handed_over_at=None
+        ),
+        what=f"recording notification {row.pk} to check",
+    )
+    return "unknown"
+
+
 def _send_claimed(row: Notification, token: str) -> str:
     """Send one claimed row and record the outcome, each message on its own (so a worker that dies leaves
     at most the message in its hands unrecorded, and that one is marked for review, never resent)."""
@@ -166,7 +183,9 @@ def _send_claimed(row: Notification, token: str) -> str:
     if not mine.update(handed_over_at=timezone.now()):
         return "skipped"  # our claim expired and another worker took the row
     try:
-        _hand_over(row)
+        taken_by = _hand_over(row)
+    except delivery.SmsOutcomeUnknown as error:
+        return _record_uncertain(row, token, error)
     except Exception as error:  # a channel error, or anything unexpected: recorded on the row either way
         return _record_refusal(row, token, error)
     # The message is out: the record must not be lost to a database blip. Our claim (and only ours) marks it
@@ -174,7 +193,9 @@ def _send_claimed(row: Notification, token: str) -> str:
     recorded = write_with_retries(
         lambda: Notification.objects.filter(
             pk=row.pk, claim_token=token, status__in=[Status.SENDING, Status.UNKNOWN]
-        ).update(status=Status.SENT, sent_at=timezone.now(), last_error="", claim_token="", handed_over_at=None),
+        ).update(
+            status=Status.SENT, sent_at=timezone.now(), last_error="", claim_token="", handed_over_at=None, **taken_by
+        ),
         what=f"recording notification {row.pk} sent",
     )
     if not recorded:

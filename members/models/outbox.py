@@ -14,6 +14,12 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
+class DeliveryState(models.TextChoices):
+    NOT_REPORTED = "", _("Not reported")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Not delivered")
+
+
 class Notification(models.Model):
     """One message to one member on one channel: written with the event that causes it, sent after commit.
 
@@ -29,6 +35,8 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         UNKNOWN = "unknown", _("To check: may have been sent")
+
+    DeliveryState = DeliveryState
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
@@ -65,6 +73,17 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Who took an SMS and its id there: the provider's delivery report names the message by that id.
+    # Defaults in the database too: announcements write their rows with one INSERT … SELECT that names no new column.
+    provider = models.CharField(_("provider"), max_length=16, blank=True, db_default="")
+    provider_message_id = models.CharField(_("provider's message id"), max_length=64, blank=True, db_default="")
+    # What the provider reported after taking it: delivered to the phone, or failed on the way. Empty until a
+    # final report arrives; the first final report is kept (a repeated or late one changes nothing).
+    delivery_state = models.CharField(
+        _("delivery"), max_length=9, choices=DeliveryState.choices, db_default=DeliveryState.NOT_REPORTED, blank=True
+    )
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -74,6 +93,11 @@ class Notification(models.Model):
             models.Index(fields=["status", "created_at"], name="notification_status_idx"),
             models.Index(fields=["member", "channel", "read_at"], name="notification_inbox_idx"),
             models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+            models.Index(
+                fields=["provider", "provider_message_id"],
+                name="notification_provider_id_idx",
+                condition=~models.Q(provider_message_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

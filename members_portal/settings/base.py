@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "members",
     "requests_app",
     "surveys",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -248,7 +249,8 @@ MAILERS = {"default": mailer_from_url(required_in_production("EMAIL_URL", f"file
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "بوابة الأعضاء <portal@najran-coffee.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# SMS: "file" (development: appended to SMS_FILE_PATH), "console", or "gateway" (HTTP, production).
+# SMS: "file" (development: appended to SMS_FILE_PATH), "console", "gateway" (a generic HTTP gateway), or a
+# provider's own API: "unifonic", "taqnyat", "msegat" (settings/sms_providers.py, the clients in messaging/).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms.log"))
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
@@ -257,11 +259,11 @@ SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
 # Set when the gateway drops a message whose reference (the outbox key) it has already taken: a message a stopped
 # worker may have handed over is then sent again automatically instead of waiting for staff to check it.
 SMS_GATEWAY_DROPS_REPEATS = env_bool("SMS_GATEWAY_DROPS_REPEATS")
-
 # --- Celery -----------------------------------------------------------------------------------------
 from .limits import *  # noqa: E402, F403 (per-member limits: submissions, the data export)
 from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead worker's task, the receipt sweep)
 from .redis_timeouts import redis_broker_options  # noqa: E402
+from .sms_providers import *  # noqa: E402, F403 (SMS_BACKEND=unifonic, taqnyat, msegat: credentials, report secrets)
 
 REDIS_BROKER_OPTIONS = redis_broker_options(REDIS_REDELIVERY_OPTIONS)  # noqa: F405
 

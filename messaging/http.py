@@ -1,0 +1,68 @@
+"""One call to an SMS provider's API, the way every provider client needs it.
+
+The three ways a call can end are kept apart, because the outbox treats them differently:
+- the provider answered (any status below 500): the client reads the answer for its own way of saying "taken" or
+  "refused" and raises SmsError on a refusal;
+- the provider could not be reached, or answered 5xx: nothing was taken, SmsError, the outbox tries again later;
+- the request went out and no answer came in time: the provider may have taken the message, so
+  SmsOutcomeUnknown, and the outbox marks the row for checking instead of sending it again on a guess.
+"""
+
+import json
+import logging
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from members.channels import SmsError, SmsOutcomeUnknown
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    text: str
+    body: dict = field(default_factory=dict)  # the answer as JSON when it is a JSON object, else empty
+
+
+def post(
+    url: str, *, provider: str, form: dict | None = None, json_body: dict | None = None, headers: dict | None = None
+) -> Reply:
+    """POST a form or a JSON body to a provider; returns its answer, or raises as the module says."""
+    if not url.startswith(("https://", "http://")):
+        raise SmsError(f"{provider}: the API address must be an http(s) URL, not {url!r}")
+    all_headers = {"Accept": "application/json", **(headers or {})}
+    if json_body is not None:
+        data = json.dumps(json_body, ensure_ascii=False).encode()
+        all_headers["Content-Type"] = "application/json; charset=utf-8"
+    else:
+        data = urllib.parse.urlencode(form or {}).encode()
+        all_headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
+    request = urllib.request.Request(url, data=data, headers=all_headers, method="POST")  # noqa: S310 (checked)
+    try:
+        with urllib.request.urlopen(request, timeout=settings.SMS_PROVIDER_TIMEOUT_S) as response:  # noqa: S310
+            status, text = response.status, response.read(4000).decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        status, text = error.code, (error.read(4000).decode("utf-8", "replace") if error.fp else "")
+    except TimeoutError as error:
+        raise SmsOutcomeUnknown(f"{provider} did not answer within {settings.SMS_PROVIDER_TIMEOUT_S:g} s") from error
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError | socket.timeout):
+            raise SmsOutcomeUnknown(
+                f"{provider} did not answer within {settings.SMS_PROVIDER_TIMEOUT_S:g} s"
+            ) from error
+        raise SmsError(f"{provider} unreachable: {error.reason}") from error
+    except OSError as error:  # the connection dropped mid-answer: as uncertain as a timeout
+        raise SmsOutcomeUnknown(f"{provider}: the connection broke before the answer: {error}") from error
+    if status >= 500:
+        raise SmsError(f"{provider} answered HTTP {status}: {text[:300]}".strip())
+    try:
+        body = json.loads(text) if text.strip() else {}
+    except ValueError:
+        body = {}
+    return Reply(status=status, text=text, body=body if isinstance(body, dict) else {})
