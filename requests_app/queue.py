@@ -23,7 +23,7 @@ from members.models import Member, User
 from members.roles import Role, has_role
 from members.validators import normalise_national_id, normalise_saudi_mobile
 from members_portal.arabic import normalise, to_western_digits
-from requests_app import sla
+from requests_app import sla, workflow
 from requests_app.models import (
     CannedReply,
     DepartmentMembership,
@@ -150,9 +150,7 @@ def scope_of(user: User) -> StaffScope:
     department_ids: set[int] = set()
     supervised: set[int] = set()
     if has_role(user, Role.STAFF):
-        for department_id, is_supervisor in DepartmentMembership.objects.filter(user=user).values_list(
-            "department_id", "is_supervisor"
-        ):
+        for department_id, is_supervisor in workflow.departments_of(user).items():
             department_ids.add(department_id)
             if is_supervisor and has_role(user, Role.SUPERVISOR):
                 supervised.add(department_id)

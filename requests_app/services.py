@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from requests_app.conversation import add_internal_note, add_member_message, reply_to_member
 from requests_app.status_changes import (
     STATUS_EVENTS,
+    BoardDecisionRequired,
+    ReservedToTheBoard,
     StaleRequest,
     Status,
     TransitionNotAllowed,
@@ -34,7 +36,9 @@ from requests_app.submission import (
 
 __all__ = [
     "STATUS_EVENTS",
+    "BoardDecisionRequired",
     "PermissionDenied",
+    "ReservedToTheBoard",
     "StaleRequest",
     "Status",
     "TransitionNotAllowed",

@@ -1,4 +1,5 @@
-"""Forms of the staff pages: queue filters, transitions, replies and notes, assignment, board decisions."""
+"""Forms of the staff pages: queue filters, replies and notes, assignment, board decisions (the status moves' forms
+are in move_forms)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from members_portal.readers import Readers, read_by
 from requests_app import queue, sla
 from requests_app.forms import NumberField
 from requests_app.models import Channel, ServiceRequest
+from requests_app.move_forms import PlainBootstrapForm, VersionedForm
 from requests_app.queue_widgets import QuickSelect
 from requests_app.staff_services import ON_BEHALF_CHANNELS
 
@@ -94,113 +96,6 @@ class QueueFilterForm(forms.Form):
             q=q,
             sort=data.get("sort") or queue.Sort.DUE,
         )
-
-
-class PlainBootstrapForm(forms.Form):
-    """Fields with Bootstrap classes and ARIA links, for templates/requests_app/staff/_form_fields.html."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput | forms.RadioSelect | forms.CheckboxInput):
-                continue
-            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self.auto_id % self.add_prefix(name)}_help"
-
-    def _post_clean(self):
-        """After validation: mark the fields in error, and link each to its message."""
-        super()._post_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            attrs = self.fields[name].widget.attrs
-            attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
-            attrs["aria-invalid"] = "true"
-            error_id = f"{self.auto_id % self.add_prefix(name)}_error"
-            attrs["aria-describedby"] = (attrs.get("aria-describedby", "") + " " + error_id).strip()
-
-
-class VersionedForm(PlainBootstrapForm):
-    """Every form that changes a request carries the version the page showed (stale-page check)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-class PlainMoveForm(VersionedForm):
-    """Start review, start work: nothing to say."""
-
-
-class ReturnForm(VersionedForm):
-    missing = read_by(
-        Readers.MEMBER,
-        forms.CharField(
-            label=_("What is missing"),
-            max_length=2000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_("The member reads this: list each missing document or answer."),
-            error_messages={"required": _("Say what is missing, so the member can complete it.")},
-        ),
-    )
-
-
-class ReferForm(VersionedForm):
-    note = read_by(
-        Readers.BOARD,
-        forms.CharField(
-            label=_("Note for the board (optional)"),
-            max_length=2000,
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-        ),
-    )
-
-
-class CompleteForm(VersionedForm):
-    outcome = read_by(
-        Readers.MEMBER,
-        forms.CharField(
-            label=_("Outcome"),
-            max_length=4000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"required": _("Write the outcome the member will read.")},
-        ),
-    )
-
-
-class RejectForm(VersionedForm):
-    reason = read_by(
-        Readers.MEMBER,
-        forms.CharField(
-            label=_("Reason for rejection"),
-            max_length=4000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"required": _("A rejection needs a reason.")},
-        ),
-    )
-
-
-# action slug in the URL → (form, target status)
-MOVE_FORMS = {
-    "start-review": (PlainMoveForm, Status.UNDER_REVIEW),
-    "return": (ReturnForm, Status.RETURNED_TO_MEMBER),
-    "start-work": (PlainMoveForm, Status.IN_PROGRESS),
-    "refer-to-board": (ReferForm, Status.PENDING_BOARD_DECISION),
-    "complete": (CompleteForm, Status.COMPLETED),
-    "reject": (RejectForm, Status.REJECTED),
-}
-
-
-# action slug → (button label, Bootstrap button style)
-MOVE_BUTTONS = {
-    "start-review": (_("Start review"), "btn-primary"),
-    "return": (_("Return to the member for completion"), "btn-outline-warning"),
-    "start-work": (_("Start work"), "btn-primary"),
-    "refer-to-board": (_("Refer to the board"), "btn-primary"),
-    "complete": (_("Complete the request"), "btn-success"),
-    "reject": (_("Reject the request"), "btn-outline-danger"),
-}
 
 
 class ReplyForm(PlainBootstrapForm):

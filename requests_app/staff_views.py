@@ -36,7 +36,6 @@ from requests_app import (
 from requests_app.forms import RequestForm
 from requests_app.models import RequestType, ServiceRequest
 from requests_app.staff_home import home_summary
-from requests_app.workflow import TRANSITIONS, Actor
 
 Status = ServiceRequest.Status
 staff_required = role_required(Role.STAFF)
@@ -63,16 +62,6 @@ def notices_read(request: HttpRequest) -> HttpResponse:
 # --- One request ------------------------------------------------------------------------------------------------
 
 
-def staff_moves(service_request: ServiceRequest, user) -> list[str]:
-    """The action slugs staff may take on this request now (the services check again): the department-staff
-    rows of the workflow table from the current status that the law allows, none on the person's own request."""
-    if service_request.member.user_id == user.pk:
-        return []
-    targets = {to for (current, to), actor in TRANSITIONS.items() if current == service_request.status
-               and actor is Actor.DEPARTMENT_STAFF and workflow.law_allows(service_request, to)}  # fmt: skip
-    return [action for action, (_form, to) in staff_forms.MOVE_FORMS.items() if to in targets]
-
-
 def _render_request(
     request: HttpRequest,
     service_request: ServiceRequest,
@@ -85,14 +74,16 @@ def _render_request(
     scope = queue.scope_of(user)
     bound = bound or {}
     version = {"version": service_request.version}
+    # The moves of the workflow table this user may make now that have a button on this page.
+    buttons = [move.button for move in workflow.allowed_moves(user, service_request) if move.button]
     move_forms = [
         {
-            "action": action,
-            "label": staff_forms.MOVE_BUTTONS[action][0],
-            "style": staff_forms.MOVE_BUTTONS[action][1],
-            "form": bound.get(action) or staff_forms.MOVE_FORMS[action][0](initial=version, prefix=action),
+            "action": button.action,
+            "label": button.label,
+            "style": button.style,
+            "form": bound.get(button.action) or button.form(initial=version, prefix=button.action),
         }
-        for action in staff_moves(service_request, user)
+        for button in buttons
     ]
     is_supervisor = scope.supervises(service_request.department_id)
     staff = list(queue.department_staff([service_request.department_id])) if is_supervisor else []
@@ -163,41 +154,34 @@ def _fresh_form(form_class, posted, current_version: int, prefix: str | None):
 @staff_required
 @require_POST
 def request_move(request: HttpRequest, reference_no: str, action: str) -> HttpResponse:
-    """One status move (start review, return, start work, refer to the board, complete, reject)."""
+    """One status move with a button on this page: the row of the workflow table from the request's status, made by
+    its service (which checks who may, the law, the board's decision and the version)."""
     service_request = queue.request_for_staff(request.user, reference_no)
-    if action not in staff_forms.MOVE_FORMS:
+    moves = workflow.staff_page_moves(action)
+    if not moves:
         raise Http404
-    form_class, _to = staff_forms.MOVE_FORMS[action]
+    # Another status than the page showed: the service still answers (changed meanwhile, or not allowed).
+    move = next((move for move in moves if move.current == service_request.status), moves[0])
+    form_class = move.button.form
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
         return _render_request(request, service_request, bound={action: form}, status=400)
-    data = form.cleaned_data
-    common = {"service_request": service_request, "by": request.user, "expected_version": data["version"]}
-    if data["version"] == service_request.version and service_request.status == Status.PENDING_BOARD_DECISION:
-        # The board's decision is recorded on the board page only (with its meeting, as a BoardDecision): a
-        # supervisor posting "reject" here would otherwise skip that record. A stale form still gets "stale".
-        messages.error(request, _("You may not do this."))
-        return _render_request(request, service_request, status=409)
+    arguments = {name: value for name, value in form.cleaned_data.items() if name != "version"}
     try:
-        if action == "start-review":
-            services.start_review(**common)
-        elif action == "return":
-            services.return_to_member(missing=data["missing"], **common)
-        elif action == "start-work":
-            services.start_work(**common)
-        elif action == "refer-to-board":
-            services.refer_to_board(note=data["note"], **common)
-        elif action == "complete":
-            if not workflow.law_allows(service_request, Status.COMPLETED):
-                raise ValidationError(_("The board decides this service: refer it to the board."), code="board")
-            services.complete_request(outcome=data["outcome"], **common)
-        else:
-            services.reject_request(reason=data["reason"], **common)
+        move.make(
+            service_request=service_request,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **arguments,
+        )
     except services.StaleRequest as stale:
         service_request.refresh_from_db()
         messages.error(request, stale.messages[0])
         fresh = _fresh_form(form_class, request.POST, service_request.version, action)
         return _render_request(request, service_request, bound={action: fresh}, status=409)
+    except services.ReservedToTheBoard as refused:
+        form.add_error(None, refused.args[0])
+        return _render_request(request, service_request, bound={action: form}, status=400)
     except services.TransitionNotAllowed as refused:
         service_request.refresh_from_db()
         messages.error(request, str(refused.args[0]) if refused.args else _("You may not do this."))

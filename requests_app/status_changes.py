@@ -32,6 +32,22 @@ class TransitionNotAllowed(PermissionDenied):
         )
 
 
+class ReservedToTheBoard(TransitionNotAllowed):
+    """Staff completing a service the law reserves to the board: it goes to the board instead."""
+
+    def __init__(self, *, current: str, requested: str) -> None:
+        super().__init__(current=current, requested=requested)
+        self.args = (_("The board decides this service: refer it to the board."),)
+
+
+class BoardDecisionRequired(TransitionNotAllowed):
+    """A request waiting for the board moved without the board's recorded decision."""
+
+    def __init__(self, *, current: str, requested: str) -> None:
+        super().__init__(current=current, requested=requested)
+        self.args = (_("Only the board's decision, recorded with its meeting, moves a request waiting for the board."),)
+
+
 class StaleRequest(ValidationError):
     """Someone changed the request after the page was opened (optimistic check on `version`)."""
 
@@ -63,9 +79,11 @@ def _change_status(
     if expected_version is not None and locked.version != expected_version:
         raise StaleRequest(_("This request changed after you opened it. Please look at it again."), code="stale")
     if not workflow.may_move(by, locked, Status(to)):
+        if to == Status.COMPLETED and not workflow.law_allows(locked, to):
+            raise ReservedToTheBoard(current=locked.status, requested=to)
         raise TransitionNotAllowed(current=locked.status, requested=to)
     if locked.status == Status.PENDING_BOARD_DECISION and not _is_the_boards_decision(decision, locked, to):
-        raise TransitionNotAllowed(current=locked.status, requested=to)
+        raise BoardDecisionRequired(current=locked.status, requested=to)
     now = timezone.now()
     from_status = locked.status
     update_fields = ["status", "version", "updated_at"]
@@ -109,10 +127,13 @@ def _change_status(
 
 
 def _is_the_boards_decision(decision: BoardDecision | None, service_request: ServiceRequest, to: Status) -> bool:
+    """The decision recorded on this request (a row, not an object made up by the caller) says this move."""
     return (
         decision is not None
-        and decision.service_request_id == service_request.pk
-        and decision.approved == (to == Status.COMPLETED)
+        and decision.pk is not None
+        and BoardDecision.objects.filter(
+            pk=decision.pk, service_request=service_request, approved=(to == Status.COMPLETED)
+        ).exists()
     )
 
 

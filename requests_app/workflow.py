@@ -1,8 +1,14 @@
 """The status workflow: row for row the transition table in DESIGN.md. Who may move a request, from where to where."""
 
+import dataclasses
 import enum
 
+from django import forms
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
 from members.roles import Role, has_role
+from requests_app import move_forms
 from requests_app.models import DepartmentMembership, ServiceRequest
 
 Status = ServiceRequest.Status
@@ -28,35 +34,90 @@ class Actor(enum.Enum):
         return has_role(user, Role.BOARD) or is_department_supervisor(user, service_request)
 
 
+def departments_of(user) -> dict[int, bool]:
+    """The departments the user belongs to, each with whether the membership marks a supervisor; read once per user
+    object (as the roles are), so a page that asks for every move asks the database once."""
+    cached = getattr(user, "_portal_departments", None)
+    if cached is None:
+        memberships = DepartmentMembership.objects.filter(user=user).values_list("department_id", "is_supervisor")
+        cached = user._portal_departments = dict(memberships)
+    return cached
+
+
 def is_department_staff(user, service_request: ServiceRequest) -> bool:
-    return (
-        has_role(user, Role.STAFF)
-        and DepartmentMembership.objects.filter(department_id=service_request.department_id, user=user).exists()
-    )
+    return has_role(user, Role.STAFF) and service_request.department_id in departments_of(user)
 
 
 def is_department_supervisor(user, service_request: ServiceRequest) -> bool:
-    return DepartmentMembership.objects.filter(
-        department_id=service_request.department_id, user=user, is_supervisor=True
-    ).exists()
+    return departments_of(user).get(service_request.department_id, False)
 
 
-TRANSITIONS: dict[tuple[Status, Status], Actor] = {
-    (Status.SUBMITTED, Status.UNDER_REVIEW): Actor.DEPARTMENT_STAFF,
-    (Status.UNDER_REVIEW, Status.RETURNED_TO_MEMBER): Actor.DEPARTMENT_STAFF,
-    (Status.RETURNED_TO_MEMBER, Status.UNDER_REVIEW): Actor.OWNING_MEMBER,
-    (Status.UNDER_REVIEW, Status.IN_PROGRESS): Actor.DEPARTMENT_STAFF,
-    (Status.IN_PROGRESS, Status.PENDING_BOARD_DECISION): Actor.DEPARTMENT_STAFF,
-    (Status.PENDING_BOARD_DECISION, Status.COMPLETED): Actor.BOARD,
-    (Status.PENDING_BOARD_DECISION, Status.REJECTED): Actor.BOARD,
-    (Status.UNDER_REVIEW, Status.COMPLETED): Actor.DEPARTMENT_STAFF,
-    (Status.UNDER_REVIEW, Status.REJECTED): Actor.DEPARTMENT_STAFF,
-    (Status.IN_PROGRESS, Status.COMPLETED): Actor.DEPARTMENT_STAFF,
-    (Status.IN_PROGRESS, Status.REJECTED): Actor.DEPARTMENT_STAFF,
-    (Status.SUBMITTED, Status.CANCELLED): Actor.OWNING_MEMBER,
-    (Status.UNDER_REVIEW, Status.CANCELLED): Actor.OWNING_MEMBER,
-    (Status.RETURNED_TO_MEMBER, Status.CANCELLED): Actor.OWNING_MEMBER,
-}
+@dataclasses.dataclass(frozen=True)
+class StaffButton:
+    """How the staff page offers a move: the action its form posts to, the form, the button's label and style.
+    The form's fields (without `version`, which is the service's `expected_version`) are the service's keyword
+    arguments."""
+
+    action: str
+    form: type[forms.Form]
+    label: str
+    style: str = "btn-primary"
+
+
+@dataclasses.dataclass(frozen=True)
+class Move:
+    """One row of the table: from where to where, who may, the use case that makes it (its dotted path inside
+    requests_app: the services import this module, so it is looked up when the move is made) and, for a move staff
+    make on the staff page, its button. A row without a button is made on its actor's own page: the member's
+    request page, the board's decision page."""
+
+    current: Status
+    to: Status
+    actor: Actor
+    service: str
+    button: StaffButton | None = None
+
+    def make(self, **arguments):
+        """Call the row's service; it checks the table, the law and the version again."""
+        return import_string(f"requests_app.{self.service}")(**arguments)
+
+
+START_REVIEW = StaffButton("start-review", move_forms.PlainMoveForm, _("Start review"))
+RETURN = StaffButton("return", move_forms.ReturnForm, _("Return to the member for completion"), "btn-outline-warning")
+START_WORK = StaffButton("start-work", move_forms.PlainMoveForm, _("Start work"))
+REFER = StaffButton("refer-to-board", move_forms.ReferForm, _("Refer to the board"))
+COMPLETE = StaffButton("complete", move_forms.CompleteForm, _("Complete the request"), "btn-success")
+REJECT = StaffButton("reject", move_forms.RejectForm, _("Reject the request"), "btn-outline-danger")
+BOARD_DECISION = "staff_services.record_board_decision"
+
+MOVES: tuple[Move, ...] = (
+    Move(Status.SUBMITTED, Status.UNDER_REVIEW, Actor.DEPARTMENT_STAFF, "services.start_review", START_REVIEW),
+    Move(Status.UNDER_REVIEW, Status.RETURNED_TO_MEMBER, Actor.DEPARTMENT_STAFF, "services.return_to_member", RETURN),
+    Move(Status.RETURNED_TO_MEMBER, Status.UNDER_REVIEW, Actor.OWNING_MEMBER, "services.resubmit"),
+    Move(Status.UNDER_REVIEW, Status.IN_PROGRESS, Actor.DEPARTMENT_STAFF, "services.start_work", START_WORK),
+    Move(Status.IN_PROGRESS, Status.PENDING_BOARD_DECISION, Actor.DEPARTMENT_STAFF, "services.refer_to_board", REFER),
+    Move(Status.PENDING_BOARD_DECISION, Status.COMPLETED, Actor.BOARD, BOARD_DECISION),
+    Move(Status.PENDING_BOARD_DECISION, Status.REJECTED, Actor.BOARD, BOARD_DECISION),
+    Move(Status.UNDER_REVIEW, Status.COMPLETED, Actor.DEPARTMENT_STAFF, "services.complete_request", COMPLETE),
+    Move(Status.UNDER_REVIEW, Status.REJECTED, Actor.DEPARTMENT_STAFF, "services.reject_request", REJECT),
+    Move(Status.IN_PROGRESS, Status.COMPLETED, Actor.DEPARTMENT_STAFF, "services.complete_request", COMPLETE),
+    Move(Status.IN_PROGRESS, Status.REJECTED, Actor.DEPARTMENT_STAFF, "services.reject_request", REJECT),
+    Move(Status.SUBMITTED, Status.CANCELLED, Actor.OWNING_MEMBER, "services.cancel_request"),
+    Move(Status.UNDER_REVIEW, Status.CANCELLED, Actor.OWNING_MEMBER, "services.cancel_request"),
+    Move(Status.RETURNED_TO_MEMBER, Status.CANCELLED, Actor.OWNING_MEMBER, "services.cancel_request"),
+)
+
+# The table read as (from, to) → who.
+TRANSITIONS: dict[tuple[Status, Status], Actor] = {(move.current, move.to): move.actor for move in MOVES}
+
+
+def move_between(current: Status, to: Status) -> Move | None:
+    return next((move for move in MOVES if move.current == current and move.to == to), None)
+
+
+def staff_page_moves(action: str) -> list[Move]:
+    """The rows whose button posts to this action on the staff page (one per `from`), or none."""
+    return [move for move in MOVES if move.button is not None and move.button.action == action]
 
 
 def law_allows(service_request: ServiceRequest, to: Status) -> bool:
@@ -71,12 +132,12 @@ def law_allows(service_request: ServiceRequest, to: Status) -> bool:
 
 def may_move(user, service_request: ServiceRequest, to: Status) -> bool:
     """The table's answer, plus the law's."""
-    actor = TRANSITIONS.get((Status(service_request.status), to))
-    return actor is not None and law_allows(service_request, to) and actor.allows(user, service_request)
+    move = move_between(Status(service_request.status), to)
+    return move is not None and law_allows(service_request, to) and move.actor.allows(user, service_request)
 
 
-def allowed_moves(user, service_request: ServiceRequest) -> list[Status]:
-    """The statuses this user may move the request to now (for buttons; the services check again)."""
+def allowed_moves(user, service_request: ServiceRequest) -> list[Move]:
+    """The moves this user may make on the request now (for buttons; the services check again)."""
     return [
-        to for (current, to) in TRANSITIONS if current == service_request.status and may_move(user, service_request, to)
+        move for move in MOVES if move.current == service_request.status and may_move(user, service_request, move.to)
     ]

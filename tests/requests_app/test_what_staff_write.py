@@ -12,6 +12,7 @@ from django.urls import reverse
 
 import members.forms
 import members.outbox_forms
+import requests_app.move_forms
 import requests_app.staff_forms
 import surveys.forms
 import surveys.report_forms
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 MARKER = "سرّي-للمجلس-٧٣١"
 
 # Staff forms: every form of these modules, and the staff forms of modules shared with member forms.
-STAFF_FORM_MODULES = [requests_app.staff_forms, members.outbox_forms, surveys.report_forms]
+STAFF_FORM_MODULES = [requests_app.staff_forms, requests_app.move_forms, members.outbox_forms, surveys.report_forms]
 STAFF_FORMS_ELSEWHERE = [
     members.forms.CorrectionDecisionForm,
     members.forms.DirectorySearchForm,
