@@ -8,6 +8,7 @@ from django.utils import timezone
 from requests_app.models import RequestType, ServiceRequest
 from surveys import services
 from surveys.models import Invitation, Response
+from tests.concurrency import at_once, needs_postgresql, raised
 from tests.surveys.factories import MemberFactory, ServiceRequestFactory, age, closed_request, invitation_for
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,22 @@ def test_accepting_twice_opens_one_complaint(client):
     client.post(reverse("surveys:contact-accept"), {"offer": offer})
 
     assert ServiceRequest.objects.filter(request_type__kind=RequestType.Kind.COMPLAINT).count() == complaints == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_accepted_four_times_at_once_one_complaint_is_opened(client):
+    """A member who taps «تواصلوا معي» on two devices, or twice on a slow line, gets one complaint, not four."""
+    invitation = invitation_for(closed_request())
+    offer = _offer_from(client.post(_link(invitation), ANSWER))
+
+    results = at_once(*[lambda: services.request_contact(offer=offer)] * 4)
+
+    assert raised(results) == []
+    assert len({complaint.pk for complaint in results}) == 1
+    assert ServiceRequest.objects.filter(request_type__kind=RequestType.Kind.COMPLAINT).count() == 1
+    invitation.refresh_from_db()
+    assert invitation.contact_request_id == results[0].pk
 
 
 @pytest.mark.parametrize("offer", ["", "forged", "abc:def:ghi"])
