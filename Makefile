@@ -33,7 +33,7 @@ help:
 	@echo "make run    start the portal with demo data on http://$(HOST):$(PORT)/ (and a Celery worker)"
 	@echo "make test   run the whole test suite (ARGS=... to pass options to pytest)"
 	@echo "make bench  run the benchmarks in bench/ on PostgreSQL ($(BENCH_DATABASE_URL))"
-	@echo "make lint   ruff check and ruff format --check"
+	@echo "make lint   ruff check, ruff format --check and the import layers (lint-imports)"
 	@echo "make messages  update the Arabic catalogue (locale/ar/LC_MESSAGES/django.po)"
 
 $(PY):
@@ -102,3 +102,4 @@ bench: compile
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports

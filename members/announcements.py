@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import outbox, outbox_sending
+from members import outbox, outbox_sending, slots
 from members.models import Announcement, Channel, Governorate, Member, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -32,26 +31,13 @@ Segment = Announcement.Segment
 # --- Who receives it -------------------------------------------------------------------------------
 
 
-def _members_with_open_requests() -> QuerySet[Member]:
-    """Members with a request not yet closed. The requests app sits above this one, so it is looked up by
-    name (no import); without it (or before its tables exist) the segment matches no one."""
-    try:
-        service_request = apps.get_model("requests_app", "ServiceRequest")
-    except LookupError:
-        return Member.objects.none()
-    open_requests = service_request._default_manager.all()
-    if hasattr(open_requests, "open"):
-        open_requests = open_requests.open()
-    return Member.objects.filter(pk__in=open_requests.values("member_id"))
-
-
 def recipients(*, segment: str, governorate: str = "") -> QuerySet[Member]:
     """Active members in the segment, in a stable order."""
     members = Member.objects.filter(status=Member.Status.ACTIVE)
     if segment == Segment.GOVERNORATE:
         members = members.filter(governorate=governorate)
     elif segment == Segment.OPEN_REQUESTS:
-        members = members.filter(pk__in=_members_with_open_requests().values("pk"))
+        members = members.filter(slots.open_requests_condition())
     elif segment != Segment.ALL:
         raise ValidationError(_("Unknown group of recipients."), code="segment")
     return members.order_by("pk")

@@ -18,6 +18,8 @@ READ = ("view",)
 
 # app label → model → the admin actions the administrator may take. Read only where the record is kept by the
 # portal's own services (requests, the access log, survey answers); kept here where administrators own the data.
+# The apps above members add their own models' rows from their AppConfig.ready() (add_role_permissions), so this
+# module never names them.
 ADMINISTRATOR_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
     "auth": {"group": READ},
     "account": {"emailaddress": ("change", "view")},  # allauth: the addresses accounts sign in with
@@ -30,34 +32,10 @@ ADMINISTRATOR_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "correctionrequest": ("change", "view"),
         "memberimport": READ,
     },
-    "requests_app": {
-        "department": EVERYTHING,
-        "departmentmembership": EVERYTHING,
-        "category": EVERYTHING,
-        "requesttype": EVERYTHING,
-        "requestfield": EVERYTHING,
-        "requestdocument": EVERYTHING,
-        "frequentquestion": EVERYTHING,
-        "holiday": EVERYTHING,
-        "cannedreply": EVERYTHING,
-        "servicerequest": READ,
-        "timelineevent": READ,
-        "attachment": READ,
-        "receipt": READ,
-        "staffnotice": READ,
-        "boarddecision": READ,
-    },
-    "surveys": {
-        "questionnaire": ("add", "change", "view"),
-        "questionnaireversion": READ,
-        "response": READ,
-        "suggestion": ("change", "view"),
-        "adoptedsuggestion": EVERYTHING,
-    },
 }
 
 
-def _model_permissions(models: dict[str, dict[str, tuple[str, ...]]]) -> tuple[str, ...]:
+def model_permissions(models: dict[str, dict[str, tuple[str, ...]]]) -> tuple[str, ...]:
     return tuple(
         f"{app_label}.{action}_{model}"
         for app_label, app_models in models.items()
@@ -71,9 +49,16 @@ SEND_ANNOUNCEMENT = "members.send_announcement"
 # Role → "app_label.codename" permissions. Roles not listed hold none: they act through the portal's pages,
 # whose views check the role itself.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.ADMINISTRATOR: (*_model_permissions(ADMINISTRATOR_MODELS), SEND_ANNOUNCEMENT),
+    Role.ADMINISTRATOR: (*model_permissions(ADMINISTRATOR_MODELS), SEND_ANNOUNCEMENT),
     Role.SUPERVISOR: (SEND_ANNOUNCEMENT,),
 }
+
+
+def add_role_permissions(role: Role, names: Iterable[str]) -> None:
+    """An app above members gives a role permissions on its own models (from its AppConfig.ready(), before any
+    migrate grants the table). Adding the same names again changes nothing."""
+    held = ROLE_PERMISSIONS.get(role, ())
+    ROLE_PERMISSIONS[role] = (*held, *(name for name in dict.fromkeys(names) if name not in held))
 
 
 def _lookup(names: Iterable[str]) -> Q:

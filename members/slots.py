@@ -48,3 +48,20 @@ def member_scope(user) -> Q:
     for provider in _member_scopes:
         condition |= provider(user)
     return condition
+
+
+# The members with a request not yet closed (the announcements' "with open requests" segment): the app that keeps
+# requests answers with a condition on Member. Without a provider the segment matches no one.
+_open_requests: list[Callable[[], Q]] = []
+
+
+def register_open_requests(provider: Callable[[], Q]) -> None:
+    if provider not in _open_requests:
+        _open_requests.append(provider)
+
+
+def open_requests_condition() -> Q:
+    condition = Q(pk__in=[])
+    for provider in _open_requests:
+        condition |= provider()
+    return condition

@@ -4,7 +4,7 @@ import logging
 import time
 from functools import partial
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -39,10 +39,10 @@ def broker_reachable() -> bool:
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
         return False
-    from members_portal.celery import app
-
     try:
-        with app.connection_for_write() as broker:
+        # The project's Celery app (members_portal.celery, made current when the project package loads): the
+        # kernel names no module of the shell.
+        with current_app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=0)
             broker.default_channel  # noqa: B018 (opening the channel is the round trip to Redis)
     except Exception:

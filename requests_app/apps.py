@@ -7,8 +7,12 @@ class RequestsAppConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self) -> None:
-        from members import slots
+        from members import permissions, slots
+        from members.roles import Role
         from requests_app import member_scope, selectors
+        from requests_app.permissions import ADMINISTRATOR_MODELS
 
         slots.register_applicant_link(selectors.membership_application_link)
         slots.register_member_scope(member_scope.members_of_departments)
+        slots.register_open_requests(member_scope.members_with_open_requests)
+        permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))

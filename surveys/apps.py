@@ -7,4 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys and reports")
 
     def ready(self) -> None:
+        from members import permissions
+        from members.roles import Role
         from surveys import receivers  # noqa: F401  (connects the request_completed/request_rejected receivers)
+        from surveys.permissions import ADMINISTRATOR_MODELS
+
+        permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))
