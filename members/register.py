@@ -1,4 +1,5 @@
-"""The register changes a board decision makes: an applicant admitted, shares transferred, a member withdrawn.
+"""The register changes a completed request makes: an applicant admitted, shares added or transferred, a member
+withdrawn, a deceased member's heir put in their place (or their membership ended with the heirs' refund).
 
 Called inside the transaction that records the decision (requests_app.completion), so the register and the
 request's status commit or roll back together. Each change writes an access-log line (the audit trail of
@@ -47,30 +48,67 @@ def admit_applicant(*, member: Member, by: User, shares: int = 0, joined_on: dat
     locked = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     if locked.status != Member.Status.APPLICANT:
         raise ValidationError(_("Only a membership applicant can be admitted."), code="not_applicant")
-    locked.membership_no = _next_membership_no()
-    locked.status = Member.Status.ACTIVE
-    locked.joined_on = joined_on or timezone.localdate()
     locked.shares = shares or locked.shares
     if locked.shares:
         _advisory_lock(SHARE_CAP_LOCK)
         check_share_cap({locked.full_name_ar: locked.shares}, exclude_pks={locked.pk})
-    locked.full_clean()
-    locked.save()
-    if locked.user is not None:
-        locked.user.groups.remove(*Group.objects.filter(name=Role.APPLICANT))
-        locked.user.groups.add(*Group.objects.filter(name=Role.MEMBER))
+    _make_member(locked, joined_on=joined_on)
     log_access(
         viewer=by,
         member=locked,
         action=AccessLog.Action.CHANGED_RECORD,
         detail=f"admitted: membership_no {locked.membership_no}, shares {locked.shares}",
     )
+    _welcome(locked)
+    member.refresh_from_db()
+    return locked
+
+
+def _make_member(applicant: Member, *, joined_on: date | None = None) -> None:
+    """The locked applicant's record becomes an active member's (call under MEMBERSHIP_NO_LOCK): the next membership
+    number, the joining date, the member role instead of the applicant role."""
+    applicant.membership_no = _next_membership_no()
+    applicant.status = Member.Status.ACTIVE
+    applicant.joined_on = joined_on or timezone.localdate()
+    applicant.full_clean()
+    applicant.save()
+    if applicant.user is not None:
+        applicant.user.groups.remove(*Group.objects.filter(name=Role.APPLICANT))
+        applicant.user.groups.add(*Group.objects.filter(name=Role.MEMBER))
+
+
+def _welcome(member: Member) -> None:
     outbox.queue_notification(
-        member=locked,
+        member=member,
         event="membership_admitted",
-        key=f"admitted:{locked.pk}",
+        key=f"admitted:{member.pk}",
         link="/members/me/",
-        context={"membership_no": locked.membership_no, "name": locked.full_name_ar},
+        context={"membership_no": member.membership_no, "name": member.full_name_ar},
+    )
+
+
+@transaction.atomic
+def add_shares(*, member: Member, shares: int, by: User, acquired_on: date | None = None) -> Member:
+    """A member subscribed to more shares: they are added to the holding, acquired on `acquired_on` (today), under
+    the 10 % cap. Writes an access-log line naming the shares and their acquisition date.
+
+    Raises ValidationError (nothing changes) when the member is not active or the holding would pass the cap.
+    """
+    if shares <= 0:
+        raise ValidationError(_("The number of shares to add must be at least one."), code="no_shares")
+    _advisory_lock(SHARE_CAP_LOCK)
+    locked = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
+    if locked.status != Member.Status.ACTIVE:
+        raise ValidationError(_("Only an active member can subscribe to more shares."), code="not_active")
+    locked.shares += shares
+    check_share_cap({f"{locked.full_name_ar} ({locked.membership_no})": locked.shares}, exclude_pks={locked.pk})
+    locked.save(update_fields=["shares", "updated_at"])
+    acquired_on = acquired_on or timezone.localdate()
+    log_access(
+        viewer=by,
+        member=locked,
+        action=AccessLog.Action.CHANGED_RECORD,
+        detail=f"shares +{shares}: subscription, acquired {acquired_on.isoformat()}",
     )
     member.refresh_from_db()
     return locked
@@ -136,19 +174,135 @@ def withdraw_member(*, member: Member, by: User, refund_due: Decimal, on: date |
     The member keeps their account and their record (they still read their history); a withdrawn member's
     shares no longer count in the cooperative's capital (see services.check_share_cap).
     """
-    if refund_due is None or refund_due < 0:
-        raise ValidationError(
-            {"refund_due": _("Give the refund due to the member, in riyals.")}, code="refund_required"
-        )
+    _check_refund(refund_due)
     locked = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     if locked.status != Member.Status.ACTIVE:
         raise ValidationError(_("Only an active member can withdraw."), code="not_active")
-    locked.status = Member.Status.WITHDRAWN
-    locked.withdrawn_on = on or timezone.localdate()
-    locked.refund_due = refund_due
-    locked.save(update_fields=["status", "withdrawn_on", "refund_due", "updated_at"])
+    _end_membership(locked, status=Member.Status.WITHDRAWN, refund_due=refund_due, on=on)
     log_access(
         viewer=by, member=locked, action=AccessLog.Action.CHANGED_RECORD, detail=f"withdrawn: refund due {refund_due}"
     )
     member.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def refund_deceased_member(*, national_id: str, by: User, refund_due: Decimal, on: date | None = None) -> Member:
+    """The board accepted the heirs' request for a refund: the deceased member's membership ends on `on` (today) with
+    the refund due to the heirs, as for a withdrawal (their shares no longer count in the capital).
+
+    Raises ValidationError (nothing changes) without a refund or when the ID is not an active member's.
+    """
+    _check_refund(refund_due)
+    deceased = _locked_deceased(national_id)
+    _end_membership(deceased, status=Member.Status.DECEASED, refund_due=refund_due, on=on)
+    log_access(
+        viewer=by, member=deceased, action=AccessLog.Action.CHANGED_RECORD, detail=f"deceased: refund due {refund_due}"
+    )
+    return deceased
+
+
+@transaction.atomic
+def succeed_heir(*, deceased_national_id: str, heir_national_id: str, by: User) -> tuple[Member, Member, int]:
+    """The board accepted the heir the heirs agreed on in a deceased member's place: the heir holds the inherited
+    shares (a membership applicant becomes a member with a new membership number; a member keeps theirs), under
+    the 10 % cap; the deceased member's membership ends with no shares. Returns (heir, deceased, shares inherited).
+
+    The heir must meet the membership conditions: a Saudi (ID starting with 1) already in the register as an
+    applicant or an active member. Raises ValidationError (nothing changes) otherwise. The heir is told.
+    """
+    heir_national_id = (heir_national_id or "").strip()
+    if not heir_national_id:
+        raise ValidationError(
+            _("The request does not name the substitute heir's national ID, so the heir cannot be registered."),
+            code="no_heir",
+        )
+    if not heir_national_id.startswith("1"):
+        raise ValidationError(
+            _("The heir (ID %(national_id)s) is not a Saudi national, so they cannot become a member.")
+            % {"national_id": heir_national_id},
+            code="heir_not_citizen",
+        )
+    _advisory_lock(MEMBERSHIP_NO_LOCK)
+    _advisory_lock(SHARE_CAP_LOCK)
+    deceased = _locked_deceased(deceased_national_id)
+    heir = Member.objects.select_for_update(of=("self",)).select_related("user").filter(national_id=heir_national_id)
+    heir = heir.first()
+    if heir is None or heir.status not in {Member.Status.APPLICANT, Member.Status.ACTIVE}:
+        raise ValidationError(
+            _(
+                "The heir (ID %(national_id)s) is neither a membership applicant nor an active member in the "
+                "register, so they cannot take the deceased member's place. They register in the portal first."
+            )
+            % {"national_id": heir_national_id},
+            code="no_heir_in_register",
+        )
+    if heir.pk == deceased.pk:
+        raise ValidationError(_("The heir and the deceased member are the same person."), code="same_member")
+    inherited = deceased.shares
+    heir.shares += inherited
+    check_share_cap(
+        {f"{heir.full_name_ar} ({heir.membership_no or heir.national_id_masked})": heir.shares},
+        exclude_pks={heir.pk, deceased.pk},
+    )
+    _end_membership(deceased, status=Member.Status.DECEASED, refund_due=None)
+    deceased.shares = 0
+    deceased.save(update_fields=["shares", "updated_at"])
+    admitted = heir.status == Member.Status.APPLICANT
+    if admitted:
+        _make_member(heir)
+    else:
+        heir.save(update_fields=["shares", "updated_at"])
+    log_access(
+        viewer=by,
+        member=deceased,
+        action=AccessLog.Action.CHANGED_RECORD,
+        detail=f"deceased: shares -{inherited} to the heir {heir.membership_no}",
+    )
+    log_access(
+        viewer=by,
+        member=heir,
+        action=AccessLog.Action.CHANGED_RECORD,
+        detail=f"heir of {deceased.membership_no}: shares +{inherited}, membership_no {heir.membership_no}",
+    )
+    if admitted:
+        _welcome(heir)
+    else:
+        outbox.queue_notification(
+            member=heir,
+            event="shares_received",
+            key=f"inherited:{deceased.pk}:{heir.pk}",
+            link="/members/me/",
+            context={"shares_count": inherited, "held_count": heir.shares},
+        )
+    return heir, deceased, inherited
+
+
+def _check_refund(refund_due: Decimal | None) -> None:
+    if refund_due is None or refund_due < 0:
+        raise ValidationError(
+            {"refund_due": _("Give the refund due to the member, in riyals.")}, code="refund_required"
+        )
+
+
+def _locked_deceased(national_id: str) -> Member:
+    """The deceased member's record, locked: an active member of the register (found by national ID)."""
+    deceased = (
+        Member.objects.select_for_update(of=("self",))
+        .filter(national_id=(national_id or "").strip(), status=Member.Status.ACTIVE)
+        .first()
+    )
+    if deceased is None:
+        raise ValidationError(
+            _("The deceased (ID %(national_id)s) is not an active member in the register.")
+            % {"national_id": national_id},
+            code="no_deceased_member",
+        )
+    return deceased
+
+
+def _end_membership(locked: Member, *, status: str, refund_due: Decimal | None, on: date | None = None) -> None:
+    locked.status = status
+    locked.withdrawn_on = on or timezone.localdate()
+    locked.refund_due = refund_due
+    locked.save(update_fields=["status", "withdrawn_on", "refund_due", "updated_at"])

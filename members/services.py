@@ -57,7 +57,7 @@ def _advisory_lock(key: int) -> None:
 def check_share_cap(new_holdings: Mapping[str, int], *, exclude_pks: set[int] = frozenset()) -> None:
     """Raise ShareCapExceeded if any holding in `new_holdings` (label → shares) is above the cap of the total.
 
-    The total is every share held by members who have not withdrawn, with the members in `exclude_pks`
+    The total is every share held by members whose membership has not ended, with the members in `exclude_pks`
     counted at their new holdings instead of their current ones. Call inside the transaction, after
     `_advisory_lock(SHARE_CAP_LOCK)`, so two changes cannot both pass against the same old total.
     """
@@ -65,7 +65,7 @@ def check_share_cap(new_holdings: Mapping[str, int], *, exclude_pks: set[int] = 
         if shares < 0:
             raise ValidationError(_("%(who)s: shares cannot be negative.") % {"who": label})
     others = (
-        Member.objects.exclude(status=Member.Status.WITHDRAWN)
+        Member.objects.exclude(status__in=Member.ENDED_STATUSES)
         .exclude(pk__in=exclude_pks)
         .aggregate(total=Sum("shares"))["total"]
         or 0
@@ -102,7 +102,7 @@ def create_member(*, by: User | None, **fields) -> Member:
     member = Member(**fields)
     member.name_search = name_search_for(member.full_name_ar, member.full_name_en)
     member.full_clean()
-    if member.shares and member.status != Member.Status.WITHDRAWN:
+    if member.shares and member.status not in Member.ENDED_STATUSES:
         _advisory_lock(SHARE_CAP_LOCK)
         check_share_cap({member.full_name_ar: member.shares})
     member.save()
@@ -128,7 +128,7 @@ def update_member(*, member: Member, by: User | None, changes: Mapping[str, obje
         setattr(locked, name, changes[name])
     locked.name_search = name_search_for(locked.full_name_ar, locked.full_name_en)
     locked.full_clean()
-    if {"shares", "status"} & set(changed) and locked.status != Member.Status.WITHDRAWN:
+    if {"shares", "status"} & set(changed) and locked.status not in Member.ENDED_STATUSES:
         _advisory_lock(SHARE_CAP_LOCK)
         check_share_cap({locked.full_name_ar: locked.shares}, exclude_pks={locked.pk})
     locked.save()

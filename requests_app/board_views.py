@@ -14,8 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.roles import Role, has_role, role_required
-from requests_app import board_reads, queue, services, sla, staff_forms, staff_services
-from requests_app.models import RequestType
+from requests_app import board_reads, completion, queue, services, sla, staff_forms, staff_services
 
 
 def _board_access(user) -> None:
@@ -51,7 +50,7 @@ def board_decision(request: HttpRequest, reference_no: str) -> HttpResponse:
     form = staff_forms.BoardDecisionForm(
         request.POST or None,
         initial={"version": service_request.version},
-        withdrawal=service_request.request_type.kind == RequestType.Kind.WITHDRAWAL,
+        asks_for_refund=completion.asks_for_refund(service_request),
     )
     status = 200
     if own_request:

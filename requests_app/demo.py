@@ -63,7 +63,7 @@ def _answers(
     request_type: RequestType, rng: random.Random, *, submitted: datetime.date, register: list[Member], member: Member
 ) -> list[dict]:
     """The form as the member filled it: dates before the day they submitted it; a share transfer names a
-    member of the register (their national ID and name) as the transferee."""
+    member of the register (their national ID and name) as the transferee; heirs asking for a refund name no heir."""
     transferee = rng.choice([other for other in register if other.pk != member.pk] or register)
     snapshot = []
     for field in request_type.fields.all():
@@ -88,6 +88,8 @@ def _answers(
             value = display_ar = display_en = transferee.national_id
         elif field.key == "transferee_name":
             value = display_ar = display_en = transferee.full_name_ar
+        elif field.key == "heir_id" and any(row["value"] == "refund" for row in snapshot):
+            pass  # the heirs asked for a refund: no substitute heir is named
         elif field.field_type == kind.NATIONAL_ID:
             first_nine = f"1{rng.randint(0, 99_999_999):08d}"
             value = display_ar = display_en = first_nine + national_id_check_digit(first_nine)

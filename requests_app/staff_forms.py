@@ -211,9 +211,9 @@ class BoardDecisionForm(VersionedForm):
         ),
     )
 
-    def __init__(self, *args, withdrawal: bool = False, **kwargs):
+    def __init__(self, *args, asks_for_refund: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not withdrawal:
+        if not asks_for_refund:
             del self.fields["refund_due"]
 
     def clean(self):

@@ -46,6 +46,10 @@ def check_may_request(*, member: Member | None, request_type: RequestType) -> No
             ),
             code="withdrawn",
         )
+    if member.status == Member.Status.DECEASED:
+        raise ValidationError(
+            _("This membership has ended (the member died), so no new request can be made on it."), code="deceased"
+        )
     if member.status == Member.Status.SUSPENDED:
         raise ValidationError(
             _("Your membership is suspended, so you cannot submit new requests. Please contact the cooperative."),

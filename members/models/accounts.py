@@ -72,6 +72,10 @@ class Member(models.Model):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        DECEASED = "deceased", _("Deceased")
+
+    # Membership ended: their shares no longer count in the cooperative's capital.
+    ENDED_STATUSES = (Status.WITHDRAWN, Status.DECEASED)
 
     class Language(models.TextChoices):
         ARABIC = "ar", _("Arabic")
@@ -100,7 +104,8 @@ class Member(models.Model):
     farm_area_dunum = models.DecimalField(_("farm area (dunum)"), max_digits=9, decimal_places=2, default=0)
     shares = models.PositiveIntegerField(_("number of shares"), default=0)
     joined_on = models.DateField(_("joining date"), null=True, blank=True)
-    # Set when the board approves a withdrawal: the day membership ended and the refund the board decided.
+    # Set when the board approves a withdrawal (or, for a deceased member, the heirs' refund): the day membership
+    # ended and the refund the board decided.
     withdrawn_on = models.DateField(_("withdrawal date"), null=True, blank=True)
     refund_due = models.DecimalField(
         _("share refund due (SAR)"), max_digits=12, decimal_places=2, null=True, blank=True

@@ -101,6 +101,8 @@ class RequestType(models.Model):
         MEMBERSHIP_APPLICATION = "membership_application", _("Membership application")
         SHARE_TRANSFER = "share_transfer", _("Share transfer")
         WITHDRAWAL = "withdrawal", _("Withdrawal and share refund")
+        ADDITIONAL_SHARES = "additional_shares", _("Additional shares")
+        HEIRS_SUCCESSION = "heirs_succession", _("Heirs' succession or refund for a deceased member")
 
     class Audience(models.TextChoices):
         MEMBERS = "members", _("Members")

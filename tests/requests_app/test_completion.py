@@ -50,7 +50,13 @@ def applicant() -> Member:
 
 
 def test_every_kind_the_board_decides_on_has_an_effect():
-    assert set(completion.EFFECTS) == {Kind.MEMBERSHIP_APPLICATION, Kind.SHARE_TRANSFER, Kind.WITHDRAWAL}
+    assert {
+        Kind.MEMBERSHIP_APPLICATION,
+        Kind.SHARE_TRANSFER,
+        Kind.WITHDRAWAL,
+        Kind.HEIRS_SUCCESSION,
+    } == completion.RESERVED_TO_THE_BOARD
+    assert set(completion.EFFECTS) >= completion.RESERVED_TO_THE_BOARD
 
 
 def test_an_approved_application_makes_the_applicant_a_member(board, django_capture_on_commit_callbacks):
