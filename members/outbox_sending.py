@@ -267,7 +267,9 @@ def enqueue_pending(ids: list[int]) -> None:
 def mark_unknown_outcomes() -> int:
     """Rows handed over by a worker whose heartbeat stopped: the message may have gone out. Where the provider
     drops a repeat of the same reference (SMS_GATEWAY_DROPS_REPEATS), sending it again is known to be safe, so it
-    goes back to pending; anything else is marked for staff to check."""
+    goes back to pending; so does an e-mail (OUTBOX_RESEND_UNCERTAIN_EMAIL): a repeat carries the same Message-ID,
+    which mail services that keep one copy per Message-ID show once, and a notice that never arrives costs the
+    member more than a rare second copy. Anything else is marked for staff to check."""
     uncertain = Notification.objects.filter(
         status=Status.SENDING, claimed_at__lt=_stale_before(timezone.now()), handed_over_at__isnull=False
     )
@@ -277,6 +279,12 @@ def mark_unknown_outcomes() -> int:
         )
         if resent:
             logger.warning("Outbox: %s SMS of a stopped worker sent again under the same reference", resent)
+    if settings.OUTBOX_RESEND_UNCERTAIN_EMAIL:
+        resent = uncertain.filter(channel=Channel.EMAIL).update(
+            status=Status.PENDING, claim_token="", handed_over_at=None, next_attempt_at=None
+        )
+        if resent:
+            logger.warning("Outbox: %s e-mail(s) of a stopped worker sent again with the same Message-ID", resent)
     marked = uncertain.update(
         status=Status.UNKNOWN,
         last_error="The worker stopped after handing the message over; check the provider's log before resending.",

@@ -240,3 +240,35 @@ def test_an_uncertain_sms_waits_for_a_check_when_the_gateway_does_not_say_it_dro
 
     sms.refresh_from_db()
     assert sms.status == Status.UNKNOWN and taken == []
+
+
+def a_dead_workers_hand_over(row: Notification) -> None:
+    """A worker recorded the hand-over and stopped: whether the channel got the message is not known."""
+    Notification.objects.filter(pk=row.pk).update(
+        status=Status.SENDING,
+        claim_token="dead",
+        handed_over_at=timezone.now(),
+        claimed_at=timezone.now() - timedelta(seconds=31),
+    )
+
+
+@pytest.mark.parametrize("resend", [True, False])
+def test_an_uncertain_email_goes_again_with_its_own_message_id_unless_set_to_wait_for_a_check(
+    settings, mailoutbox, resend
+):
+    settings.OUTBOX_SENDING_TIMEOUT_S = 30
+    settings.OUTBOX_RESEND_UNCERTAIN_EMAIL = resend
+    member = MemberFactory(email="salem@example.com", email_consent=True)
+    rows = outbox.queue_notification(member=member, event="test_message", key="k-mail", link="/members/inbox/")
+    mail = next(row for row in rows if row.channel == Channel.EMAIL)
+    a_dead_workers_hand_over(mail)
+
+    sending.requeue_due()
+    sending.deliver_notification(mail.pk)
+
+    mail.refresh_from_db()
+    if resend:
+        assert mail.status == Status.SENT and len(mailoutbox) == 1
+        assert mailoutbox[0].message()["Message-ID"] == channels.message_id(mail.key)  # as at the first hand-over
+    else:
+        assert mail.status == Status.UNKNOWN and mailoutbox == []
