@@ -19,6 +19,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("surveys/", include("surveys.urls")),
     path("requests/", include("requests_app.urls")),
+    # The SMS providers' delivery reports (their servers call these, checked by a shared secret).
+    path("messaging/", include("messaging.urls")),
     # Short links for text messages (SMS has little room): a message, an announcement.
     path("n/<str:token>/", outbox_views.notification_link, name="notification-link"),
     path("a/<int:pk>/", outbox_views.announcement_link, name="announcement-link"),

@@ -41,6 +41,7 @@ NOT_PAGES = {
     "healthz": "load balancer endpoint",
     "readiness": "load balancer endpoint",
     "set_language": "POST: switches the language",
+    "messaging:delivery-report": "POST from an SMS provider's servers: its delivery report",
     "account_logout": "POST: signs out",
     "account_signup": "open sign-up is closed: redirects to registration",
     "account_confirm_email": "e-mail confirmation link: redirects",

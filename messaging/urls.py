@@ -1,0 +1,9 @@
+from django.urls import path
+
+from messaging import views
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("reports/<str:provider>/", views.delivery_report, name="delivery-report"),
+]
