@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -92,22 +92,14 @@ def record_for_staff(*, by: User, pk: int) -> Member:
     return Member.objects.filter(slots.member_scope(by)).select_related("user").get(pk=pk)
 
 
-def requests_of(member: Member, *, limit: int = 20, visible_to: User | None = None) -> list:
-    """The member's service requests, newest first, when the requests app provides them (reverse relation
-    `requests`); an empty list otherwise. members cannot import requests_app, so the relation is looked up.
+def requests_of(member: Member, *, limit: int = 20, visible_to: User | None = None) -> list[slots.MemberRequest]:
+    """The member's service requests, newest first, as the app that keeps them provides them (members.slots).
 
     `visible_to`: a staff member sees only the requests they may open, those of the departments they work in
     (the scope of the staff request page); the member's own export passes nobody and gets them all."""
-    try:
-        Member._meta.get_field("requests")
-    except FieldDoesNotExist:
+    if visible_to is not None and not has_role(visible_to, Role.STAFF):
         return []
-    related = member.requests.select_related("request_type")
-    if visible_to is not None:
-        if not has_role(visible_to, Role.STAFF):
-            return []
-        related = related.filter(department_id__in=visible_to.department_memberships.values("department_id"))
-    return list(related[:limit])
+    return slots.member_requests(member, limit=limit, visible_to=visible_to)
 
 
 def corrections_for_staff(*, by: User, status: str = CorrectionRequest.Status.OPEN) -> QuerySet[CorrectionRequest]:
@@ -284,13 +276,14 @@ def member_data_export(member: Member) -> dict:
     }
 
 
-def _request_summary(service_request) -> dict:
-    summary = {}
-    for name in ("reference_no", "status", "submitted_at", "closed_at", "outcome", "answers"):
-        if hasattr(service_request, name):
-            summary[name] = _plain(getattr(service_request, name))
-    if hasattr(service_request, "get_status_display"):
-        summary["status_label"] = str(service_request.get_status_display())
-    if hasattr(service_request, "request_type"):
-        summary["service"] = str(service_request.request_type)
-    return summary
+def _request_summary(service_request: slots.MemberRequest) -> dict:
+    return {
+        "reference_no": service_request.reference_no,
+        "status": service_request.status,
+        "submitted_at": _plain(service_request.submitted_at),
+        "closed_at": _plain(service_request.closed_at),
+        "outcome": service_request.outcome,
+        "answers": service_request.answers,
+        "status_label": service_request.status_label,
+        "service": service_request.service,
+    }

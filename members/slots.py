@@ -3,6 +3,7 @@
 An app registers a provider in its AppConfig.ready(); the page asks the slot, which asks every provider.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,3 +66,35 @@ def open_requests_condition() -> Q:
     for provider in _open_requests:
         condition |= provider()
     return condition
+
+
+@dataclass(frozen=True)
+class MemberRequest:
+    """One of the member's service requests, as the staff member page and the member's data export show it."""
+
+    reference_no: str
+    service: str
+    status: str
+    status_label: str
+    submitted_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    outcome: str
+    answers: list
+    staff_url: str  # the request's staff page
+
+
+# The member's service requests, newest first, from the app that keeps them: all of them for the member's own data
+# export (`visible_to` None), those a staff member may open for the staff member page. Without a provider: none.
+_member_requests: list[Callable[..., list[MemberRequest]]] = []
+
+
+def register_member_requests(provider: Callable[..., list[MemberRequest]]) -> None:
+    if provider not in _member_requests:
+        _member_requests.append(provider)
+
+
+def member_requests(member: Member, *, limit: int, visible_to=None) -> list[MemberRequest]:
+    rows = []
+    for provider in _member_requests:
+        rows += provider(member, limit=limit, visible_to=visible_to)
+    return rows[:limit]

@@ -15,4 +15,5 @@ class RequestsAppConfig(AppConfig):
         slots.register_applicant_link(selectors.membership_application_link)
         slots.register_member_scope(member_scope.members_of_departments)
         slots.register_open_requests(member_scope.members_with_open_requests)
+        slots.register_member_requests(member_scope.member_requests)
         permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))

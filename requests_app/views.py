@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members_portal.private_files import serve_private
-from requests_app import receipts, selectors, services, uploads
+from requests_app import receipts, selectors, services, slots, uploads
 from requests_app.forms import CancelForm, GuideSearchForm, MessageForm, RequestForm, ResubmitForm
 from requests_app.models import Draft, ServiceRequest
 
@@ -192,6 +192,7 @@ def _render_detail(request, service_request, message_form, *, status=200) -> Htt
             "receipts": selectors.member_receipts(service_request),
             "expected_completion": services.expected_completion(service_request),
             "message_form": message_form,
+            "panels": slots.member_request_panels(),
         },
         status=status,
     )

@@ -9,7 +9,9 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from members import permissions
         from members.roles import Role
+        from requests_app import slots
         from surveys import receivers  # noqa: F401  (connects the request_completed/request_rejected receivers)
         from surveys.permissions import ADMINISTRATOR_MODELS
 
         permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))
+        slots.register_member_request_panel("surveys/_rate_button.html")

@@ -92,13 +92,8 @@ def test_an_import_that_points_up_breaks_the_contract(copy_of_the_code, module, 
 # or "/" (a template). "surveys_opt_out" or "satisfaction surveys" name no app.
 NAMES_AN_APP = r"^({apps})([.:/][\w./:-]*)?$"
 TEMPLATE_NAMES_AN_APP = r"""['"]({apps})[:/]"""
-# Where a lower room still names a higher one, and why. Each is debt with its way out, not a licence.
-KNOWN = {
-    "templates/members/member_detail.html": "the staff member page lists the member's requests; to become a panel "
-    "that requests_app registers in members.slots (issue 16 item 3)",
-    "templates/requests_app/request_detail.html": "the member's request page includes the survey's rating button; to "
-    "become a slot that surveys fills (issue 16 item 3)",
-}
+# Where a lower room still names a higher one, and why: none today. An entry is debt with its way out, not a licence.
+KNOWN: dict[str, str] = {}
 
 
 def room_of(path: Path) -> str | None:
