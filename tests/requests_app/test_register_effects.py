@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AccessLog, Member, Notification
@@ -244,3 +246,15 @@ def test_a_deceased_members_record_takes_no_new_request():
         submission.check_may_request(member=deceased, request_type=RequestTypeFactory())
 
     assert refused.value.code == "deceased"
+
+
+@pytest.mark.parametrize(("choice", "asked"), [("refund", True), ("substitute", False)])
+def test_the_boards_decision_page_asks_for_the_refund_only_when_the_heirs_ask_for_one(choice, asked, board):
+    heirs = heirs_request(MemberFactory(shares=30), by=applicant(), choice=choice)
+    client = Client()
+    client.force_login(board)
+
+    page = client.get(reverse("requests_app:board-decision", args=[heirs.reference_no]))
+
+    assert page.status_code == 200
+    assert ('name="refund_due"' in page.content.decode()) is asked
