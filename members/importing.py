@@ -532,13 +532,14 @@ def _check_against_register(report: ImportReport, register: _Register) -> None:
 
 
 def _check_share_cap(report: ImportReport, register: _Register) -> None:
-    """Every holding after the import within MAX_HOLDING_PERCENT of the total held by non-withdrawn members."""
+    """Every holding after the import within MAX_HOLDING_PERCENT of the total held by members whose membership has not
+    ended (withdrawn or deceased)."""
     holdings: dict[str, tuple[int, str]] = {}
     for membership_no, row in register.by_membership_no.items():
         holdings[membership_no] = (row[5], row[6])
     unnumbered = (
         Member.objects.filter(membership_no="")
-        .exclude(status=Member.Status.WITHDRAWN)
+        .exclude(status__in=Member.ENDED_STATUSES)
         .aggregate(total=Sum("shares"))["total"]
         or 0
     )
@@ -548,7 +549,7 @@ def _check_share_cap(report: ImportReport, register: _Register) -> None:
             continue
         shares, status = holdings.get(membership_no, (0, Member.Status.ACTIVE))
         holdings[membership_no] = (row.values.get("shares", shares), row.values.get("status", status))
-    total = unnumbered + sum(shares for shares, status in holdings.values() if status != Member.Status.WITHDRAWN)
+    total = unnumbered + sum(shares for shares, status in holdings.values() if status not in Member.ENDED_STATUSES)
     cap_message = _("%(shares)s shares would be more than %(percent)s%% of all %(total)s shares of the cooperative.")
     file_numbers = set()
     for row in report.rows:
@@ -557,12 +558,12 @@ def _check_share_cap(report: ImportReport, register: _Register) -> None:
             continue
         file_numbers.add(membership_no)
         shares, status = holdings[membership_no]
-        if status != Member.Status.WITHDRAWN and shares * 100 > total * services.MAX_HOLDING_PERCENT:
+        if status not in Member.ENDED_STATUSES and shares * 100 > total * services.MAX_HOLDING_PERCENT:
             row.problems.append(
                 cap_message % {"shares": shares, "percent": services.MAX_HOLDING_PERCENT, "total": total}
             )
     for membership_no, (shares, status) in holdings.items():
-        if membership_no in file_numbers or status == Member.Status.WITHDRAWN:
+        if membership_no in file_numbers or status in Member.ENDED_STATUSES:
             continue
         if shares * 100 > total * services.MAX_HOLDING_PERCENT:
             report.file_problems.append(

@@ -258,3 +258,15 @@ def test_the_boards_decision_page_asks_for_the_refund_only_when_the_heirs_ask_fo
 
     assert page.status_code == 200
     assert ('name="refund_due"' in page.content.decode()) is asked
+
+
+def test_a_deceased_members_shares_awaiting_the_refund_no_longer_count_in_the_capital(board):
+    deceased, buyer = MemberFactory(shares=600), MemberFactory(shares=500)
+    decide(heirs_request(deceased, by=applicant(), choice="refund"), board, refund_due=Decimal("60000.00"))
+    purchase = request_of(Kind.ADDITIONAL_SHARES, buyer, status=Status.IN_PROGRESS, needs_board=False, shares=60)
+
+    # 560 of 5,560 shares is above 10 %; had the deceased member's 600 still counted, 560 of 6,160 would not be.
+    with pytest.raises(ValidationError):
+        services.complete_request(service_request=purchase, by=department_staff(purchase.department), outcome="تم")
+
+    assert Member.objects.get(pk=buyer.pk).shares == 500
