@@ -5,7 +5,8 @@ account that has one, whatever the first step was (a password or an SMS code). T
 the privileged roles:
 
 - At sign-in, a privileged account without a second factor is marked in its session; until it sets one up, every
-  page sends it to the set-up page (the session holds the mark, so only marked sessions ask the database).
+  page sends it to the page where it chooses one (an authenticator app, or a security key where the browser has
+  WebAuthn); the session holds the mark, so only marked sessions ask the database.
 - An SMS code alone never signs in a privileged account that has no second factor yet (`refuses_code_only`): it
   signs in with its password, then sets up the authenticator app. With one, allauth asks for it after the code.
 """
@@ -71,11 +72,12 @@ class RequireSecondFactorMiddleware:
             messages.warning(
                 request,
                 _(
-                    "Your account sees members' data: before anything else, set up a second factor (an authenticator "
-                    "app on your phone). You will enter its code after your password at every sign-in."
+                    "Your account sees members' data: before anything else, set up a second factor: an "
+                    "authenticator app on your phone, or a security key. You will use it after your password at "
+                    "every sign-in."
                 ),
             )
-            return redirect(reverse("mfa_activate_totp"))
+            return redirect(reverse("mfa_index"))
         return self.get_response(request)
 
 

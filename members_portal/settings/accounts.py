@@ -66,7 +66,8 @@ SESSION_IDLE_TIMEOUT_STAFF = 20 * 60
 SESSION_UNREMEMBERED_MAX_AGE = 60 * 60 * 12
 
 # --- Second factor (members/two_factor.py): compulsory for staff, supervisors, board and administrators -------------
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A security key or the phone's own lock (WebAuthn) where the browser has it, beside the authenticator app.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Najran Coffee Cooperative"
 MFA_FORMS = {
     "authenticate": "members.account_forms.AuthenticateForm",

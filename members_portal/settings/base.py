@@ -202,6 +202,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 from .accounts import *  # noqa: E402, F403
 
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Security keys (WebAuthn) need https, except on this machine in development and tests (http://localhost).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # --- Language, time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

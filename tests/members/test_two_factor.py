@@ -66,7 +66,9 @@ def test_a_privileged_account_without_a_second_factor_must_set_one_up_before_any
 
     for page in (reverse("requests_app:queue"), reverse("members:directory"), reverse("home")):
         response = client.get(page)
-        assert response.status_code == 302 and response.url == reverse("mfa_activate_totp"), page
+        assert response.status_code == 302 and response.url == reverse("mfa_index"), page
+    choice = client.get(reverse("mfa_index")).content.decode()
+    assert reverse("mfa_activate_totp") in choice and reverse("mfa_add_webauthn") in choice
     # Setting up a factor asks for the password again first (allauth's re-authentication), then shows the secret.
     assert client.get(reverse("mfa_activate_totp")).url.startswith(reverse("account_reauthenticate"))
     confirm_password(client)
@@ -127,3 +129,14 @@ def test_the_admins_own_sign_in_page_sends_people_to_the_portals(client):
     assert {answer.status_code for answer in answers} == {302}
     assert all(answer.url.startswith(reverse("account_login")) for answer in answers)
     assert client.get(reverse("admin:login")).url == f"{reverse('account_login')}?next=/admin/"
+
+
+@pytest.mark.no_second_factor
+def test_a_security_key_is_a_second_factor_like_the_authenticator_app(client):
+    clerk = UserFactory(email="clerk@example.org", roles=[Role.STAFF])
+    Authenticator.objects.create(user=clerk, type=Authenticator.Type.WEBAUTHN, data={"name": "مفتاح المكتب"})
+
+    response = sign_in(client, "clerk@example.org")
+
+    assert response.url == reverse("mfa_authenticate")  # the key is asked for after the password (browser test:
+    # tests/browser/test_security_key.py, with a real key registered through the page)
