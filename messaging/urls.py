@@ -6,4 +6,5 @@ app_name = "messaging"
 
 urlpatterns = [
     path("reports/<str:provider>/", views.delivery_report, name="delivery-report"),
+    path("delivery/", views.delivery_summary, name="delivery-summary"),
 ]

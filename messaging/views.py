@@ -1,12 +1,17 @@
 import json
 import logging
+from datetime import timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from members.client_address import client_address
-from messaging import delivery_reports, providers
+from members.roles import Role, role_required
+from messaging import delivery_reports, providers, selectors
+from messaging.forms import PeriodForm
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +42,14 @@ def delivery_report(request: HttpRequest, provider: str) -> HttpResponse:
         logger.warning("Delivery report from %s for an unknown message, nothing changed: %s", provider, error)
         return HttpResponse("unknown message", status=404, content_type="text/plain")
     return JsonResponse({"outcome": outcome})
+
+
+@role_required(Role.SUPERVISOR, Role.BOARD, Role.ADMINISTRATOR)
+@require_GET
+def delivery_summary(request: HttpRequest) -> HttpResponse:
+    """What became of the messages of a period: sent, delivered, not delivered, failed, pending, and the median time
+    to the phone, per kind (announcements, everyday notifications), channel and provider."""
+    form = PeriodForm(request.GET or None)
+    days = form.chosen_days()
+    rows = selectors.delivery_summary(since=timezone.now() - timedelta(days=days))
+    return render(request, "messaging/delivery_summary.html", {"form": form, "days": days, "rows": rows})

@@ -206,6 +206,7 @@ def _demo_visits(survey_link: str) -> list[Visit]:
         Visit("board", "home", reverse("home")),
         Visit("board", "surveys:board-dashboard", reverse("surveys:board-dashboard")),
         Visit("board", "surveys:quarterly-reports", reverse("surveys:quarterly-reports")),
+        Visit("board", "messaging:delivery-summary", reverse("messaging:delivery-summary")),
         Visit("board", "requests_app:board-decisions", reverse("requests_app:board-decisions")),
         Visit("administrator", "home", reverse("home")),
         Visit("administrator", "members:outbox-list", reverse("members:outbox-list")),
