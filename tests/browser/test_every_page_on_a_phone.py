@@ -8,7 +8,6 @@ line, and keep the header on one row. A desktop pass checks the expanded header 
 
 import re
 from dataclasses import dataclass
-from importlib import import_module
 from urllib.parse import urlparse
 
 import pytest
@@ -21,6 +20,7 @@ from requests_app import receipts
 from requests_app.models import Receipt, RequestType, ServiceRequest
 from surveys.models import Suggestion
 from tests.browser.helpers import axe_check, login, save_screenshot
+from tests.seed_data import restore_seed_data
 
 Status = ServiceRequest.Status
 PASSWORD = "Qahwa-Najran-2026"
@@ -378,30 +378,13 @@ def _register_csv() -> bytes:
 
 
 # The data migrations that seed what the demo builds on, in order: an earlier transactional test empties the tables.
-SEED_STEPS = [
-    ("requests_app.migrations.0002_seed_catalogue", "seed"),
-    ("requests_app.migrations.0007_use_checked_field_types_in_catalogue", "forward"),
-    ("requests_app.migrations.0013_mark_share_transfer_and_withdrawal_services", "forward"),
-    ("surveys.migrations.0002_seed_default_questionnaire", "forward"),
-]
-
-
-def _restore_seed_data() -> None:
-    from django.apps import apps
-
-    if RequestType.objects.exists():
-        return
-    for module, function in SEED_STEPS:
-        getattr(import_module(module), function)(apps, None)
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_a_phone_passes_axe_and_keeps_its_tokens_whole(new_context, live_server, settings, tmp_path):
     settings.SITE_URL = live_server.url
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = tmp_path / "sms.log"
-    _restore_seed_data()
+    restore_seed_data()
     output = tmp_path / "demo.txt"
     with output.open("w", encoding="utf-8") as stream:
         call_command("load_demo", stdout=stream)

@@ -9,7 +9,14 @@ from requests_app.models import RequestType, ServiceRequest
 from surveys import services
 from surveys.models import Invitation, Response
 from tests.concurrency import at_once, needs_postgresql, raised
-from tests.surveys.factories import MemberFactory, ServiceRequestFactory, age, closed_request, invitation_for
+from tests.seed_data import restore_seed_data
+from tests.surveys.factories import (
+    MemberFactory,
+    ServiceRequestFactory,
+    age,
+    closed_request,
+    invitation_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +125,7 @@ def test_accepting_twice_opens_one_complaint(client):
 @pytest.mark.django_db(transaction=True)
 def test_accepted_four_times_at_once_one_complaint_is_opened(client):
     """A member who taps «تواصلوا معي» on two devices, or twice on a slow line, gets one complaint, not four."""
+    restore_seed_data()  # the complaint service and the questionnaire, after an earlier transactional test
     invitation = invitation_for(closed_request())
     offer = _offer_from(client.post(_link(invitation), ANSWER))
 
