@@ -1,7 +1,7 @@
 """Who reads what staff type. Every free-text field of a staff form is marked with its readers and says them
 in its help text; only the member's fields (replies, outcomes, reasons, what is missing) ever reach the member.
 
-tests/members_portal/test_readers.py holds the whole class: every such field is marked, and text typed into a
+tests/requests_app/test_what_staff_write.py holds the whole class: every such field is marked, and text typed into a
 field the member does not read never appears on the member's pages or in their messages.
 """
 

@@ -99,6 +99,8 @@ class QueueFilterForm(forms.Form):
 
 
 class ReplyForm(PlainBootstrapForm):
+    """On the request page beside the internal note: ids of its own, so each box has its own label and help."""
+
     text = read_by(
         Readers.MEMBER,
         forms.CharField(
@@ -108,6 +110,10 @@ class ReplyForm(PlainBootstrapForm):
             error_messages={"required": _("Write the reply.")},
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_reply_%s")
+        super().__init__(*args, **kwargs)
 
 
 class NoteForm(PlainBootstrapForm):
@@ -120,6 +126,10 @@ class NoteForm(PlainBootstrapForm):
             error_messages={"required": _("Write the note.")},
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AssignForm(VersionedForm):
