@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members import outbox, validators
+from members import code_delivery, outbox, validators
 from members.models import AccessLog, CorrectionRequest, Governorate, Member, User
 from members_portal.arabic import normalise
 
@@ -96,6 +97,34 @@ def _sync_account(member: Member) -> None:
     user.save(update_fields=["phone", "phone_verified", "email"])
 
 
+def _tell_the_old_contact(member: Member, before: Mapping[str, str], changed: list[str]) -> None:
+    """A mobile or e-mail changed on the record is announced to the one it replaced (after commit): if someone
+    else had it changed, the member hears of it where they still read messages."""
+    if member.user is None:
+        return
+    with translation.override(member.language or "ar"):
+        if "mobile" in changed and before["mobile"]:
+            code_delivery.send_sms_later(
+                before["mobile"],
+                _(
+                    "Najran Coffee Cooperative: the mobile number on your membership record was changed to one "
+                    "ending in %(last_digits)s. If you did not ask for it, call the cooperative at once."
+                )
+                % {"last_digits": str(member.mobile)[-3:]},
+            )
+        if "email" in changed and before["email"]:
+            code_delivery.send_email_later(
+                EmailMessage(
+                    subject=_("Najran Coffee Cooperative: the e-mail on your membership record was changed"),
+                    body=_(
+                        "The e-mail address on your membership record was changed. From now on messages go to the "
+                        "new address. If you did not ask for it, call the cooperative at once."
+                    ),
+                    to=[before["email"]],
+                )
+            )
+
+
 @transaction.atomic
 def create_member(*, by: User | None, **fields) -> Member:
     """Add one member to the register (staff, the admin, the demo). Validates every field and the share cap."""
@@ -124,6 +153,7 @@ def update_member(*, member: Member, by: User | None, changes: Mapping[str, obje
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
     if not changed:
         return locked
+    before = {"mobile": str(locked.mobile or ""), "email": locked.email}
     for name in changed:
         setattr(locked, name, changes[name])
     locked.name_search = name_search_for(locked.full_name_ar, locked.full_name_en)
@@ -134,6 +164,7 @@ def update_member(*, member: Member, by: User | None, changes: Mapping[str, obje
     locked.save()
     if {"mobile", "email"} & set(changed):
         _sync_account(locked)
+        _tell_the_old_contact(locked, before, changed)
     if by is not None:
         log_access(viewer=by, member=locked, action=AccessLog.Action.CHANGED_RECORD, detail=", ".join(sorted(changed)))
     return locked

@@ -1,10 +1,14 @@
 """Brief access does not become permanent (issue 13 item 6)."""
 
+import json
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from members import code_delivery
+from members import code_delivery, services
+from members.roles import Role
 from tests.members.factories import PASSWORD, UserFactory, member_account
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +79,56 @@ def test_a_password_change_is_announced_by_sms_to_a_member_without_e_mail(
 
     assert [phone for phone, _text in texts] == [str(member.user.phone)]
     assert "تغيير" in texts[0][1] or "change" in texts[0][1]
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms.log"
+    return settings.SMS_FILE_PATH
+
+
+def texts_to(path, number: str) -> list[str]:
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return [line["text"] for line in lines if line["to"] == number]
+
+
+def test_a_mobile_corrected_on_the_record_is_announced_to_the_old_number(sms_file, django_capture_on_commit_callbacks):
+    member = member_account(mobile="+966500000871", language="ar")
+    correction = services.request_correction(
+        member=member, by=member.user, field="mobile", requested_value="0500000872", reason="رقم جديد"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.apply_correction(correction=correction, by=UserFactory(roles=[Role.STAFF]))
+
+    old, new = texts_to(sms_file, "+966500000871"), texts_to(sms_file, "+966500000872")
+    assert len(old) == 1 and "872" in old[0] and "اتصل" in old[0]  # names the new number's end, says what to do
+    assert not any("تغيّر رقم الجوال" in text for text in new)  # the new number is told the correction is done
+
+
+def test_an_email_corrected_on_the_record_is_announced_to_the_old_address(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    member = member_account(email="old.saeed@example.org", language="ar")
+    correction = services.request_correction(
+        member=member, by=member.user, field="email", requested_value="new.saeed@example.org"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.apply_correction(correction=correction, by=UserFactory(roles=[Role.STAFF]))
+
+    assert [mail.to for mail in mailoutbox] == [["old.saeed@example.org"]]
+
+
+def test_a_correction_that_is_refused_tells_nobody(sms_file, django_capture_on_commit_callbacks):
+    taken = member_account(mobile="+966500000874")
+    member = member_account(mobile="+966500000873")
+    correction = services.request_correction(
+        member=member, by=member.user, field="mobile", requested_value=str(taken.mobile)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.apply_correction(correction=correction, by=UserFactory(roles=[Role.STAFF]))
+
+    assert texts_to(sms_file, "+966500000873") == []
