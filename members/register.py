@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import outbox
-from members.models import AccessLog, Member, User
+from members.models import AccessLog, Member, ShareAcquisition, User
 from members.roles import Role
 from members.services import SHARE_CAP_LOCK, _advisory_lock, check_share_cap, log_access
 
@@ -53,6 +53,7 @@ def admit_applicant(*, member: Member, by: User, shares: int = 0, joined_on: dat
         _advisory_lock(SHARE_CAP_LOCK)
         check_share_cap({locked.full_name_ar: locked.shares}, exclude_pks={locked.pk})
     _make_member(locked, joined_on=joined_on)
+    _acquired(locked, locked.shares, ShareAcquisition.How.ADMISSION, on=locked.joined_on)
     log_access(
         viewer=by,
         member=locked,
@@ -104,6 +105,7 @@ def add_shares(*, member: Member, shares: int, by: User, acquired_on: date | Non
     check_share_cap({f"{locked.full_name_ar} ({locked.membership_no})": locked.shares}, exclude_pks={locked.pk})
     locked.save(update_fields=["shares", "updated_at"])
     acquired_on = acquired_on or timezone.localdate()
+    _acquired(locked, shares, ShareAcquisition.How.SUBSCRIPTION, on=acquired_on)
     log_access(
         viewer=by,
         member=locked,
@@ -154,6 +156,7 @@ def transfer_shares(*, from_member: Member, to_national_id: str, shares: int, by
     )
     for changed in (giver, taker):
         changed.save(update_fields=["shares", "updated_at"])
+    _acquired(taker, shares, ShareAcquisition.How.TRANSFER)
     log_access(viewer=by, member=giver, action=AccessLog.Action.CHANGED_RECORD, detail=f"shares -{shares}: transfer")
     log_access(viewer=by, member=taker, action=AccessLog.Action.CHANGED_RECORD, detail=f"shares +{shares}: transfer")
     outbox.queue_notification(
@@ -253,6 +256,7 @@ def succeed_heir(*, deceased_national_id: str, heir_national_id: str, by: User) 
         _make_member(heir)
     else:
         heir.save(update_fields=["shares", "updated_at"])
+    _acquired(heir, inherited, ShareAcquisition.How.INHERITANCE)
     log_access(
         viewer=by,
         member=deceased,
@@ -276,6 +280,12 @@ def succeed_heir(*, deceased_national_id: str, heir_national_id: str, by: User) 
             context={"shares_count": inherited, "held_count": heir.shares},
         )
     return heir, deceased, inherited
+
+
+def _acquired(member: Member, shares: int, how: str, *, on: date | None = None) -> None:
+    """Date the shares entering the holding (share seniority); nothing for none."""
+    if shares > 0:
+        ShareAcquisition.objects.create(member=member, shares=shares, how=how, acquired_on=on or timezone.localdate())
 
 
 def _check_refund(refund_due: Decimal | None) -> None:

@@ -268,6 +268,15 @@ def member_data_export(member: Member) -> dict:
             .order_by("created_at", "pk")
             .values(*notification_fields)
         ],
+        "share_acquisitions": [
+            {
+                "shares": acquisition.shares,
+                "acquired_on": _plain(acquisition.acquired_on),
+                "how": acquisition.how,
+                "how_label": str(acquisition.get_how_display()),
+            }
+            for acquisition in member.share_acquisitions.all()
+        ],
         "service_requests": [_request_summary(service_request) for service_request in requests_of(member, limit=1000)],
         "record_access": [
             {"when": _plain(entry.at), "what": entry.action, "what_label": str(entry.get_action_display())}

@@ -1,7 +1,7 @@
 """The members app's data: accounts and member records, and the notification outbox."""
 
 from members.models.access import AccessLog, OneTimeCode
-from members.models.accounts import Governorate, Member, User
+from members.models.accounts import Governorate, Member, ShareAcquisition, User
 from members.models.announcements import Announcement
 from members.models.exports import DataExport
 from members.models.outbox import Channel, Notification
@@ -18,5 +18,6 @@ __all__ = [
     "MemberImport",
     "Notification",
     "OneTimeCode",
+    "ShareAcquisition",
     "User",
 ]

@@ -168,3 +168,32 @@ class Member(models.Model):
     def is_activated(self) -> bool:
         """True once the person behind the record has an account with a password (activation or registration)."""
         return self.user_id is not None and self.user.has_usable_password()
+
+
+class ShareAcquisition(models.Model):
+    """Shares entering a member's holding, with the day they were acquired (share seniority): the register's dated
+    history of acquisitions since the portal keeps it (a record imported from the old register has none). Written
+    by members.register with the change itself, never edited."""
+
+    class How(models.TextChoices):
+        ADMISSION = "admission", _("Subscribed on admission")
+        SUBSCRIPTION = "subscription", _("Subscribed as additional shares")
+        TRANSFER = "transfer", _("Transferred from another member")
+        INHERITANCE = "inheritance", _("Inherited from a deceased member")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="share_acquisitions"
+    )
+    shares = models.PositiveIntegerField(_("number of shares"))
+    acquired_on = models.DateField(_("acquisition date"))
+    how = models.CharField(_("how they were acquired"), max_length=12, choices=How.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("share acquisition")
+        verbose_name_plural = _("share acquisitions")
+        ordering = ["acquired_on", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(shares__gt=0), name="share_acquisition_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.member} +{self.shares} ({self.acquired_on})"

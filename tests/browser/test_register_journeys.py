@@ -90,6 +90,7 @@ def test_a_member_buys_more_shares_and_the_register_holds_them(new_context, live
     visit(page, "JR-MEM-02-completed")
     page.goto(f"{live_server.url}/members/me/")
     expect(page.locator(".record")).to_contain_text("25")
+    expect(page.locator(".share-acquisitions")).to_contain_text("5 أسهم (اكتتاب بأسهم إضافية)")
     visit(page, "buyer-profile-after")
     assert Member.objects.get(pk=saad.pk).shares == 25
     # The clerk finds the 25 shares in the register.
@@ -159,6 +160,7 @@ def test_a_deceased_members_daughter_takes_his_place_in_the_register(new_context
     expect(main).not_to_contain_text("طالب العضوية")
     expect(page.locator(".record")).to_contain_text(fatimah.membership_no)
     expect(page.locator(".record")).to_contain_text("30")
+    expect(page.locator(".share-acquisitions")).to_contain_text("30 سهمًا (موروثة من عضو متوفى)")
     visit(page, "heir-profile-after")
     assert any(fatimah.membership_no in text for text in sms_to(settings, "0551110006"))
     # The clerk finds her father's record in the register marked deceased, his shares gone to her.

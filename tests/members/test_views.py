@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -5,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.models import AccessLog, CorrectionRequest, Member, MemberImport
+from members.models import AccessLog, CorrectionRequest, Member, MemberImport, ShareAcquisition
 from members.roles import Role
 from tests.members.factories import MemberFactory, UserFactory, member_account
 from tests.members.test_importing import as_csv, rows
@@ -103,6 +104,18 @@ def test_the_data_export_holds_only_the_signed_in_members_data(as_user, member, 
     assert response["Content-Disposition"].startswith("attachment")
 
 
+def test_the_data_export_holds_the_members_dated_share_acquisitions(as_user, member, other_member):
+    day = datetime.date(2026, 12, 1)
+    ShareAcquisition.objects.create(member=member, shares=5, how="subscription", acquired_on=day)
+    ShareAcquisition.objects.create(member=other_member, shares=9, how="transfer", acquired_on=day)
+
+    data = json.loads(as_user(member.user).get(reverse("members:export-json")).content)
+
+    assert [(row["shares"], row["how"], row["acquired_on"]) for row in data["share_acquisitions"]] == [
+        (5, "subscription", "2026-12-01")
+    ]
+
+
 # --- The directory --------------------------------------------------------------------------------------
 
 
@@ -158,8 +171,11 @@ def test_member_page_query_count_is_constant(as_user, staff_user, django_assert_
     client.get(reverse("members:member-detail", args=[member.pk]))
     for field in ("village", "shares", "email"):
         CorrectionRequest.objects.create(member=member, field=field, requested_value="1")
-    # session, user, roles, departments, keeps the register?, member+account, access log insert, requests, corrections
-    with django_assert_num_queries(9):
+    for how in ShareAcquisition.How:
+        ShareAcquisition.objects.create(member=member, shares=5, how=how, acquired_on=datetime.date(2026, 12, 1))
+    # session, user, roles, departments, keeps the register?, member+account, access log insert, requests, corrections,
+    # share acquisitions
+    with django_assert_num_queries(10):
         client.get(reverse("members:member-detail", args=[member.pk]))
 
 

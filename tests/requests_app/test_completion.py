@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.models import AccessLog, Member, Notification
+from members.models import AccessLog, Member, Notification, ShareAcquisition
 from members.roles import Role, has_role
 from requests_app import completion, services, staff_services, status_changes
 from requests_app.models import BoardDecision, RequestType, ServiceRequest, TimelineEvent
@@ -77,6 +77,7 @@ def test_an_approved_application_makes_the_applicant_a_member(board, django_capt
     effect = application.timeline.get(kind=TimelineEvent.Kind.REGISTER_UPDATED)
     assert person.membership_no in effect.note and effect.visible_to_member
     assert AccessLog.objects.filter(member=person, viewer=board, detail__startswith="admitted").exists()
+    assert ShareAcquisition.objects.filter(member=person, shares=25, how="admission", acquired_on=person.joined_on)
 
 
 def test_a_refused_application_tells_the_applicant_why(board):
@@ -102,6 +103,7 @@ def test_an_approved_share_transfer_moves_the_shares_in_the_register(board):
     assert (Member.objects.get(pk=giver.pk).shares, Member.objects.get(pk=taker.pk).shares) == (25, 25)
     assert transfer.timeline.filter(kind=TimelineEvent.Kind.REGISTER_UPDATED).exists()
     assert Notification.objects.filter(member=taker, event="shares_received").exists()
+    assert list(ShareAcquisition.objects.values_list("member", "shares", "how")) == [(taker.pk, 15, "transfer")]
 
 
 def test_an_approved_withdrawal_ends_the_membership_with_the_refund_due(board):

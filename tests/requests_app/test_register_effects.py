@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AccessLog, Member, Notification
+from members.models import AccessLog, Member, Notification, ShareAcquisition
 from members.roles import Role, has_role
 from requests_app import completion, services, staff_services, submission
 from requests_app.models import BoardDecision, RequestType, ServiceRequest, TimelineEvent
@@ -84,6 +84,8 @@ def test_staff_complete_additional_shares_and_the_register_holds_them_with_their
     assert "5" in effect.note and "25" in effect.note and str(timezone.localdate().year) in effect.note
     today = timezone.localdate().isoformat()
     assert AccessLog.objects.filter(member=member, viewer=clerk, detail=f"shares +5: subscription, acquired {today}")
+    acquisition = ShareAcquisition.objects.get(member=member)
+    assert (acquisition.shares, acquisition.how, acquisition.acquired_on) == (5, "subscription", timezone.localdate())
 
 
 def test_additional_shares_above_the_cap_refuse_the_completion_and_change_nothing():
@@ -99,6 +101,7 @@ def test_additional_shares_above_the_cap_refuse_the_completion_and_change_nothin
     assert not purchase.timeline.exists()
     assert not AccessLog.objects.filter(member=member).exists()
     assert not Notification.objects.filter(member=member).exists()
+    assert not ShareAcquisition.objects.exists()
 
 
 def test_whether_the_board_decides_comes_from_the_service_not_from_having_an_effect(board):
@@ -158,6 +161,7 @@ def test_the_chosen_heir_becomes_a_member_with_the_inherited_shares(board):
     assert AccessLog.objects.filter(member=deceased, viewer=board, detail__startswith="deceased").exists()
     assert AccessLog.objects.filter(member=heir, viewer=board, detail__startswith="heir of").exists()
     assert Notification.objects.filter(member=heir, event="membership_admitted", channel="sms").exists()
+    assert ShareAcquisition.objects.filter(member=heir, shares=30, how="inheritance").exists()
 
 
 def test_an_heir_already_a_member_keeps_their_number_and_adds_the_inherited_shares(board):
@@ -237,6 +241,7 @@ def test_an_heirs_approval_that_cannot_take_effect_changes_nothing(story, board)
     assert (heir.status, heir.membership_no, heir.shares) == (Member.Status.APPLICANT, "", 0)
     assert not AccessLog.objects.exists()
     assert not Notification.objects.exists()
+    assert not ShareAcquisition.objects.exists()
 
 
 def test_a_deceased_members_record_takes_no_new_request():
