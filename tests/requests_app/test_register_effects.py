@@ -275,3 +275,21 @@ def test_a_deceased_members_shares_awaiting_the_refund_no_longer_count_in_the_ca
         services.complete_request(service_request=purchase, by=department_staff(purchase.department), outcome="تم")
 
     assert Member.objects.get(pk=buyer.pk).shares == 500
+
+
+def test_staff_asked_to_complete_additional_shares_over_the_cap_read_why_in_arabic_and_nothing_changes():
+    member = MemberFactory(shares=20, full_name_ar="سعد بن محمد آل مريح")
+    purchase = request_of(Kind.ADDITIONAL_SHARES, member, status=Status.IN_PROGRESS, needs_board=False, shares=700)
+    client = Client()
+    client.force_login(department_staff(purchase.department))
+
+    page = client.post(
+        reverse("requests_app:staff-request-move", args=[purchase.reference_no, "complete"]),
+        {"complete-version": purchase.version, "complete-outcome": "سُجلت الأسهم"},
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+
+    assert page.status_code == 400
+    assert "لا يجوز أن يملك عضو أكثر من 10٪ من أسهم الجمعية" in page.content.decode()
+    purchase.refresh_from_db()
+    assert (purchase.status, Member.objects.get(pk=member.pk).shares) == (Status.IN_PROGRESS, 20)
