@@ -2,7 +2,8 @@
 check digit, a national ID with a wrong check digit, a mobile no Saudi network gives (052…), counts and amounts in
 Arabic-Indic digits. Each mistake gets its Arabic error beside its field and nothing is submitted; corrected, the
 request goes in and the clerk reads the values as stored (the IBAN as typed without spaces, the digits as numbers,
-the mobile in full). axe on every page visited."""
+the mobile in full). Then the catalogue's own withdrawal (MEM-04) and share transfer (MEM-03), as seeded, check
+their IBAN and ID the same way. axe on every page visited."""
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from tests.browser.story import phone, visit
 from tests.members.factories import PASSWORD
 from tests.requests_app.factories import DepartmentFactory, MemberFactory, RequestFieldFactory, RequestTypeFactory
 from tests.requests_app.staff_fixtures import staff_in
+from tests.seed_data import restore_seed_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Type = RequestField.FieldType
@@ -124,3 +126,51 @@ def test_a_member_corrects_what_the_form_refused_and_the_clerk_reads_the_values(
         expect(answers).to_contain_text(value)
     expect(answers.locator("dd").nth(3)).to_have_text("4")
     visit(staff_page, "fields-staff")
+
+
+@pytest.fixture
+def catalogue(settings, tmp_path):
+    """The seed catalogue as an installation has it (a transactional test starts from an emptied database)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    restore_seed_data()
+    certificate = tmp_path / "iban-certificate.pdf"
+    certificate.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    return certificate
+
+
+def test_the_catalogues_withdrawal_and_share_transfer_check_the_iban_and_the_id(new_context, live_server, catalogue):
+    member = MemberFactory(full_name_ar="ناصر بن علي اليامي", shares=30)
+    page = phone(new_context)
+    login(page, live_server, member.user.email, PASSWORD)
+
+    # The withdrawal (MEM-04): a wrong IBAN is refused beside its field, the certificate kept for the next try.
+    page.goto(live_server.url + reverse("requests_app:request-submit", args=["MEM-04"]))
+    fill(page, {"سبب الانسحاب": "الانتقال إلى الرياض", "رقم الآيبان": BAD_IBAN})
+    page.get_by_label("شهادة الآيبان").set_input_files(catalogue)
+    page.get_by_role("button", name="قدّم الطلب").click()
+    expect(error_beside(page, "iban")).to_contain_text("رقم الآيبان هذا غير صحيح")
+    assert not ServiceRequest.objects.exists()
+    visit(page, "catalogue-withdrawal-refused")
+    fill(page, {"رقم الآيبان": GOOD_IBAN})
+    page.get_by_role("button", name="قدّم الطلب").click()
+    withdrawal = ServiceRequest.objects.get(request_type__code="MEM-04")
+    expect(page.get_by_role("main")).to_contain_text(withdrawal.reference_no)
+    assert {a["key"]: a["value"] for a in withdrawal.answers}["iban"] == "SA0380000000608010167519"
+    assert withdrawal.attachments.count() == 1
+
+    # The share transfer (MEM-03): the transferee's ID is checked, the shares read in Arabic-Indic digits.
+    page.goto(live_server.url + reverse("requests_app:request-submit", args=["MEM-03"]))
+    fill(page, {"رقم هوية المتنازَل له": "1000000007", "اسم المتنازَل له": "سالم بن مانع", "عدد الأسهم": "١٥"})
+    page.get_by_role("button", name="قدّم الطلب").click()
+    expect(error_beside(page, "transferee_id")).to_contain_text("رقم الهوية هذا غير صحيح")
+    assert not ServiceRequest.objects.filter(request_type__code="MEM-03").exists()
+    visit(page, "catalogue-transfer-refused")
+    fill(page, {"رقم هوية المتنازَل له": "١٠٠٠٠٠٠٠٠٨"})
+    page.get_by_role("button", name="قدّم الطلب").click()
+    transfer = ServiceRequest.objects.get(request_type__code="MEM-03")
+    expect(page.get_by_role("main")).to_contain_text(transfer.reference_no)
+    stored = {answer["key"]: answer["value"] for answer in transfer.answers}
+    assert (stored["transferee_id"], stored["shares"]) == ("1000000008", 15)
