@@ -200,6 +200,8 @@ def in_reader_language(message, *, member: Member, language: str) -> tuple[str, 
 # What each event is, in words, for the pages and documents that list messages (the outbox, the data export).
 EVENT_LABELS = {
     "announcement": gettext_lazy("Announcement"),
+    "assembly_notice": gettext_lazy("General Assembly notice"),
+    "assembly_reminder": gettext_lazy("General Assembly reminder"),
     "correction_handled": gettext_lazy("Correction request handled"),
     "membership_admitted": gettext_lazy("Membership granted"),
     "quarterly_report_ready": gettext_lazy("Quarterly report ready"),

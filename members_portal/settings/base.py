@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "requests_app",
     "surveys",
     "messaging",
+    "assembly",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,7 @@ SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
 # worker may have handed over is then sent again automatically instead of waiting for staff to check it.
 SMS_GATEWAY_DROPS_REPEATS = env_bool("SMS_GATEWAY_DROPS_REPEATS")
 # --- Celery -----------------------------------------------------------------------------------------
+from .assembly import *  # noqa: E402, F403 (the General Assembly: remote attendance, notice days, headquarters)
 from .limits import *  # noqa: E402, F403 (per-member limits: submissions, the data export)
 from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead worker's task, the receipt sweep)
 from .redis_timeouts import redis_broker_options  # noqa: E402
@@ -313,6 +315,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.reports.tasks.rebuild_working_day_index",
         "schedule": crontab(hour=2, minute=40),
     },
+    # General Assembly reminders, 3 days and 1 day before a published meeting (each member's once: keyed rows).
+    "assembly-reminders": {"task": "assembly.tasks.send_meeting_reminders", "schedule": crontab(minute=23)},
     "board-report-summaries": {
         "task": "surveys.reports.tasks.refresh_report_summaries",
         "schedule": 300.0,

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from assembly.models import Meeting
 from members.demo import synthetic_national_id
 from members.models import Announcement, Member, User
 from requests_app import receipts
@@ -93,6 +94,8 @@ NOT_PAGES = {
     "requests_app:staff-request-note": "POST: adds a note",
     "requests_app:staff-request-move": "POST: moves a request",
     "requests_app:request-message": "POST: the member writes",
+    "assembly:agenda-item-delete": "POST: takes an item off a draft agenda",
+    "assembly:meeting-publish": "POST: publishes a meeting's notice",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
@@ -133,6 +136,7 @@ def _demo_visits(survey_link: str) -> list[Visit]:
     suggestion = Suggestion.objects.order_by("month").first()
     receipt = Receipt.objects.order_by("pk").first()
     closed = own.filter(status__in=[Status.COMPLETED, Status.REJECTED]).first()
+    meeting = Meeting.objects.order_by("pk").first()
     visits = [
         Visit(None, "home", reverse("home")),
         Visit(None, "privacy", reverse("privacy")),
@@ -208,6 +212,11 @@ def _demo_visits(survey_link: str) -> list[Visit]:
         Visit("board", "surveys:quarterly-reports", reverse("surveys:quarterly-reports")),
         Visit("board", "messaging:delivery-summary", reverse("messaging:delivery-summary")),
         Visit("board", "requests_app:board-decisions", reverse("requests_app:board-decisions")),
+        Visit("board", "assembly:meeting-list", reverse("assembly:meeting-list")),
+        Visit("board", "assembly:meeting-create", reverse("assembly:meeting-create")),
+        Visit("board", "assembly:meeting-detail", reverse("assembly:meeting-detail", args=[meeting.pk])),
+        Visit("board", "assembly:meeting-delivery", reverse("assembly:meeting-delivery", args=[meeting.pk])),
+        Visit("member", "assembly:meeting-member", reverse("assembly:meeting-member", args=[meeting.pk])),
         Visit("administrator", "home", reverse("home")),
         Visit("administrator", "members:outbox-list", reverse("members:outbox-list")),
         Visit("administrator", "members:access-log", reverse("members:access-log")),

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "requests_app.demo_queue",
     "surveys.demo",
     "surveys.demo_reports",
+    "assembly.demo",
 ]
 
 

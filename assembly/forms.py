@@ -1,0 +1,40 @@
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assembly.models import AgendaItem, Meeting
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices, initial=Meeting.Kind.ORDINARY)
+    date = forms.DateField(label=_("Date (Gregorian)"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Time"), initial=datetime.time(16, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    place_ar = forms.CharField(
+        label=_("Place (Arabic)"), max_length=200, required=False, help_text=_("Empty: the headquarters.")
+    )
+    place_en = forms.CharField(
+        label=_("Place (English)"), max_length=200, required=False, help_text=_("Empty: the headquarters.")
+    )
+    remote_attendance = forms.BooleanField(label=_("Members may also attend remotely"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place_ar"].widget.attrs["placeholder"] = settings.ASSEMBLY_HEADQUARTERS_AR
+        self.fields["place_en"].widget.attrs["placeholder"] = settings.ASSEMBLY_HEADQUARTERS_EN
+        if not settings.ASSEMBLY_REMOTE_ATTENDANCE:  # the bylaws decide; off until the cooperative turns it on
+            del self.fields["remote_attendance"]
+
+    def starts_at(self) -> datetime.datetime:
+        combined = datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
+        return timezone.make_aware(combined)
+
+
+class AgendaItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of item"), choices=AgendaItem.Kind.choices)
+    title_ar = forms.CharField(label=_("Title (Arabic)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200)

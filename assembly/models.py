@@ -1,0 +1,144 @@
+"""The General Assembly: its meetings, their agendas, and who may attend as frozen at the record date.
+
+The law (DOMAIN.md a.5): every shareholding member belongs to the Assembly; one member, one vote. The portal
+publishes a meeting's notice at least ASSEMBLY_NOTICE_DAYS ahead, and the members eligible on that day are written
+down then (`EligibleMember`): a later change in the register is shown against the list, never applied to it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+
+
+def headquarters_ar() -> str:
+    return settings.ASSEMBLY_HEADQUARTERS_AR
+
+
+def headquarters_en() -> str:
+    return settings.ASSEMBLY_HEADQUARTERS_EN
+
+
+class Meeting(models.Model):
+    """One meeting of the General Assembly, drafted by the board's secretary and published with its notice."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary General Assembly")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary General Assembly")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Notice published")
+        HELD = "held", _("Held")
+        ADJOURNED = "adjourned", _("Adjourned")
+
+    kind = models.CharField(_("kind of meeting"), max_length=16, choices=Kind.choices, default=Kind.ORDINARY)
+    starts_at = models.DateTimeField(_("date and time"))
+    place_ar = models.CharField(_("place (Arabic)"), max_length=200, default=headquarters_ar)
+    place_en = models.CharField(_("place (English)"), max_length=200, default=headquarters_en)
+    remote_attendance = models.BooleanField(_("remote attendance allowed"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("notice published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    record_date = models.DateField(_("record date"), null=True, blank=True)
+    notice_queued_at = models.DateTimeField(_("notice queued to the members"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("General Assembly meeting")
+        verbose_name_plural = _("General Assembly meetings")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | (models.Q(published_at__isnull=False, record_date__isnull=False)),
+                name="assembly_meeting_published_has_record_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assembly:meeting-detail", args=[self.pk])
+
+    @property
+    def place(self) -> str:
+        """The place in the language of the page being shown."""
+        return self.place_en if get_language() == "en" else self.place_ar
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda, of one of the kinds the law gives the Assembly (Law art. 24 and 25)."""
+
+    class Kind(models.TextChoices):
+        REPORTS = "reports", _("The board's and the auditor's reports")
+        ACCOUNTS = "accounts", _("The balance sheet and final accounts")
+        DISTRIBUTION_PLAN = "distribution_plan", _("The profit-distribution plan")
+        AUDITOR = "auditor", _("Appointing the external auditor and the fee")
+        BOARD_ELECTION = "board_election", _("Electing board members")
+        APPEAL = "appeal", _("An appeal against a board decision")
+        EXTRAORDINARY = "extraordinary", _("An extraordinary item")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"))
+    title_ar = models.CharField(_("title (Arabic)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="assembly_agenda_item_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_ar
+
+    @property
+    def title(self) -> str:
+        return self.title_en if get_language() == "en" else self.title_ar
+
+
+class EligibleMember(models.Model):
+    """A member entitled to attend and vote, as the register stood on the meeting's record date.
+
+    Written once, when the notice is published; never updated. What changed since is read against the register.
+    """
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="eligible")
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    membership_no = models.CharField(_("membership number"), max_length=20)
+    shares = models.PositiveIntegerField(_("number of shares"))
+
+    class Meta:
+        verbose_name = _("eligible member")
+        verbose_name_plural = _("eligible members")
+        ordering = ["meeting", "membership_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="assembly_eligible_member_once"),
+            models.CheckConstraint(condition=models.Q(shares__gt=0), name="assembly_eligible_member_has_shares"),
+        ]
+
+    def __str__(self) -> str:
+        return self.membership_no

@@ -1,0 +1,14 @@
+"""The General Assembly (assembly/): what the cooperative's bylaws decide, read from the environment.
+
+Imported by base.py (one line).
+"""
+
+import os
+
+# Whether members may attend remotely: the bylaws say, so off until the cooperative turns it on.
+ASSEMBLY_REMOTE_ATTENDANCE = os.environ.get("ASSEMBLY_REMOTE_ATTENDANCE", "").strip().lower() in {"1", "true", "yes"}
+# The least notice a meeting is published with, in days (the portal's policy: 15).
+ASSEMBLY_NOTICE_DAYS = int(os.environ.get("ASSEMBLY_NOTICE_DAYS", "15"))
+# Where meetings are held unless the secretary writes another place.
+ASSEMBLY_HEADQUARTERS_AR = os.environ.get("ASSEMBLY_HEADQUARTERS_AR", "مقر الجمعية في نجران")
+ASSEMBLY_HEADQUARTERS_EN = os.environ.get("ASSEMBLY_HEADQUARTERS_EN", "The cooperative's headquarters, Najran")

@@ -1,0 +1,97 @@
+"""The secretary's pages and the member's: who may open them, and what a refusal says."""
+
+import pytest
+from django.urls import reverse
+
+from assembly import services
+from assembly.models import Meeting
+from members.models import Member
+from tests.assembly.conftest import days_from_now, draft_meeting
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secretary_client(client, secretary):
+    client.force_login(secretary)
+    return client
+
+
+def test_the_secretary_drafts_a_meeting_and_its_agenda_on_the_portal(secretary_client):
+    day = days_from_now(30)
+
+    response = secretary_client.post(
+        reverse("assembly:meeting-create"),
+        {"kind": "ordinary", "date": day.date().isoformat(), "time": "16:00", "place_ar": "", "place_en": ""},
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response.url == meeting.get_absolute_url()
+    secretary_client.post(
+        meeting.get_absolute_url(), {"kind": "accounts", "title_ar": "الحسابات الختامية", "title_en": "Final accounts"}
+    )
+
+    page = secretary_client.get(meeting.get_absolute_url())
+    assert "الحسابات الختامية" in page.content.decode()
+    assert meeting.agenda_items.get().order == 1
+
+
+def test_publishing_too_late_shows_the_arabic_refusal_and_publishes_nothing(secretary_client, secretary):
+    meeting = draft_meeting(secretary, days=10)
+
+    response = secretary_client.post(reverse("assembly:meeting-publish", args=[meeting.pk]), follow=True)
+
+    assert "15 يومًا على الأقل" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.DRAFT
+
+
+def test_members_and_staff_cannot_open_the_secretarys_pages(member_client, secretary):
+    meeting = draft_meeting(secretary)
+
+    for url in [
+        reverse("assembly:meeting-list"),
+        reverse("assembly:meeting-create"),
+        meeting.get_absolute_url(),
+        reverse("assembly:meeting-publish", args=[meeting.pk]),
+    ]:
+        assert member_client.get(url).status_code in (403, 405)
+
+
+def test_a_member_reads_the_next_meeting_on_their_home_and_a_member_not_eligible_does_not(
+    client, member_user, secretary, django_capture_on_commit_callbacks
+):
+    eligible = MemberFactory(user=member_user, shares=3)
+    meeting = draft_meeting(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_notice(meeting=meeting, by=secretary)
+    client.force_login(member_user)
+
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-testid="next-meeting"' in home and "البند 1: تقرير مجلس الإدارة" in home
+    assert client.get(reverse("assembly:meeting-member", args=[meeting.pk])).status_code == 200
+
+    Member.objects.filter(pk=eligible.pk).update(user=None)
+    assert client.get(reverse("assembly:meeting-member", args=[meeting.pk])).status_code == 404
+    assert 'data-testid="next-meeting"' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_draft_is_not_shown_to_members(member_client, member_user, secretary):
+    MemberFactory(user=member_user, shares=3)
+    meeting = draft_meeting(secretary)
+
+    assert member_client.get(reverse("assembly:meeting-member", args=[meeting.pk])).status_code == 404
+
+
+def test_the_delivery_list_names_the_members_not_reached(
+    secretary_client, secretary, django_capture_on_commit_callbacks
+):
+    MemberFactory(shares=3, full_name_ar="عضو بلا قناة", sms_consent=False)
+    MemberFactory(shares=3, full_name_ar="عضو وصله النص")
+    meeting = draft_meeting(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_notice(meeting=meeting, by=secretary)
+
+    page = secretary_client.get(reverse("assembly:meeting-delivery", args=[meeting.pk])).content.decode()
+
+    assert "عضو بلا قناة" in page and "عضو وصله النص" not in page
