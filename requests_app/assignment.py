@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import User
-from requests_app import queue, sla
+from requests_app import access, sla
 from requests_app.models import ServiceRequest, TimelineEvent
 from requests_app.services import StaleRequest
 
@@ -55,7 +55,7 @@ def take(*, service_request: ServiceRequest, by: User) -> ServiceRequest:
     Exactly one of several concurrent takers wins (conditional UPDATE); the others get AlreadyTaken with
     the winner's name. Taking a request one already has is a no-op. Side effects: timeline event.
     """
-    if service_request.department_id not in queue.scope_of(by).department_ids:
+    if service_request.department_id not in access.scope_of(by).department_ids:
         raise PermissionDenied
     updated = ServiceRequest.objects.filter(
         pk=service_request.pk, assignee__isnull=True, status__in=sla.OPEN_STATUSES
@@ -72,12 +72,12 @@ def take(*, service_request: ServiceRequest, by: User) -> ServiceRequest:
 
 
 def _check_supervisor(by: User, service_request: ServiceRequest) -> None:
-    if not queue.scope_of(by).supervises(service_request.department_id):
+    if not access.scope_of(by).supervises(service_request.department_id):
         raise PermissionDenied(_("Only a supervisor of the department assigns its requests."))
 
 
 def _check_assignee(assignee: User | None, service_request: ServiceRequest) -> None:
-    if assignee is not None and not queue.may_assign_to(assignee, service_request.department_id):
+    if assignee is not None and not access.may_assign_to(assignee, service_request.department_id):
         raise ValidationError(_("%(name)s does not work in this department.") % {"name": display_name(assignee)},
                               code="not_department_staff")  # fmt: skip
 
@@ -123,7 +123,7 @@ def bulk_assign(*, service_request_ids: Iterable[int], to: User, by: User) -> Bu
     department `to` does not work in). Ids outside the supervisor's departments are only counted, never
     named: the supervisor was never shown them.
     """
-    scope = queue.scope_of(by)
+    scope = access.scope_of(by)
     if not scope.is_supervisor:
         raise PermissionDenied(_("Only a supervisor of the department assigns its requests."))
     ids = sorted({int(pk) for pk in service_request_ids})
@@ -135,7 +135,7 @@ def bulk_assign(*, service_request_ids: Iterable[int], to: User, by: User) -> Bu
         .order_by("pk")
     )
     outcome.not_found = len(ids) - len(locked)
-    works_in = {pk for pk in {row.department_id for row in locked} if queue.may_assign_to(to, pk)}
+    works_in = {pk for pk in {row.department_id for row in locked} if access.may_assign_to(to, pk)}
     now = timezone.now()
     for row in locked:
         if not scope.supervises(row.department_id):

@@ -9,8 +9,8 @@ from django.http import Http404
 
 from members.models import User
 from members.roles import Role, has_role
+from requests_app.access import scope_of
 from requests_app.models import BoardDecision, ServiceRequest, TimelineEvent
-from requests_app.queue import scope_of
 
 Status = ServiceRequest.Status
 

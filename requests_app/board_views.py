@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.roles import Role, has_role, role_required
-from requests_app import board_reads, completion, queue, services, sla, staff_forms, staff_services
+from requests_app import access, board_reads, completion, queue, services, sla, staff_forms, staff_services
 
 
 def _board_access(user) -> None:
-    if not (has_role(user, Role.BOARD) or queue.scope_of(user).is_supervisor):
+    if not (has_role(user, Role.BOARD) or access.scope_of(user).is_supervisor):
         raise PermissionDenied
 
 

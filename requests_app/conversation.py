@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from members.models import User
 from requests_app import attachments
+from requests_app.access import is_department_staff
 from requests_app.models import RequestDocument, ServiceRequest, TimelineEvent
 from requests_app.notices import notify_member
-from requests_app.workflow import is_department_staff
 
 # --- The conversation ------------------------------------------------------------------------------------------
 

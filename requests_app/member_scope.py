@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from members.slots import MemberRequest
+from requests_app.access import requests_for_staff, scope_of
 from requests_app.models import RequestType, ServiceRequest
-from requests_app.queue import requests_for_staff, scope_of
 
 
 def members_of_departments(user) -> Q:

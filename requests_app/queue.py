@@ -20,13 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
-from members.roles import Role, has_role
 from members.validators import normalise_national_id, normalise_saudi_mobile
 from members_portal.arabic import normalise, to_western_digits
-from requests_app import sla, workflow
+from requests_app import sla
+from requests_app.access import requests_for_staff, scope_of
 from requests_app.models import (
     CannedReply,
-    DepartmentMembership,
     ServiceRequest,
     TimelineEvent,
 )
@@ -122,65 +121,6 @@ class QueueFilters:
     sort: str = Sort.DUE
     department: int | None = None
     extra: dict = field(default_factory=dict)
-
-
-# --- Who works where ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StaffScope:
-    """The departments a user works in, and those they lead. Read once per request (one query)."""
-
-    department_ids: frozenset[int]
-    supervised_ids: frozenset[int]
-
-    def supervises(self, department_id: int) -> bool:
-        return department_id in self.supervised_ids
-
-    @property
-    def is_supervisor(self) -> bool:
-        return bool(self.supervised_ids)
-
-
-def scope_of(user: User) -> StaffScope:
-    """Cached on the user object, so a page asks the database once however many times it is needed."""
-    cached = getattr(user, "_staff_scope", None)
-    if cached is not None:
-        return cached
-    department_ids: set[int] = set()
-    supervised: set[int] = set()
-    if has_role(user, Role.STAFF):
-        for department_id, is_supervisor in workflow.departments_of(user).items():
-            department_ids.add(department_id)
-            if is_supervisor and has_role(user, Role.SUPERVISOR):
-                supervised.add(department_id)
-    scope = StaffScope(frozenset(department_ids), frozenset(supervised))
-    user._staff_scope = scope
-    return scope
-
-
-def requests_for_staff(user: User) -> QuerySet[ServiceRequest]:
-    """The requests of the user's departments (none for anyone who is not staff)."""
-    return ServiceRequest.objects.filter(department_id__in=scope_of(user).department_ids)
-
-
-def department_staff(department_ids) -> QuerySet[User]:
-    """Active staff accounts of these departments, for the assign menus."""
-    return (
-        User.objects.filter(department_memberships__department_id__in=list(department_ids), is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "pk")
-        .only("pk", "first_name", "last_name", "username", "email")
-    )
-
-
-def may_assign_to(user: User, department_id: int) -> bool:
-    return DepartmentMembership.objects.filter(
-        user=user,
-        department_id=department_id,
-        user__is_active=True,
-        user__groups__name__in=[Role.STAFF, Role.SUPERVISOR],
-    ).exists()
 
 
 # --- The queue -------------------------------------------------------------------------------------------------------

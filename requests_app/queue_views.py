@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members.models import User
 from members.roles import Role, role_required
-from requests_app import assignment, queue, queue_paging, queue_rows, saved_views, sla, staff_forms
+from requests_app import access, assignment, queue, queue_paging, queue_rows, saved_views, sla, staff_forms
 from requests_app.queue_row_html import RowHtml
 
 staff_required = role_required(Role.STAFF)
@@ -33,8 +33,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 @require_GET
 def queue_page(request: HttpRequest) -> HttpResponse:
     """The department queue: filters, search, saved views, sort, 50 a page; supervisors bulk-assign from it."""
-    scope = queue.scope_of(request.user)
-    staff = list(queue.department_staff(scope.department_ids))
+    scope = access.scope_of(request.user)
+    staff = list(access.department_staff(scope.department_ids))
     form = staff_forms.QueueFilterForm(request.GET or None, services=queue.services_in_scope(request.user), staff=staff)
     filters = form.filters() if request.GET else queue.QueueFilters()
     matching = queue.matching(request.user, filters)
@@ -99,7 +99,7 @@ def _row_html(request: HttpRequest) -> RowHtml:
         labels=_cell_labels(),
         url_prefix=_request_url_prefix(),
         csrf=get_token(request),
-        scope=queue.scope_of(request.user),
+        scope=access.scope_of(request.user),
     )
 
 
@@ -134,10 +134,10 @@ def request_take(request: HttpRequest, reference_no: str) -> HttpResponse:
 @require_POST
 def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
     """A supervisor assigns the requests ticked in the queue to one person."""
-    scope = queue.scope_of(request.user)
+    scope = access.scope_of(request.user)
     if not scope.is_supervisor:
         raise PermissionDenied
-    staff = list(queue.department_staff(scope.supervised_ids))
+    staff = list(access.department_staff(scope.supervised_ids))
     ids = [int(value) for value in request.POST.getlist("requests") if value.isdigit()]
     form = staff_forms.BulkAssignForm(request.POST, staff=staff, request_ids=ids)
     # The queue's filters, re-encoded: the raw value would go into the Location header as it came.

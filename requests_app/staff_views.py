@@ -23,6 +23,7 @@ from members import services as member_services
 from members.models import AccessLog, Member
 from members.roles import Role, role_required
 from requests_app import (
+    access,
     assignment,
     board_reads,
     queue,
@@ -71,7 +72,7 @@ def _render_request(
 ) -> HttpResponse:
     """The staff request page; `bound` replaces the blank form of the one action that failed."""
     user = request.user
-    scope = queue.scope_of(user)
+    scope = access.scope_of(user)
     bound = bound or {}
     version = {"version": service_request.version}
     # The moves of the workflow table this user may make now that have a button on this page.
@@ -86,7 +87,7 @@ def _render_request(
         for button in buttons
     ]
     is_supervisor = scope.supervises(service_request.department_id)
-    staff = list(queue.department_staff([service_request.department_id])) if is_supervisor else []
+    staff = list(access.department_staff([service_request.department_id])) if is_supervisor else []
     member = service_request.member
     _log_look(viewer=user, member=member, detail=service_request.reference_no)
     return render(
@@ -201,9 +202,9 @@ def request_move(request: HttpRequest, reference_no: str, action: str) -> HttpRe
 def request_assign(request: HttpRequest, reference_no: str) -> HttpResponse:
     """A supervisor assigns, reassigns or unassigns the request."""
     service_request = queue.request_for_staff(request.user, reference_no)
-    if not queue.scope_of(request.user).supervises(service_request.department_id):
+    if not access.scope_of(request.user).supervises(service_request.department_id):
         raise PermissionDenied
-    staff = list(queue.department_staff([service_request.department_id]))
+    staff = list(access.department_staff([service_request.department_id]))
     form = staff_forms.AssignForm(request.POST, staff=staff)
     if not form.is_valid():
         return _render_request(request, service_request, bound={"assign": form}, status=400)
@@ -322,7 +323,7 @@ def on_behalf_form(request: HttpRequest, member_pk: int, code: str) -> HttpRespo
                     _("The request %(reference_no)s was opened for %(name)s.")
                     % {"reference_no": service_request.reference_no, "name": member.full_name_ar},
                 )
-                if service_request.department_id in queue.scope_of(request.user).department_ids:
+                if service_request.department_id in access.scope_of(request.user).department_ids:
                     return redirect("requests_app:staff-request", reference_no=service_request.reference_no)
                 return redirect("requests_app:staff-home")
         status = 400

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.roles import Role, has_role
 from requests_app import move_forms
-from requests_app.models import DepartmentMembership, ServiceRequest
+from requests_app.access import is_department_staff, is_department_supervisor
+from requests_app.models import ServiceRequest
 
 Status = ServiceRequest.Status
 
@@ -32,24 +33,6 @@ class Actor(enum.Enum):
             return is_department_staff(user, service_request)
         # The board, or a supervisor of the department recording a decision the board took in its meeting.
         return has_role(user, Role.BOARD) or is_department_supervisor(user, service_request)
-
-
-def departments_of(user) -> dict[int, bool]:
-    """The departments the user belongs to, each with whether the membership marks a supervisor; read once per user
-    object (as the roles are), so a page that asks for every move asks the database once."""
-    cached = getattr(user, "_portal_departments", None)
-    if cached is None:
-        memberships = DepartmentMembership.objects.filter(user=user).values_list("department_id", "is_supervisor")
-        cached = user._portal_departments = dict(memberships)
-    return cached
-
-
-def is_department_staff(user, service_request: ServiceRequest) -> bool:
-    return has_role(user, Role.STAFF) and service_request.department_id in departments_of(user)
-
-
-def is_department_supervisor(user, service_request: ServiceRequest) -> bool:
-    return departments_of(user).get(service_request.department_id, False)
 
 
 @dataclasses.dataclass(frozen=True)
