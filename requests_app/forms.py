@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,21 @@ def _accept(document: RequestDocument) -> str:
     return ",".join(mapping[key] for key in document.allowed)
 
 
+def _normalise_email(value: str) -> str:
+    value = to_western_digits(str(value)).strip()
+    validate_email(value)
+    return value.lower()
+
+
+# The key of a choice field and of the value it qualifies, and how each choice's value is checked.
+CHOSEN_KIND_FIELDS = ("what", "new_value")
+CHOSEN_KIND_CHECKS = {
+    "mobile": validators.normalise_saudi_mobile,
+    "email": _normalise_email,
+    "iban": validators.normalise_saudi_iban,
+}
+
+
 class RequestForm(forms.Form):
     """The form of one service: its active fields, then a file input per document it needs.
 
@@ -166,6 +182,7 @@ class RequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_the_chosen_kind(cleaned)
         for document in self.request_documents:
             name = _document_field_name(document)
             if name in self.too_large:
@@ -185,6 +202,18 @@ class RequestForm(forms.Form):
                 except ValidationError as error:
                     self.add_error(name, error)
         return cleaned
+
+    def _check_the_chosen_kind(self, cleaned: dict) -> None:
+        """A value whose kind another field chooses («تحديث بيانات العضو»: what to update, then the new value) is
+        checked as a field of that kind would be: a new mobile that cannot receive a text is refused at once."""
+        kind_key, value_key = CHOSEN_KIND_FIELDS
+        check = CHOSEN_KIND_CHECKS.get(cleaned.get(kind_key) or "")
+        if check is None or value_key not in self.fields or not cleaned.get(value_key):
+            return
+        try:
+            cleaned[value_key] = check(cleaned[value_key])
+        except ValidationError as error:
+            self.add_error(value_key, error)
 
     # --- What the views take from the form ---------------------------------------------------------------------
 

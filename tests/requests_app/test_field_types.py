@@ -135,3 +135,47 @@ def test_the_data_migration_leaves_a_field_an_administrator_retyped():
     migration.forward(global_apps, None)
 
     assert service.fields.get(key="iban").field_type == Kind.LONG_TEXT
+
+
+def _update_form(what: str, new_value: str) -> RequestForm:
+    """«تحديث بيانات العضو»: a choice of what to update, then the new value as free text."""
+    request_type = RequestTypeFactory()
+    RequestFieldFactory(
+        request_type=request_type,
+        key="what",
+        field_type=Kind.CHOICE,
+        choices="mobile|رقم الجوال|Mobile\nemail|البريد الإلكتروني|E-mail\niban|الآيبان|IBAN\nfarm|بيانات المزرعة|Farm",
+    )
+    RequestFieldFactory(request_type=request_type, key="new_value", field_type=Kind.LONG_TEXT)
+    with translation.override("ar"):
+        form = RequestForm(
+            request_type, {"token": "7f0c6a38-2d7a-4b53-9e8c-7a3f0c2b9d11", "what": what, "new_value": new_value}
+        )
+        form.is_valid()
+    return form
+
+
+@pytest.mark.parametrize(
+    ("what", "typed", "kept"),
+    [
+        ("mobile", "٠٥٥١٢٣٤٥٦٧", "+966551234567"),
+        ("email", " Saeed@Example.ORG ", "saeed@example.org"),
+        ("iban", "sa03 8000 0000 6080 1016 7519", GOOD_IBAN),
+        ("farm", "مزرعة في وادي حبونا، 300 شجرة", "مزرعة في وادي حبونا، 300 شجرة"),
+    ],
+)
+def test_a_new_value_is_checked_and_kept_as_the_kind_chosen_for_it(what, typed, kept):
+    form = _update_form(what, typed)
+
+    assert form.is_valid(), form.errors
+    assert {row["key"]: row["value"] for row in form.cleaned_answers()}["new_value"] == kept
+
+
+@pytest.mark.parametrize(
+    ("what", "typed"), [("mobile", "0521234567"), ("email", "saeed@"), ("iban", "SA0380000000608010167518")]
+)
+def test_a_new_value_that_is_wrong_for_the_kind_chosen_is_refused_beside_it(what, typed):
+    form = _update_form(what, typed)
+
+    assert not form.is_valid()
+    assert form.errors["new_value"]
