@@ -9,6 +9,7 @@ member records) and tells the members concerned through the outbox.
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -121,7 +122,9 @@ def transfer_shares(*, from_member: Member, to_national_id: str, shares: int, by
     """Move `shares` from one member to another active member (found by national ID), under the 10 % cap.
 
     Returns the transferee. Raises ValidationError (nothing changes) when the transferee is not an active
-    member, the transferor holds fewer shares, or the transferee would pass the cap. The transferee is told.
+    member, the transferor holds fewer shares or would be left with fewer than MEMBERSHIP_MIN_SHARES (but some), or
+    the transferee would pass the cap. A transferor left with no shares is no longer a member (withdrawn, nothing
+    refunded). The transferee is told.
     """
     if shares <= 0:
         raise ValidationError(_("The number of shares to transfer must be at least one."), code="no_shares")
@@ -148,6 +151,16 @@ def transfer_shares(*, from_member: Member, to_national_id: str, shares: int, by
             % {"name": giver.full_name_ar, "held": giver.shares, "shares": shares},
             code="not_enough_shares",
         )
+    left = giver.shares - shares
+    if 0 < left < settings.MEMBERSHIP_MIN_SHARES:
+        raise ValidationError(
+            _(
+                "After the transfer %(name)s would hold %(left)s shares, fewer than the %(minimum)s a member must "
+                "hold: transfer all the shares (which ends the membership) or fewer."
+            )
+            % {"name": giver.full_name_ar, "left": left, "minimum": settings.MEMBERSHIP_MIN_SHARES},
+            code="below_minimum",
+        )
     giver.shares -= shares
     taker.shares += shares
     check_share_cap(
@@ -157,7 +170,14 @@ def transfer_shares(*, from_member: Member, to_national_id: str, shares: int, by
     for changed in (giver, taker):
         changed.save(update_fields=["shares", "updated_at"])
     _acquired(taker, shares, ShareAcquisition.How.TRANSFER)
-    log_access(viewer=by, member=giver, action=AccessLog.Action.CHANGED_RECORD, detail=f"shares -{shares}: transfer")
+    if giver.shares == 0:  # a member who gave away every share is no longer a member; nothing is refunded
+        _end_membership(giver, status=Member.Status.WITHDRAWN, refund_due=None)
+    log_access(
+        viewer=by,
+        member=giver,
+        action=AccessLog.Action.CHANGED_RECORD,
+        detail=f"shares -{shares}: transfer" + ("; membership ended (no shares left)" if giver.shares == 0 else ""),
+    )
     log_access(viewer=by, member=taker, action=AccessLog.Action.CHANGED_RECORD, detail=f"shares +{shares}: transfer")
     outbox.queue_notification(
         member=taker,

@@ -262,6 +262,9 @@ SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
 # Set when the gateway drops a message whose reference (the outbox key) it has already taken: a message a stopped
 # worker may have handed over is then sent again automatically instead of waiting for staff to check it.
 SMS_GATEWAY_DROPS_REPEATS = env_bool("SMS_GATEWAY_DROPS_REPEATS")
+# The fewest shares a member may hold (the cooperative's bylaws, DOMAIN a.4): a transfer that would leave fewer, but
+# some, is refused; one that leaves none ends the membership.
+MEMBERSHIP_MIN_SHARES = int(os.environ.get("MEMBERSHIP_MIN_SHARES", "1"))
 # --- Celery -----------------------------------------------------------------------------------------
 from .assembly import *  # noqa: E402, F403 (the General Assembly: remote attendance, notice days, headquarters)
 from .limits import *  # noqa: E402, F403 (per-member limits: submissions, the data export)

@@ -91,6 +91,31 @@ def test_a_transfer_that_cannot_happen_changes_nothing(problem, board_user, capi
     assert Member.objects.get(pk=taker.pk).shares == 10
 
 
+def test_a_member_who_transfers_every_share_is_no_longer_a_member(board_user, capital):
+    giver = MemberFactory(shares=40)
+    taker = MemberFactory(shares=10)
+
+    register.transfer_shares(from_member=giver, to_national_id=taker.national_id, shares=40, by=board_user)
+
+    giver.refresh_from_db()
+    assert (giver.status, giver.shares, giver.refund_due) == (Member.Status.WITHDRAWN, 0, None)
+    assert giver.withdrawn_on == timezone.localdate()
+    assert AccessLog.objects.filter(member=giver, detail__contains="membership ended").exists()
+
+
+def test_a_transfer_that_leaves_fewer_than_the_minimum_holding_changes_nothing(board_user, capital, settings):
+    settings.MEMBERSHIP_MIN_SHARES = 10
+    giver = MemberFactory(shares=40)
+    taker = MemberFactory(shares=10)
+
+    with pytest.raises(ValidationError) as refused:
+        register.transfer_shares(from_member=giver, to_national_id=taker.national_id, shares=35, by=board_user)
+
+    assert refused.value.code == "below_minimum"
+    assert (Member.objects.get(pk=giver.pk).shares, Member.objects.get(pk=taker.pk).shares) == (40, 10)
+    assert Member.objects.get(pk=giver.pk).status == Member.Status.ACTIVE
+
+
 def test_a_withdrawal_ends_the_membership_with_the_refund_due(board_user):
     member = MemberFactory(shares=20)
 
