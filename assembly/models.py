@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
+from requests_app.models import ServiceRequest
 
 
 def headquarters_ar() -> str:
@@ -103,6 +104,15 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     title_ar = models.CharField(_("title (Arabic)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
+    # An appeal against a board decision (GOV-03) lands on the next ordinary meeting's agenda by itself, once.
+    appeal = models.OneToOneField(
+        ServiceRequest,
+        verbose_name=_("appeal"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("agenda item")
@@ -110,6 +120,9 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "order"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "order"], name="assembly_agenda_item_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(appeal__isnull=True) | models.Q(kind="appeal"), name="assembly_appeal_item_is_appeal"
+            ),
         ]
 
     def __str__(self) -> str:

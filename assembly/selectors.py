@@ -8,6 +8,13 @@ from members.models import Member, User
 from members.roles import Role, has_role
 
 
+def with_agenda(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Meetings with their agenda in order, each appeal's request joined (its number is the item's title)."""
+    return meetings.prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("appeal").order_by("order"))
+    )
+
+
 def meetings_for_board() -> QuerySet[Meeting]:
     return Meeting.objects.annotate(items=Count("agenda_items", distinct=True)).order_by("-starts_at", "-pk")
 
@@ -24,14 +31,10 @@ def next_meeting_for(user: User) -> Meeting | None:
     """The member's next published meeting (they are on its eligible list), with its agenda; None when none."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        Meeting.objects.filter(
-            status=Meeting.Status.PUBLISHED, starts_at__gt=timezone.now(), eligible__member__user=user
-        )
-        .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order")))
-        .order_by("starts_at")
-        .first()
+    upcoming = Meeting.objects.filter(
+        status=Meeting.Status.PUBLISHED, starts_at__gt=timezone.now(), eligible__member__user=user
     )
+    return with_agenda(upcoming).order_by("starts_at").first()
 
 
 def changed_since_record_date(meeting: Meeting) -> QuerySet[EligibleMember]:

@@ -18,6 +18,9 @@ from assembly.models import AgendaItem, EligibleMember, Meeting
 from members.models import Member, User
 from members.roles import Role, has_role
 from members_portal.enqueue import after_commit
+from requests_app.models import ServiceRequest
+
+APPEAL_SERVICE = "GOV-03"  # the catalogue's appeal against a board decision (DOMAIN.md, GOV-03)
 
 
 def _check_board(by: User) -> None:
@@ -64,7 +67,37 @@ def create_meeting(
     )
     meeting.full_clean()
     meeting.save()
+    add_pending_appeals(meeting=meeting)
     return meeting
+
+
+def add_pending_appeals(*, meeting: Meeting) -> list[AgendaItem]:
+    """Put every appeal against a board decision (GOV-03) filed and not yet on an agenda on this ordinary meeting's
+    agenda, oldest first (Law art. 24.7: the ordinary Assembly decides them). Withdrawn (cancelled) or rejected
+    appeals are left out. Named by request number only: the agenda is read by every member. Returns the new items.
+    Call inside the transaction that holds the meeting; an appeal lands on one agenda only (a unique key)."""
+    if meeting.kind != Meeting.Kind.ORDINARY or meeting.status != Meeting.Status.DRAFT:
+        return []
+    appeals = (
+        ServiceRequest.objects.filter(request_type__code=APPEAL_SERVICE)
+        .exclude(status__in=[ServiceRequest.Status.CANCELLED, ServiceRequest.Status.REJECTED])
+        .exclude(pk__in=AgendaItem.objects.filter(appeal__isnull=False).values("appeal_id"))
+        .order_by("submitted_at", "pk")
+    )
+    last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
+    items = []
+    for order, appeal in enumerate(appeals, start=last + 1):
+        items.append(
+            AgendaItem.objects.create(
+                meeting=meeting,
+                kind=AgendaItem.Kind.APPEAL,
+                order=order,
+                appeal=appeal,
+                title_ar=f"التظلم رقم {appeal.reference_no} من قرار مجلس الإدارة",
+                title_en=f"Appeal {appeal.reference_no} against a board decision",
+            )
+        )
+    return items
 
 
 @transaction.atomic
@@ -93,6 +126,11 @@ def remove_agenda_item(*, item: AgendaItem, by: User) -> None:
     _check_board(by)
     locked = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _check_draft(locked)
+    if item.appeal_id is not None:
+        raise ValidationError(
+            _("An appeal against a board decision goes to the General Assembly: it cannot be taken off the agenda."),
+            code="appeal",
+        )
     AgendaItem.objects.filter(pk=item.pk).delete()
     for order, pk in enumerate(locked.agenda_items.order_by("order").values_list("pk", flat=True), start=1):
         AgendaItem.objects.filter(pk=pk).update(order=order)
@@ -125,6 +163,7 @@ def publish_notice(*, meeting: Meeting, by: User) -> int:
             % {"days": notice_days},
             code="too_late",
         )
+    add_pending_appeals(meeting=locked)  # an appeal filed since the draft was written
     if not locked.agenda_items.exists():
         raise ValidationError(_("Add at least one agenda item before publishing the notice."), code="no_agenda")
     rows = [

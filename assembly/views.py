@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -50,10 +49,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretary's page: the meeting, its agenda (added to while a draft), publishing, who is eligible."""
-    meeting = get_object_or_404(
-        Meeting.objects.prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order"))),
-        pk=pk,
-    )
+    meeting = get_object_or_404(selectors.with_agenda(Meeting.objects.all()), pk=pk)
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,9 +115,5 @@ def meeting_delivery(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_member(request: HttpRequest, pk: int) -> HttpResponse:
     """A published meeting as its members read it: date in both calendars, time, place and agenda."""
-    meeting = get_object_or_404(
-        selectors.meeting_for_member(request.user, pk).prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order"))
-        )
-    )
+    meeting = get_object_or_404(selectors.with_agenda(selectors.meeting_for_member(request.user, pk)))
     return render(request, "assembly/meeting_member.html", {"meeting": meeting})
