@@ -1,6 +1,9 @@
 """Benchmark: outbox delivery through a real Celery worker (Redis broker, file SMS and e-mail backends).
 
-Standalone: `.venv/bin/python bench/notification_delivery.py`. Uses DATABASE_URL (PostgreSQL; default
+Standalone: `.venv/bin/python bench/notification_delivery.py`. With BENCH_SMS_PROVIDER=unifonic (or taqnyat,
+msegat) the SMS go through that provider's client to its fake API (messaging/fake_providers.py) answering after
+BENCH_PROVIDER_LATENCY_MS (default 50 ms), as a real provider over the Internet would; the run then checks that the
+fake took every SMS exactly once. Uses DATABASE_URL (PostgreSQL; default
 postgres://postgres@127.0.0.1:5432/bench_delivery), creates and migrates it if missing (and then drops it),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/3) as the broker, and a temporary folder for the files.
 Prints one JSON line: {"metric": "notification_delivery_per_s", "value": messages per second, ...}
@@ -38,7 +41,11 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_
 os.environ["CELERY_BROKER_URL"] = REDIS_URL
 # A queue of this run's own: other processes on the same Redis (tests, other benchmarks) never take its tasks.
 os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"bench-delivery-{os.getpid()}"
-os.environ["SMS_BACKEND"] = "file"
+PROVIDER = os.environ.get("BENCH_SMS_PROVIDER", "")
+PROVIDER_LATENCY_S = float(os.environ.get("BENCH_PROVIDER_LATENCY_MS", "50")) / 1000
+os.environ["SMS_BACKEND"] = PROVIDER or "file"
+# Through a provider that answers slowly, each worker waits on several answers at once (settings: the worker reads it).
+os.environ.setdefault("OUTBOX_SEND_PARALLEL", "16" if PROVIDER else "1")
 os.environ["SMS_FILE_PATH"] = str(WORK_DIR / "sms.log")
 os.environ["EMAIL_URL"] = f"file:{WORK_DIR / 'mail'}"
 os.environ["VAR_DIR"] = str(WORK_DIR / "var")
@@ -126,6 +133,20 @@ def clean_up() -> None:
     User.objects.filter(username="bench-delivery").delete()
 
 
+def start_fake_provider():
+    """The provider's fake API in this process; the worker (started after) reaches it through the settings."""
+    if not PROVIDER:
+        return None
+    from messaging.fake_providers import CREDENTIALS, FakeProvider
+
+    fake = FakeProvider(PROVIDER, latency_s=PROVIDER_LATENCY_S).start()
+    os.environ[f"{PROVIDER.upper()}_URL"] = fake.url
+    credential = {"unifonic": "UNIFONIC_APP_SID", "taqnyat": "TAQNYAT_TOKEN", "msegat": "MSEGAT_API_KEY"}[PROVIDER]
+    os.environ[credential] = CREDENTIALS[PROVIDER]
+    os.environ["MSEGAT_USERNAME"] = "bench"
+    return fake
+
+
 def start_worker() -> subprocess.Popen:
     log = (WORK_DIR / "worker.log").open("w")
     worker = subprocess.Popen(
@@ -171,8 +192,10 @@ def main() -> None:
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         sys.exit("bench/notification_delivery.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    # A run stopped from outside (timeout, Ctrl-C) still stops its worker and drops its database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     created = ensure_database(url)
-    worker = None
+    worker = fake = None
     try:
         import django
 
@@ -188,12 +211,14 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         clean_up()
         ids = make_announcement()
+        fake = start_fake_provider()
         worker = start_worker()
 
         started = time.perf_counter()
         outbox_sending._enqueue_quietly(ids)
         done = Notification.objects.filter(
-            pk__in=ids, status__in=[Notification.Status.SENT, Notification.Status.FAILED]
+            pk__in=ids,
+            status__in=[Notification.Status.SENT, Notification.Status.FAILED, Notification.Status.UNKNOWN],
         )
         deadline = started + 600
         progress, progress_at, sweeps = 0, time.perf_counter(), 0
@@ -213,7 +238,12 @@ def main() -> None:
 
         sent = Notification.objects.filter(pk__in=ids, status=Notification.Status.SENT)
         sms_rows = sent.filter(channel=Channel.SMS).count()
-        sms_lines = (WORK_DIR / "sms.log").read_text(encoding="utf-8").count("\n")
+        if fake is not None:
+            sms_lines = len(fake.taken)
+            if fake.taken_more_than_once():
+                sys.exit(f"the fake provider took {len(fake.taken_more_than_once())} message(s) more than once")
+        else:
+            sms_lines = (WORK_DIR / "sms.log").read_text(encoding="utf-8").count("\n")
         # Django's file backend may put several messages in one file: count the messages themselves.
         mails = sum(path.read_text(errors="replace").count("Message-ID: ") for path in (WORK_DIR / "mail").glob("*"))
         email_rows = sent.filter(channel=Channel.EMAIL).count()
@@ -229,9 +259,12 @@ def main() -> None:
                     "messages": len(ids),
                     "sms": sms_rows,
                     "email": email_rows,
-                    "failed": len(ids) - sent.count(),
+                    "failed": Notification.objects.filter(pk__in=ids, status=Notification.Status.FAILED).count(),
+                    "to_check": Notification.objects.filter(pk__in=ids, status=Notification.Status.UNKNOWN).count(),
                     "seconds": round(elapsed, 2),
                     "worker_processes": CONCURRENCY,
+                    "sent_side_by_side": int(os.environ["OUTBOX_SEND_PARALLEL"]),
+                    "sms_backend": f"{PROVIDER} (fake, {PROVIDER_LATENCY_S * 1000:g} ms)" if PROVIDER else "file",
                     "sweeps_after_stall": sweeps,
                     "database": connection.vendor,
                     "load_average_1m": round(os.getloadavg()[0], 2),
@@ -240,6 +273,8 @@ def main() -> None:
         )
         clean_up()
     finally:
+        if fake is not None:
+            fake.stop()
         if worker is not None:
             stop_worker(worker)
             try:

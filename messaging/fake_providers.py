@@ -100,6 +100,11 @@ def _answer(provider: str, outcome: str, fields: dict, message_id: str) -> tuple
     return 400, {"code": "M0002", "message": "Invalid login info"}
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # many workers' lanes connect at once (the socket default is 5)
+
+
 class FakeProvider:
     def __init__(self, provider: str, *, port: int = 0, latency_s: float = 0.0, slow_s: float = 3.0):
         if provider not in PATHS:
@@ -113,8 +118,7 @@ class FakeProvider:
         self.requests = 0
         self._lock = threading.Lock()
         self._ids = itertools.count(5_000_001)
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), self._handler_class())
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name=f"fake-{provider}", daemon=True
         )

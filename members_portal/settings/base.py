@@ -336,6 +336,9 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_BACKOFF_S = float(os.environ.get("OUTBOX_RETRY_BACKOFF_S", "30"))  # doubled after each failure
 OUTBOX_PENDING_GRACE_S = float(os.environ.get("OUTBOX_PENDING_GRACE_S", "30"))  # before the sweep re-enqueues
 OUTBOX_SENDING_TIMEOUT_S = float(os.environ.get("OUTBOX_SENDING_TIMEOUT_S", "30"))
+# Messages of one batch a worker sends side by side (threads, each with its own database connection): 1 sends them
+# one by one; with an SMS provider that takes tens of milliseconds to answer, 16 waits on sixteen answers at once.
+OUTBOX_SEND_PARALLEL = int(os.environ.get("OUTBOX_SEND_PARALLEL", "1"))
 # An e-mail a stopped worker may have handed over goes again with the same Message-ID (mail services that keep one
 # copy per Message-ID show it once); off, it waits on the outbox page for staff to check, like an SMS.
 OUTBOX_RESEND_UNCERTAIN_EMAIL = env_bool("OUTBOX_RESEND_UNCERTAIN_EMAIL", default=True)

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 Status = Notification.Status
 
 
-def an_sms(key="timeline:7") -> Notification:
-    member = MemberFactory(sms_consent=True, mobile="+966501234567")
+def an_sms(key="timeline:7", mobile="+966501234567") -> Notification:
+    member = MemberFactory(sms_consent=True, mobile=mobile)
     rows = outbox.queue_notification(member=member, event="test_message", key=key, link="/members/inbox/")
     return next(row for row in rows if row.channel == Channel.SMS)
 
@@ -64,3 +64,21 @@ def test_an_answer_that_never_came_is_marked_to_check_and_not_sent_again(provide
     assert (outcome, again) == ("unknown", "skipped")
     assert sms.status == Status.UNKNOWN and "check the provider" in sms.last_error
     assert len(provider.taken) == 1 and provider.taken_more_than_once() == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_sent_side_by_side_reaches_the_provider_once_per_message(provider, settings, monkeypatch):
+    from members_portal import enqueue
+
+    monkeypatch.setattr(enqueue, "after_commit", lambda task, *args: None)  # the batch below is the only sender
+    settings.OUTBOX_SEND_PARALLEL = 4
+    provider.latency_s = 0.05
+    ids = [an_sms(key=f"parallel:{number}", mobile=f"+96650123{number:04d}").pk for number in range(10)]
+
+    outcomes = sending.deliver_batch(ids)
+    again = sending.deliver_batch(ids)  # a redelivered task finds nothing to send
+
+    assert outcomes == {"sent": 10} and again == {"skipped": 10}
+    assert len(provider.taken) == 10 and provider.taken_more_than_once() == {}
+    sent = Notification.objects.filter(pk__in=ids, status=Status.SENT).exclude(provider_message_id="")
+    assert sent.count() == 10
