@@ -60,6 +60,11 @@ def admit_applicant(*, member: Member, by: User, shares: int = 0, joined_on: dat
         member=locked,
         action=AccessLog.Action.CHANGED_RECORD,
         detail=f"admitted: membership_no {locked.membership_no}, shares {locked.shares}",
+        changes={
+            "status": (Member.Status.APPLICANT, locked.status),
+            "membership_no": ("", locked.membership_no),
+            "shares": (0, locked.shares),
+        },
     )
     _welcome(locked)
     member.refresh_from_db()
@@ -112,6 +117,7 @@ def add_shares(*, member: Member, shares: int, by: User, acquired_on: date | Non
         member=locked,
         action=AccessLog.Action.CHANGED_RECORD,
         detail=f"shares +{shares}: subscription, acquired {acquired_on.isoformat()}",
+        changes={"shares": (locked.shares - shares, locked.shares)},
     )
     member.refresh_from_db()
     return locked
@@ -177,8 +183,18 @@ def transfer_shares(*, from_member: Member, to_national_id: str, shares: int, by
         member=giver,
         action=AccessLog.Action.CHANGED_RECORD,
         detail=f"shares -{shares}: transfer" + ("; membership ended (no shares left)" if giver.shares == 0 else ""),
+        changes={
+            "shares": (giver.shares + shares, giver.shares),
+            **({"status": (Member.Status.ACTIVE, giver.status)} if giver.shares == 0 else {}),
+        },
     )
-    log_access(viewer=by, member=taker, action=AccessLog.Action.CHANGED_RECORD, detail=f"shares +{shares}: transfer")
+    log_access(
+        viewer=by,
+        member=taker,
+        action=AccessLog.Action.CHANGED_RECORD,
+        detail=f"shares +{shares}: transfer",
+        changes={"shares": (taker.shares - shares, taker.shares)},
+    )
     outbox.queue_notification(
         member=taker,
         event="shares_received",
@@ -203,7 +219,11 @@ def withdraw_member(*, member: Member, by: User, refund_due: Decimal, on: date |
         raise ValidationError(_("Only an active member can withdraw."), code="not_active")
     _end_membership(locked, status=Member.Status.WITHDRAWN, refund_due=refund_due, on=on)
     log_access(
-        viewer=by, member=locked, action=AccessLog.Action.CHANGED_RECORD, detail=f"withdrawn: refund due {refund_due}"
+        viewer=by,
+        member=locked,
+        action=AccessLog.Action.CHANGED_RECORD,
+        detail=f"withdrawn: refund due {refund_due}",
+        changes={"status": (Member.Status.ACTIVE, locked.status), "refund_due": (None, refund_due)},
     )
     member.refresh_from_db()
     return locked

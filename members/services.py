@@ -97,7 +97,7 @@ def _sync_account(member: Member) -> None:
     user.save(update_fields=["phone", "phone_verified", "email"])
 
 
-def _tell_the_old_contact(member: Member, before: Mapping[str, str], changed: list[str]) -> None:
+def _tell_the_old_contact(member: Member, before: Mapping[str, object], changed: list[str]) -> None:
     """A mobile or e-mail changed on the record is announced to the one it replaced (after commit): if someone
     else had it changed, the member hears of it where they still read messages."""
     if member.user is None:
@@ -105,7 +105,7 @@ def _tell_the_old_contact(member: Member, before: Mapping[str, str], changed: li
     with translation.override(member.language or "ar"):
         if "mobile" in changed and before["mobile"]:
             code_delivery.send_sms_later(
-                before["mobile"],
+                str(before["mobile"]),
                 _(
                     "Najran Coffee Cooperative: the mobile number on your membership record was changed to one "
                     "ending in %(last_digits)s. If you did not ask for it, call the cooperative at once."
@@ -153,7 +153,7 @@ def update_member(*, member: Member, by: User | None, changes: Mapping[str, obje
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
     if not changed:
         return locked
-    before = {"mobile": str(locked.mobile or ""), "email": locked.email}
+    before = {name: getattr(locked, name) for name in changed}
     for name in changed:
         setattr(locked, name, changes[name])
     locked.name_search = name_search_for(locked.full_name_ar, locked.full_name_en)
@@ -166,7 +166,13 @@ def update_member(*, member: Member, by: User | None, changes: Mapping[str, obje
         _sync_account(locked)
         _tell_the_old_contact(locked, before, changed)
     if by is not None:
-        log_access(viewer=by, member=locked, action=AccessLog.Action.CHANGED_RECORD, detail=", ".join(sorted(changed)))
+        log_access(
+            viewer=by,
+            member=locked,
+            action=AccessLog.Action.CHANGED_RECORD,
+            detail=", ".join(sorted(changed)),
+            changes={name: (before[name], getattr(locked, name)) for name in changed},
+        )
     return locked
 
 
@@ -328,6 +334,16 @@ def reveal_detail(*, by: User, member: Member, field: str) -> str:
     return str(getattr(member, field))
 
 
-def log_access(*, viewer: User, member: Member, action: str, detail: str = "") -> AccessLog:
-    """Write one access-log line (who, whom, what; the time is added). Never updated or deleted afterwards."""
-    return AccessLog.objects.create(viewer=viewer, member=member, action=action, detail=detail[:300])
+def log_access(
+    *, viewer: User, member: Member, action: str, detail: str = "", changes: Mapping[str, tuple] | None = None
+) -> AccessLog:
+    """Write one access-log line (who, whom, what; the time is added), with each changed field's value before and
+    after (`changes`: {field: (before, after)}). Never updated or deleted afterwards."""
+    values = {
+        name: {"from": _as_text(before), "to": _as_text(after)} for name, (before, after) in (changes or {}).items()
+    }
+    return AccessLog.objects.create(viewer=viewer, member=member, action=action, detail=detail[:300], changes=values)
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)

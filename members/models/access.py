@@ -72,6 +72,8 @@ class AccessLog(models.Model):
     member = models.ForeignKey(Member, verbose_name=_("whose record"), on_delete=models.CASCADE, related_name="+")
     action = models.CharField(_("what"), max_length=24, choices=Action.choices)
     detail = models.CharField(_("details"), max_length=300, blank=True)
+    # A change: each field's value before and after, {"mobile": {"from": "+9665…", "to": "+9665…"}}.
+    changes = models.JSONField(_("old and new values"), default=dict, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -82,6 +84,17 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} → {self.member} ({self.get_action_display()})"
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, value before, value after) for each field the line changed."""
+        labels = {
+            field.name: str(field.verbose_name) for field in Member._meta.get_fields() if hasattr(field, "verbose_name")
+        }
+        return [
+            (labels.get(name, name), values.get("from", ""), values.get("to", ""))
+            for name, values in sorted(self.changes.items())
+        ]
 
     @property
     def detail_display(self) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from members import code_delivery, services
+from members.models import AccessLog
 from members.roles import Role
 from tests.members.factories import PASSWORD, UserFactory, member_account
 
@@ -132,3 +133,19 @@ def test_a_correction_that_is_refused_tells_nobody(sms_file, django_capture_on_c
         services.apply_correction(correction=correction, by=UserFactory(roles=[Role.STAFF]))
 
     assert texts_to(sms_file, "+966500000873") == []
+
+
+def test_the_audit_trail_keeps_the_old_and_new_value_of_a_corrected_field(client, sms_file):
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    member = member_account(mobile="+966500000881")
+    correction = services.request_correction(
+        member=member, by=member.user, field="mobile", requested_value="0500000882"
+    )
+    clerk = UserFactory(roles=[Role.STAFF], first_name="فهد", last_name="آل سالم")
+
+    services.apply_correction(correction=correction, by=clerk)
+
+    line = AccessLog.objects.get(member=member, action=AccessLog.Action.CHANGED_RECORD)
+    assert (line.viewer, line.changes) == (clerk, {"mobile": {"from": "+966500000881", "to": "+966500000882"}})
+    page = client.get(reverse("members:access-log"), {"member": member.membership_no}).content.decode()
+    assert "+966500000881" in page and "+966500000882" in page
