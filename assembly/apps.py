@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AssemblyConfig(AppConfig):
     name = "assembly"
     verbose_name = _("General Assembly")
+
+    def ready(self) -> None:
+        from assembly.permissions import ADMINISTRATOR_MODELS
+        from members import permissions
+        from members.roles import Role
+
+        permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))
