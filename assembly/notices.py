@@ -1,35 +1,26 @@
 """Telling the eligible members of a meeting: the notice, the reminders, and who could not be reached.
 
-Every message goes through the outbox (members.outbox.queue_notification): the inbox always, SMS and e-mail as each
-member accepts them, each row keyed so that a second run (a redelivered task, the beat running twice) adds nothing.
+Every message goes to the outbox in bulk (assembly.fan_out, as announcements do): the inbox always, SMS and e-mail as
+each member accepts them, each row keyed so that a second run (a redelivered task, the beat running twice) adds
+nothing.
 """
 
 import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from assembly import fan_out
 from assembly.models import EligibleMember, Meeting
-from members import outbox
-from members.models import Channel, Member, Notification
+from members.models import Channel, Notification
 
 logger = logging.getLogger(__name__)
 
 NOTICE_EVENT = "assembly_notice"
 REMINDER_EVENT = "assembly_reminder"
 REMINDER_DAYS = (3, 1)
-BATCH = 500
-
-
-def notice_key(meeting: Meeting, member_id: int) -> str:
-    return f"{NOTICE_EVENT}:{meeting.pk}:{member_id}"
-
-
-def reminder_key(meeting: Meeting, days: int, member_id: int) -> str:
-    return f"{REMINDER_EVENT}:{meeting.pk}:{days}:{member_id}"
 
 
 def _context(meeting: Meeting) -> dict[str, dict]:
@@ -66,26 +57,18 @@ def _kind_label(meeting: Meeting, language: str) -> str:
         return str(meeting.get_kind_display())
 
 
-def _tell(*, meeting: Meeting, member_ids: list[int], event: str, key, extra: dict | None = None) -> int:
-    """Queue one event to these members, BATCH members per transaction. Returns the rows written."""
-    contexts = _context(meeting)
-    link = reverse("assembly:meeting-member", args=[meeting.pk])
-    written = 0
-    for start in range(0, len(member_ids), BATCH):
-        with transaction.atomic():
-            members = Member.objects.filter(pk__in=member_ids[start : start + BATCH]).order_by("pk")
-            for member in members:
-                language = "en" if member.language == "en" else "ar"
-                written += len(
-                    outbox.queue_notification(
-                        member=member,
-                        event=event,
-                        key=key(member.pk),
-                        link=link,
-                        context={**contexts[language], **(extra or {})},
-                    )
-                )
-    return written
+def _tell(*, meeting: Meeting, member_ids: list[int], event: str, key_prefix: str, extra: dict | None = None) -> int:
+    """Queue one event to these members in bulk (assembly.fan_out). Returns the rows written."""
+    contexts = {language: {**values, **(extra or {})} for language, values in _context(meeting).items()}
+    kept = {key: value for key, value in contexts["ar"].items() if key not in ("place", "agenda", "kind")}
+    return fan_out.queue(
+        event=event,
+        key_prefix=key_prefix,
+        member_ids=member_ids,
+        contexts=contexts,
+        context=kept,
+        link=reverse("assembly:meeting-member", args=[meeting.pk]),
+    )
 
 
 def send_notice(*, meeting_id: int) -> int:
@@ -105,7 +88,9 @@ def send_notice(*, meeting_id: int) -> int:
     member_ids = [
         pk for pk in meeting.eligible.order_by("member_id").values_list("member_id", flat=True) if pk not in already
     ]
-    written = _tell(meeting=meeting, member_ids=member_ids, event=NOTICE_EVENT, key=lambda pk: notice_key(meeting, pk))
+    written = _tell(
+        meeting=meeting, member_ids=member_ids, event=NOTICE_EVENT, key_prefix=f"{NOTICE_EVENT}:{meeting.pk}:"
+    )
     Meeting.objects.filter(pk=meeting.pk, notice_queued_at__isnull=True).update(notice_queued_at=timezone.now())
     logger.info("Assembly meeting %s: notice queued to %s members (%s rows)", meeting.pk, len(member_ids), written)
     return written
@@ -148,7 +133,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             meeting=meeting,
             member_ids=member_ids,
             event=REMINDER_EVENT,
-            key=lambda pk, meeting=meeting, days=days: reminder_key(meeting, days, pk),
+            key_prefix=f"{REMINDER_EVENT}:{meeting.pk}:{days}:",
             extra={"days": days},
         )
     return written

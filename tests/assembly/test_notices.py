@@ -124,3 +124,48 @@ def test_the_beat_task_runs_twice_and_reminds_once(secretary, django_capture_on_
     tasks.send_meeting_reminders()
 
     assert Notification.objects.filter(event="assembly_reminder", channel="inbox").count() == 2
+
+
+def test_the_portable_writer_writes_the_same_rows_as_the_postgresql_one(secretary):
+    from django.db import connection
+
+    from assembly import fan_out
+
+    if connection.vendor != "postgresql":
+        pytest.skip("compares with the PostgreSQL writer")
+    members = [
+        MemberFactory(shares=1, language="en", email="a@example.org", email_consent=True),
+        MemberFactory(shares=1, sms_consent=False),
+        MemberFactory(shares=1),
+    ]
+    ids = [member.pk for member in members]
+    meeting = draft_meeting(secretary)
+    texts = fan_out.render(event="assembly_notice", contexts=notices._context(meeting), link="/x/")
+
+    def rows(prefix):
+        return sorted(
+            (row.member_id, row.channel, row.language, row.subject, row.body, row.status, row.key.removeprefix(prefix))
+            for row in Notification.objects.filter(key__startswith=prefix)
+        )
+
+    fan_out._insert_sql("assembly_notice", "sql:", texts, {"a": 1}, "/x/", ids)
+    fan_out._insert_orm("assembly_notice", "orm:", texts, {"a": 1}, "/x/", ids)
+
+    assert rows("sql:") == rows("orm:") and len(rows("sql:")) == 6  # 3 + inbox only + 2
+
+
+def test_a_member_reading_the_portal_in_english_reads_the_notice_in_english(
+    secretary, django_capture_on_commit_callbacks
+):
+    from members.notification_texts import in_reader_language
+
+    member = MemberFactory(shares=3, language="ar")
+    meeting = draft_meeting(secretary)
+    publish(meeting, secretary, django_capture_on_commit_callbacks)
+    inbox = Notification.objects.get(member=member, event="assembly_notice", channel="inbox")
+
+    subject, body = in_reader_language(inbox, member=member, language="en")
+
+    assert "Ordinary General Assembly" in subject
+    assert meeting.place_en in body and "Item 1: the board's report" in body
+    assert to_hijri(meeting.starts_at).month_name("en") in body

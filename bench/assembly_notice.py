@@ -1,0 +1,193 @@
+"""Benchmark: a General Assembly notice to 10,000 eligible members, queued in under 5 s.
+
+Standalone: `.venv/bin/python bench/assembly_notice.py`. Uses DATABASE_URL (PostgreSQL; default
+postgres://postgres@127.0.0.1:5432/bench_assembly_notice), creates and migrates that database if it does not
+exist (and drops it afterwards), and removes everything it created. Prints one JSON line:
+{"metric": "assembly_notice_10k_s", "value": seconds, ...}
+
+What is timed: the secretary's "publish" request (the 15-day check, the eligible members written at the record
+date, the task enqueued after commit) plus the notice task that writes the outbox rows (run here in-process, as
+the worker would run it). Delivery is not part of it, so the broker is in-memory.
+"""
+
+import sys
+from pathlib import Path
+
+# Run as a script, bench/ is first on sys.path and its files would shadow standard modules (bench/queue.py
+# hides `queue`): import from the project root instead.
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(BASE_DIR), *(p for p in sys.path if Path(p or ".").resolve() != BASE_DIR / "bench")]
+
+import json  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_assembly_notice")
+os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
+PREFIX = "BENCHG"
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database if missing; True when this script created it (and so drops it at the end)."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone():
+            admin.close()
+            return False
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return True
+
+
+def drop_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    admin.close()
+
+
+def make_members(count: int) -> None:
+    from members.models import Governorate, Member
+
+    governorates = Governorate.values
+    Member.objects.bulk_create(
+        [
+            Member(
+                membership_no=f"{PREFIX}{n:06d}",
+                national_id=f"14{n:08d}",
+                full_name_ar=f"عضو تجريبي رقم {n}",
+                full_name_en=f"Bench member {n}",
+                name_search=f"عضو تجريبي رقم {n}",
+                mobile=f"+96653{n:07d}",
+                email=f"bench{n}@example.org" if n % 3 == 0 else "",
+                email_consent=n % 3 == 0,
+                sms_consent=n % 10 != 0,
+                language="en" if n % 5 == 0 else "ar",
+                governorate=governorates[n % len(governorates)],
+                status=Member.Status.ACTIVE,
+                shares=1 + n % 7,
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+
+
+def clean_up() -> None:
+    from assembly.models import Meeting
+    from members.models import Member, Notification, User
+
+    meetings = Meeting.objects.filter(created_by__username="bench-secretary")
+    for pk in meetings.values_list("pk", flat=True):
+        Notification.objects.filter(key__startswith=f"assembly_notice:{pk}:").delete()
+    meetings.delete()
+    Member.objects.filter(membership_no__startswith=PREFIX).delete()
+    User.objects.filter(username="bench-secretary").delete()
+
+
+def main() -> None:
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        sys.exit("bench/assembly_notice.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    created = ensure_database(url)
+    try:
+        import datetime
+
+        import django
+
+        django.setup()
+        from allauth.mfa.totp.internal.auth import TOTP
+        from django.contrib.auth.models import Group
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from assembly import services, tasks
+        from assembly.models import Meeting
+        from members.models import Notification, User
+
+        call_command("migrate", verbosity=0)
+        clean_up()
+        make_members(MEMBERS)
+        secretary = User.objects.create_user(username="bench-secretary", email="bench-secretary@example.org")
+        secretary.groups.add(Group.objects.get(name="board"))
+        TOTP.activate(secretary, "BENCHSECRETARYSECONDFACTORNAJRAN")  # the board signs in with a second factor
+        day = timezone.localdate() + datetime.timedelta(days=20)
+        meeting = services.create_meeting(
+            by=secretary,
+            kind="ordinary",
+            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0))),
+        )
+        for kind, title_ar, title_en in [
+            ("reports", "تقرير مجلس الإدارة وتقرير مراجع الحسابات", "The board's and the auditor's reports"),
+            ("accounts", "اعتماد الميزانية العمومية والحسابات الختامية", "Approving the balance sheet and accounts"),
+            ("distribution_plan", "خطة توزيع الأرباح", "The profit-distribution plan"),
+        ]:
+            services.add_agenda_item(meeting=meeting, by=secretary, kind=kind, title_ar=title_ar, title_en=title_en)
+        client = Client()
+        client.force_login(secretary)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE members_member")
+
+        started = time.perf_counter()
+        response = client.post(reverse("assembly:meeting-publish", args=[meeting.pk]))
+        request_s = time.perf_counter() - started
+        meeting.refresh_from_db()
+        if response.status_code != 302 or meeting.status != Meeting.Status.PUBLISHED:
+            sys.exit(f"the publish request failed: HTTP {response.status_code}, meeting {meeting.status}")
+        notice_started = time.perf_counter()
+        tasks.send_meeting_notice(meeting.pk)
+        notice_s = time.perf_counter() - notice_started
+        total_s = time.perf_counter() - started
+
+        rows = Notification.objects.filter(key__startswith=f"assembly_notice:{meeting.pk}:").count()
+        eligible = meeting.eligible.count()
+        if eligible < MEMBERS:
+            sys.exit(f"expected at least {MEMBERS} eligible members, got {eligible}")
+        print(
+            json.dumps(
+                {
+                    "metric": "assembly_notice_10k_s",
+                    "value": round(total_s, 3),
+                    "unit": "s",
+                    "target": "< 5",
+                    "members": eligible,
+                    "rows": rows,
+                    "request_s": round(request_s, 3),
+                    "notice_s": round(notice_s, 3),
+                    "rows_per_s": round(rows / notice_s),
+                    "database": connection.vendor,
+                    "load_average_1m": round(os.getloadavg()[0], 2),
+                }
+            )
+        )
+        clean_up()
+    finally:
+        if created:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    main()
