@@ -13,6 +13,8 @@ Modes (what the provider does with the next requests):
   Msegat code 1110);
 - "refuse_http": refuses with an HTTP 4xx (bad credentials).
 
+`script`, when set, gives the mode of each request in turn (itertools.cycle of modes: a mix of faults).
+
 `taken` lists every message the provider took (to, text, reference, message id): what a phone would get, so a
 message taken twice is counted here. `report()` posts a delivery report to the portal the way the provider would.
 """
@@ -26,6 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -112,6 +115,7 @@ class FakeProvider:
         self.provider = provider
         self.credential = CREDENTIALS[provider]
         self.mode = "ok"
+        self.script: Iterator[str] | None = None  # a mode per request, in turn (a drill's mix of faults)
         self.latency_s = latency_s  # every answer waits this long (a real provider over the Internet)
         self.slow_s = slow_s
         self.taken: list[Taken] = []
@@ -152,7 +156,7 @@ class FakeProvider:
         raw = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
         with self._lock:
             self.requests += 1
-            mode = self.mode
+            mode = next(self.script) if self.script is not None else self.mode
         if handler.path.split("?")[0] != PATHS[self.provider]:
             return 404, {"message": "not found"}
         if self.latency_s:
