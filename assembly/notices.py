@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assembly import fan_out
 from assembly.models import EligibleMember, Meeting
-from members.models import Channel, Notification
+from members.models import AccessLog, Channel, Notification, User
 
 logger = logging.getLogger(__name__)
 
@@ -170,3 +170,14 @@ def deliveries(meeting: Meeting) -> list[Delivery]:
         if member_id in rows:
             setattr(rows[member_id], channel, status)
     return list(rows.values())
+
+
+def log_follow_up_list(*, by: User, rows: list[Delivery]) -> None:
+    """The list of members not reached shows their mobiles, for a phone call: one access-log line per member shown
+    (a mobile revealed), as when staff reveal a masked detail; the privacy officer reads them in the access log."""
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(viewer=by, member_id=row.eligible.member_id, action=AccessLog.Action.REVEALED, detail="mobile")
+            for row in rows
+        ]
+    )

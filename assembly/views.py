@@ -100,10 +100,12 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.BOARD)
 @require_GET
 def meeting_delivery(request: HttpRequest, pk: int) -> HttpResponse:
-    """The notice per member: the members not reached by text message or e-mail first, for a phone call."""
+    """The notice per member: the members not reached by text message or e-mail, with their mobiles for a phone call
+    (each mobile shown is written to the access log)."""
     meeting = get_object_or_404(Meeting.objects.exclude(status=Meeting.Status.DRAFT), pk=pk)
     rows = notices.deliveries(meeting)
     not_reached = [row for row in rows if not row.reached]
+    notices.log_follow_up_list(by=request.user, rows=not_reached)
     return render(
         request,
         "assembly/meeting_delivery.html",

@@ -95,3 +95,36 @@ def test_the_delivery_list_names_the_members_not_reached(
     page = secretary_client.get(reverse("assembly:meeting-delivery", args=[meeting.pk])).content.decode()
 
     assert "عضو بلا قناة" in page and "عضو وصله النص" not in page
+
+
+def test_each_mobile_shown_for_a_phone_call_is_written_to_the_access_log(
+    secretary_client, secretary, django_capture_on_commit_callbacks
+):
+    from members.models import AccessLog
+
+    unreached = MemberFactory(shares=3, sms_consent=False)
+    MemberFactory(shares=3)
+    meeting = draft_meeting(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_notice(meeting=meeting, by=secretary)
+
+    secretary_client.get(reverse("assembly:meeting-delivery", args=[meeting.pk]))
+
+    lines = AccessLog.objects.filter(viewer=secretary)
+    assert list(lines.values_list("member_id", "action", "detail")) == [(unreached.pk, "revealed", "mobile")]
+
+
+def test_the_delivery_list_reads_in_a_few_queries_however_many_members_it_shows(
+    secretary_client, secretary, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    MemberFactory.create_batch(15, shares=3, sms_consent=False)
+    meeting = draft_meeting(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_notice(meeting=meeting, by=secretary)
+    url = reverse("assembly:meeting-delivery", args=[meeting.pk])
+
+    # session, user, roles, second factor, meeting, eligible rows with members, notices, access-log insert, messages
+    with django_assert_max_num_queries(12):
+        page = secretary_client.get(url)
+
+    assert page.content.decode().count('href="tel:') == 15
