@@ -177,6 +177,8 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
             "sent_at",
             "subject",
             "body",
+            "delivery_state",
+            "delivery_error",
             "member__id",
             "member__full_name_ar",
             "member__membership_no",

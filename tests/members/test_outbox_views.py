@@ -43,6 +43,19 @@ def test_the_outbox_shows_failures_with_their_reason_and_filters_by_status(admin
     assert "SMS gateway answered HTTP 500: boom" in response.content.decode()
 
 
+def test_the_outbox_shows_what_the_provider_reported_about_a_sent_message(admin_client):
+    member = MemberFactory(sms_consent=True)
+    rows = outbox.queue_notification(member=member, event="test_message", key="reported")
+    sms = next(row for row in rows if row.channel == Channel.SMS)
+    Notification.objects.filter(pk=sms.pk).update(
+        status=Status.SENT, delivery_state=Notification.DeliveryState.FAILED, delivery_error="ER-05 no route"
+    )
+
+    response = admin_client.get(reverse("members:outbox-list"), {"status": Status.SENT})
+
+    assert "لم تصل: " in response.content.decode() and "ER-05 no route" in response.content.decode()
+
+
 def test_the_outbox_never_shows_the_links_that_carry_a_members_token(admin_client):
     sms = failed_sms()
     Notification.objects.filter(pk=sms.pk).update(body="قيّم الخدمة: http://portal.example/surveys/s/SeCrEtToKeN/")
