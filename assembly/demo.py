@@ -1,4 +1,5 @@
-"""Demo General Assembly: the ordinary annual meeting 20 days ahead, its agenda, and its notice published.
+"""Demo General Assembly: the ordinary annual meeting 20 days ahead, its agenda, and its notice published; and an
+extraordinary meeting the secretary is still drafting.
 
 Runs after members.demo (the register, the board's accounts). Idempotent: a second run finds the meeting and
 changes nothing (the notice's rows are keyed).
@@ -51,5 +52,21 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         services.add_agenda_item(meeting=meeting, by=secretary, kind=kind, title_ar=title_ar, title_en=title_en)
     eligible = services.publish_notice(meeting=meeting, by=secretary)
     notices.send_notice(meeting_id=meeting.pk)
-    stdout.write(f"  General Assembly: a meeting on {day.isoformat()}, notice published to {eligible} members")
+    draft = services.create_meeting(
+        by=secretary,
+        kind=Meeting.Kind.EXTRAORDINARY,
+        starts_at=timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=25), datetime.time(10, 0))
+        ),
+    )
+    services.add_agenda_item(
+        meeting=draft,
+        by=secretary,
+        kind=AgendaItem.Kind.EXTRAORDINARY,
+        title_ar="تعديل اللائحة الأساسية للجمعية",
+        title_en="Amending the cooperative's basic bylaws",
+    )
+    stdout.write(
+        f"  General Assembly: a meeting on {day.isoformat()}, notice published to {eligible} members; one drafted"
+    )
     return []

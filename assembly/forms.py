@@ -29,6 +29,20 @@ class MeetingForm(forms.Form):
         if not settings.ASSEMBLY_REMOTE_ATTENDANCE:  # the bylaws decide; off until the cooperative turns it on
             del self.fields["remote_attendance"]
 
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, data=None) -> "MeetingForm":
+        """The form filled with a draft's values, to correct them."""
+        starts_at = timezone.localtime(meeting.starts_at)
+        initial = {
+            "kind": meeting.kind,
+            "date": starts_at.date(),
+            "time": starts_at.time().replace(second=0, microsecond=0),
+            "place_ar": meeting.place_ar,
+            "place_en": meeting.place_en,
+            "remote_attendance": meeting.remote_attendance,
+        }
+        return cls(data, initial=initial)
+
     def starts_at(self) -> datetime.datetime:
         combined = datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
         return timezone.make_aware(combined)

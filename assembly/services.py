@@ -71,6 +71,35 @@ def create_meeting(
     return meeting
 
 
+@transaction.atomic
+def update_meeting(
+    *,
+    meeting: Meeting,
+    by: User,
+    kind: str,
+    starts_at: datetime.datetime,
+    place_ar: str = "",
+    place_en: str = "",
+    remote_attendance: bool = False,
+) -> Meeting:
+    """Correct a draft's kind, date, time or place (empty: the headquarters). A published meeting is refused:
+    its members were told. Appeals already on the agenda stay there."""
+    _check_board(by)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_draft(locked)
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Choose a date and time in the future.")})
+    locked.kind = kind
+    locked.starts_at = starts_at
+    locked.place_ar = place_ar.strip() or settings.ASSEMBLY_HEADQUARTERS_AR
+    locked.place_en = place_en.strip() or settings.ASSEMBLY_HEADQUARTERS_EN
+    locked.remote_attendance = bool(remote_attendance and settings.ASSEMBLY_REMOTE_ATTENDANCE)
+    locked.full_clean()
+    locked.save()
+    add_pending_appeals(meeting=locked)
+    return locked
+
+
 def add_pending_appeals(*, meeting: Meeting) -> list[AgendaItem]:
     """Put every appeal against a board decision (GOV-03) filed and not yet on an agenda on this ordinary meeting's
     agenda, oldest first (Law art. 24.7: the ordinary Assembly decides them). Withdrawn (cancelled) or rejected

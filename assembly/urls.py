@@ -8,6 +8,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
     path("meetings/<int:pk>/items/<int:item_pk>/delete/", views.agenda_item_delete, name="agenda-item-delete"),
     path("meetings/<int:pk>/publish/", views.meeting_publish, name="meeting-publish"),
     path("meetings/<int:pk>/delivery/", views.meeting_delivery, name="meeting-delivery"),

@@ -47,6 +47,38 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.BOARD)
 @require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a draft's kind, date, time or place; a published meeting's page says it can no longer change."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not meeting.is_draft:
+        messages.error(
+            request,
+            _("The notice of this meeting is already published: its date, place and agenda can no longer change."),
+        )
+        return redirect(meeting)
+    form = MeetingForm.for_meeting(meeting, request.POST or None)
+    if form.is_valid():
+        try:
+            services.update_meeting(
+                meeting=meeting,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                starts_at=form.starts_at(),
+                place_ar=form.cleaned_data["place_ar"],
+                place_en=form.cleaned_data["place_en"],
+                remote_attendance=form.cleaned_data.get("remote_attendance", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting's details are corrected."))
+            return redirect(meeting)
+    context = {"form": form, "meeting": meeting, "notice_days": settings.ASSEMBLY_NOTICE_DAYS}
+    return render(request, "assembly/meeting_form.html", context)
+
+
+@role_required(Role.BOARD)
+@require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretary's page: the meeting, its agenda (added to while a draft), publishing, who is eligible."""
     meeting = get_object_or_404(selectors.with_agenda(Meeting.objects.all()), pk=pk)

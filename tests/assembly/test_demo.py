@@ -10,7 +10,9 @@ from members.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_an_upcoming_meeting_with_its_notice_published_once(django_capture_on_commit_callbacks):
+def test_the_demo_has_an_upcoming_meeting_with_its_notice_published_once_and_a_draft(
+    django_capture_on_commit_callbacks,
+):
     out = io.StringIO()
     members_demo.seed(out)
 
@@ -18,7 +20,8 @@ def test_the_demo_has_an_upcoming_meeting_with_its_notice_published_once(django_
         demo.seed(out)
         demo.seed(out)
 
-    meeting = Meeting.objects.get()
+    meeting = Meeting.objects.get(status=Meeting.Status.PUBLISHED)
+    assert Meeting.objects.filter(status=Meeting.Status.DRAFT, kind=Meeting.Kind.EXTRAORDINARY).count() == 1
     assert meeting.status == Meeting.Status.PUBLISHED and meeting.agenda_items.count() == 4
     assert meeting.eligible.filter(member__user__phone="+966500000201").exists()
     inbox = Notification.objects.filter(event="assembly_notice", channel="inbox")

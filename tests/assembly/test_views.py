@@ -128,3 +128,29 @@ def test_the_delivery_list_reads_in_a_few_queries_however_many_members_it_shows(
         page = secretary_client.get(url)
 
     assert page.content.decode().count('href="tel:') == 15
+
+
+def test_the_secretary_corrects_a_drafts_date_and_place_but_not_a_published_ones(
+    secretary_client, secretary, django_capture_on_commit_callbacks
+):
+    meeting = draft_meeting(secretary)
+    day = days_from_now(40)
+    edit = reverse("assembly:meeting-edit", args=[meeting.pk])
+
+    assert secretary_client.get(edit).status_code == 200
+    secretary_client.post(
+        edit, {"kind": "ordinary", "date": day.date().isoformat(), "time": "10:00", "place_ar": "قاعة", "place_en": ""}
+    )
+    meeting.refresh_from_db()
+    assert meeting.starts_at == day.replace(hour=10) and meeting.place_ar == "قاعة"
+    assert meeting.place_en == "The cooperative's headquarters, Najran"
+
+    MemberFactory(shares=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_notice(meeting=meeting, by=secretary)
+    response = secretary_client.post(
+        edit, {"kind": "ordinary", "date": days_from_now(50).date().isoformat(), "time": "10:00"}, follow=True
+    )
+    meeting.refresh_from_db()
+    assert meeting.starts_at == day.replace(hour=10)
+    assert "لم يعد تغيير موعده" in response.content.decode()

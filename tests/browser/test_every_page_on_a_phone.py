@@ -136,7 +136,8 @@ def _demo_visits(survey_link: str) -> list[Visit]:
     suggestion = Suggestion.objects.order_by("month").first()
     receipt = Receipt.objects.order_by("pk").first()
     closed = own.filter(status__in=[Status.COMPLETED, Status.REJECTED]).first()
-    meeting = Meeting.objects.order_by("pk").first()
+    meeting = Meeting.objects.exclude(status=Meeting.Status.DRAFT).order_by("pk").first()
+    draft = Meeting.objects.filter(status=Meeting.Status.DRAFT).order_by("pk").first()
     visits = [
         Visit(None, "home", reverse("home")),
         Visit(None, "privacy", reverse("privacy")),
@@ -216,6 +217,8 @@ def _demo_visits(survey_link: str) -> list[Visit]:
         Visit("board", "assembly:meeting-create", reverse("assembly:meeting-create")),
         Visit("board", "assembly:meeting-detail", reverse("assembly:meeting-detail", args=[meeting.pk])),
         Visit("board", "assembly:meeting-delivery", reverse("assembly:meeting-delivery", args=[meeting.pk])),
+        Visit("board", "assembly:meeting-edit", reverse("assembly:meeting-edit", args=[draft.pk])),
+        Visit("board", "assembly:meeting-detail", reverse("assembly:meeting-detail", args=[draft.pk])),
         Visit("member", "assembly:meeting-member", reverse("assembly:meeting-member", args=[meeting.pk])),
         Visit("administrator", "home", reverse("home")),
         Visit("administrator", "members:outbox-list", reverse("members:outbox-list")),
