@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -116,19 +116,21 @@ def queue_notification(
 
 
 def _insert_new(rows: Iterable[Notification]) -> list[Notification]:
+    """Insert the rows whose key is not queued yet, in one statement that skips a key a concurrent call inserted at
+    the same moment (the unique key decides); returns them with their ids. A row a concurrent call inserted may be
+    returned as well: enqueuing it twice costs a task that finds nothing to claim."""
     rows = list(rows)
     queued = set(Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True))
-    created = []
-    for row in rows:
-        if row.key in queued:
-            continue
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            continue  # queued at the same moment by a concurrent call with the same key
-        created.append(row)
-    return created
+    new = [row for row in rows if row.key not in queued]
+    if not new:
+        return []
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    if any(row.pk is None for row in new):  # the database did not give the ids back with ignore_conflicts
+        ids = dict(Notification.objects.filter(key__in=[row.key for row in new]).values_list("key", "pk"))
+        for row in new:
+            row.pk = ids.get(row.key)
+            row._state.adding, row._state.db = False, Notification.objects.db
+    return [row for row in new if row.pk is not None]
 
 
 # --- The inbox -------------------------------------------------------------------------------------

@@ -21,13 +21,19 @@ def check_submission_rate(*, member: Member, now: datetime.datetime) -> None:
     """Raise ValidationError (saying from when the member may submit again) if one more portal submission
     would exceed a limit. Call inside the submitting transaction: it locks the member's row."""
     Member.objects.select_for_update().filter(pk=member.pk).first()
-    for count, seconds in settings.REQUEST_SUBMISSION_LIMITS:
+    limits = settings.REQUEST_SUBMISSION_LIMITS
+    if not limits:
+        return
+    # One read for every limit: the latest submissions within the widest window, as many as the largest count.
+    widest = now - datetime.timedelta(seconds=max(seconds for _count, seconds in limits))
+    latest = list(
+        ServiceRequest.objects.filter(member=member, channel=Channel.PORTAL, submitted_at__gt=widest)
+        .order_by("-submitted_at")
+        .values_list("submitted_at", flat=True)[: max(count for count, _seconds in limits)]
+    )
+    for count, seconds in limits:
         since = now - datetime.timedelta(seconds=seconds)
-        recent = list(
-            ServiceRequest.objects.filter(member=member, channel=Channel.PORTAL, submitted_at__gt=since)
-            .order_by("-submitted_at")
-            .values_list("submitted_at", flat=True)[:count]
-        )
+        recent = [submitted_at for submitted_at in latest if submitted_at > since][:count]
         if len(recent) >= count:
             again = timezone.localtime(recent[-1] + datetime.timedelta(seconds=seconds))
             shown = formats.date_format(again, "H:i" if again.date() == timezone.localdate(now) else "j F Y H:i")

@@ -5,8 +5,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,11 +68,16 @@ def check_may_request(*, member: Member | None, request_type: RequestType) -> No
 
 def allocate_reference_no(*, year: int) -> str:
     """The next NJC-<year>-<6 digits>. The counter row's lock (held until commit) serialises concurrent submits."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     for _attempt in range(2):
-        updated = ReferenceCounter.objects.filter(year=year).update(last_value=F("last_value") + 1)
-        if updated:
-            value = ReferenceCounter.objects.values_list("last_value", flat=True).get(year=year)
-            return f"NJC-{year}-{value:06d}"
+        with connection.cursor() as cursor:  # one statement: the increment and the value it gave (RETURNING)
+            cursor.execute(
+                f"UPDATE {table} SET last_value = last_value + 1 WHERE year = %s RETURNING last_value",  # noqa: S608
+                [year],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return f"NJC-{year}-{row[0]:06d}"
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(year=year, last_value=0)
@@ -98,15 +102,16 @@ def save_draft(
     (uploads.check_upload) before they get here. Side effects: files written to private storage, each once per
     document and content (a double submit stores nothing twice; a draft already submitted takes no more files).
     """
-    draft, _created = Draft.objects.select_for_update().get_or_create(
-        token=token, defaults={"member": member, "request_type": request_type}
+    draft, created = Draft.objects.select_for_update().get_or_create(
+        token=token, defaults={"member": member, "request_type": request_type, "answers": answers}
     )
     if draft.member_id != member.pk or draft.request_type_id != request_type.pk:
         raise PermissionDenied
     if draft.service_request_id is not None:
         return draft  # submitted meanwhile (the other half of a double submit): its files are already there
-    draft.answers = answers
-    draft.save(update_fields=["answers", "updated_at"])
+    if not created:
+        draft.answers = answers
+        draft.save(update_fields=["answers", "updated_at"])
     for document, upload in files:
         attachments.store_attachment(upload=upload, document=document, by=by, draft=draft)
     return draft
@@ -137,7 +142,10 @@ def submit_request(
     if channel == Channel.PORTAL and member.user_id != by.pk:
         raise PermissionDenied
     check_may_request(member=member, request_type=request_type)
-    missing = missing_documents(request_type=request_type, attachments=list(draft.attachments.all()))
+    documents = list(request_type.documents.all())
+    required = [doc for doc in documents if doc.active and doc.required]
+    present = set(draft.attachments.values_list("document_id", flat=True)) if required else set()
+    missing = [doc for doc in required if doc.pk not in present]
     if missing:
         raise ValidationError(
             _("Please attach: %(documents)s.") % {"documents": _(", ").join(doc.name for doc in missing)},
@@ -167,7 +175,8 @@ def submit_request(
         validate_constraints=False,
     )
     service_request.save(force_insert=True)
-    draft.attachments.update(service_request=service_request)
+    if documents:  # a service that asks for no document has no files to hand over
+        draft.attachments.update(service_request=service_request)
     draft.service_request = service_request
     draft.save(update_fields=["service_request", "updated_at"])
     TimelineEvent.objects.create(
