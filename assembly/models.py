@@ -155,3 +155,51 @@ class EligibleMember(models.Model):
 
     def __str__(self) -> str:
         return self.membership_no
+
+
+class Proxy(models.Model):
+    """A member's appointment of another member to attend and vote for them at one meeting (GOV-01; Law art. 23,
+    Reg. art. 44): offered by the principal, accepted or declined by the holder, revocable until the cut-off.
+
+    The law's rules are checked in assembly.proxies and, where two rows meet, held by the database: a holder holds at
+    most one live proxy and a principal gives at most one, and nobody holds their own.
+    """
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Waiting for the holder to accept")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined by the holder")
+        REVOKED = "revoked", _("Revoked")
+
+    LIVE = (Status.OFFERED, Status.ACCEPTED)
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="proxies")
+    principal = models.ForeignKey(
+        Member, verbose_name=_("member represented"), on_delete=models.PROTECT, related_name="+"
+    )
+    holder = models.ForeignKey(Member, verbose_name=_("proxy holder"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OFFERED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proxy")
+        verbose_name_plural = _("proxies")
+        ordering = ["meeting", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(holder=models.F("principal")), name="assembly_proxy_not_self"),
+            models.UniqueConstraint(
+                fields=["meeting", "holder"],
+                condition=models.Q(status__in=["offered", "accepted"]),
+                name="assembly_proxy_one_per_holder",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "principal"],
+                condition=models.Q(status__in=["offered", "accepted"]),
+                name="assembly_proxy_one_per_principal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal_id} → {self.holder_id}"

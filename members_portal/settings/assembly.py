@@ -12,3 +12,5 @@ ASSEMBLY_NOTICE_DAYS = int(os.environ.get("ASSEMBLY_NOTICE_DAYS", "15"))
 # Where meetings are held unless the secretary writes another place.
 ASSEMBLY_HEADQUARTERS_AR = os.environ.get("ASSEMBLY_HEADQUARTERS_AR", "مقر الجمعية في نجران")
 ASSEMBLY_HEADQUARTERS_EN = os.environ.get("ASSEMBLY_HEADQUARTERS_EN", "The cooperative's headquarters, Najran")
+# A proxy is appointed, accepted and revoked until this many hours before the meeting (GOV-01).
+ASSEMBLY_PROXY_CUTOFF_HOURS = int(os.environ.get("ASSEMBLY_PROXY_CUTOFF_HOURS", "48"))

@@ -1,0 +1,125 @@
+"""General Assembly proxies (GOV-01; Law art. 23, Reg. art. 44), the rules in one place.
+
+A member appoints another member by national ID; the holder accepts or declines; the principal revokes. Every
+service checks, under row locks on both members (taken in one order, so two calls never wait on each other):
+  - the holder is not the principal, and both are on the meeting's eligible list (the record date);
+  - the holder is not on the board, when appointed and when accepting;
+  - a holder holds at most one live proxy, and a principal gives at most one;
+  - nothing changes after the cut-off (ASSEMBLY_PROXY_CUTOFF_HOURS before the meeting), nor for a meeting whose
+    notice is not published.
+The database holds the last three pair rules too (assembly.models.Proxy's constraints).
+
+Not built yet: the holder's acceptance by a one-time code, the pages, the messages, and revoking a proxy when its
+principal registers at the door.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assembly.models import Meeting, Proxy
+from members.models import Member
+from members.roles import Role
+
+Status = Proxy.Status
+
+
+def cut_off(meeting: Meeting) -> datetime.datetime:
+    return meeting.starts_at - datetime.timedelta(hours=settings.ASSEMBLY_PROXY_CUTOFF_HOURS)
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status != Meeting.Status.PUBLISHED:
+        raise ValidationError(_("Proxies are given only for a meeting whose notice is published."), code="not_open")
+    if timezone.now() >= cut_off(meeting):
+        raise ValidationError(
+            _("Proxies closed %(hours)s hours before the meeting.") % {"hours": settings.ASSEMBLY_PROXY_CUTOFF_HOURS},
+            code="cut_off",
+        )
+
+
+def _on_the_board(member: Member) -> bool:
+    return member.user_id is not None and member.user.groups.filter(name=Role.BOARD).exists()
+
+
+def _lock(*members: Member) -> None:
+    """Both members' rows, lowest id first: two appointments naming the same people queue instead of deadlocking."""
+    list(Member.objects.select_for_update().filter(pk__in=[member.pk for member in members]).order_by("pk"))
+
+
+def _check_holder(meeting: Meeting, holder: Member) -> None:
+    if _on_the_board(holder):
+        raise ValidationError(_("A board member cannot hold a proxy."), code="board")
+    if not meeting.eligible.filter(member=holder).exists():
+        raise ValidationError(_("The proxy holder is not on this meeting's list of members."), code="not_eligible")
+    if Proxy.objects.filter(meeting=meeting, holder=holder, status__in=Proxy.LIVE).exists():
+        raise ValidationError(_("This member already holds a proxy for this meeting."), code="holds_one")
+
+
+def find_holder(*, meeting: Meeting, national_id: str) -> Member | None:
+    """The eligible member with exactly this national ID, or None: the page shows only their name and number."""
+    national_id = national_id.strip()
+    if not national_id:
+        return None
+    return Member.objects.filter(national_id=national_id, pk__in=meeting.eligible.values("member_id")).first()
+
+
+@transaction.atomic
+def appoint(*, meeting: Meeting, principal: Member, holder_national_id: str) -> Proxy:
+    """The principal appoints the eligible member with this national ID; the proxy waits for the holder to accept.
+    Refuses (a translated message, nothing changed) every rule in the module's docstring."""
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    _check_open(meeting)
+    holder = find_holder(meeting=meeting, national_id=holder_national_id)
+    if holder is None:
+        raise ValidationError(_("No member on this meeting's list has this national ID."), code="unknown")
+    if holder.pk == principal.pk:
+        raise ValidationError(_("You cannot appoint yourself."), code="self")
+    _lock(principal, holder)
+    if not meeting.eligible.filter(member=principal).exists():
+        raise ValidationError(_("You are not on this meeting's list of members."), code="principal_not_eligible")
+    if Proxy.objects.filter(meeting=meeting, principal=principal, status__in=Proxy.LIVE).exists():
+        raise ValidationError(_("You have already appointed a proxy: revoke it first."), code="gives_one")
+    _check_holder(meeting, holder)
+    try:
+        with transaction.atomic():
+            return Proxy.objects.create(meeting=meeting, principal=principal, holder=holder)
+    except IntegrityError as error:  # the database's rules, should a path around the locks ever exist
+        raise ValidationError(_("This member already holds a proxy for this meeting."), code="holds_one") from error
+
+
+@transaction.atomic
+def answer(*, proxy: Proxy, holder: Member, accept: bool) -> Proxy:
+    """The holder accepts or declines a proxy offered to them, before the cut-off; accepting checks again that they
+    are not on the board."""
+    locked = Proxy.objects.select_for_update().select_related("meeting").get(pk=proxy.pk)
+    if locked.holder_id != holder.pk:
+        raise ValidationError(_("This proxy was not offered to you."), code="not_yours")
+    if locked.status != Status.OFFERED:
+        raise ValidationError(_("This proxy has already been answered or revoked."), code="answered")
+    _check_open(locked.meeting)
+    if accept and _on_the_board(holder):
+        raise ValidationError(_("A board member cannot hold a proxy."), code="board")
+    locked.status = Status.ACCEPTED if accept else Status.DECLINED
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["status", "answered_at"])
+    return locked
+
+
+@transaction.atomic
+def revoke(*, proxy: Proxy, principal: Member) -> Proxy:
+    """The principal takes back a live proxy, before the cut-off."""
+    locked = Proxy.objects.select_for_update().select_related("meeting").get(pk=proxy.pk)
+    if locked.principal_id != principal.pk:
+        raise ValidationError(_("This proxy is not yours to revoke."), code="not_yours")
+    if locked.status not in Proxy.LIVE:
+        raise ValidationError(_("This proxy is no longer in force."), code="not_live")
+    _check_open(locked.meeting)
+    locked.status = Status.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["status", "revoked_at"])
+    return locked
