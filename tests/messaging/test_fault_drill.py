@@ -44,7 +44,8 @@ def test_under_provider_faults_nothing_refused_is_marked_sent_and_nothing_reache
     settings.OUTBOX_MAX_ATTEMPTS = 5
     settings.UNIFONIC_CALLBACK_SECRET = settings.TAQNYAT_CALLBACK_SECRET = settings.MSEGAT_CALLBACK_SECRET = "s3cret"
     monkeypatch.setattr(sending, "_enqueue_quietly", lambda ids, countdown=None: None)  # the rounds below resend
-    provider.slow_s = 0.3
+    settings.SMS_PROVIDER_TIMEOUT_S = 0.4
+    provider.slow_s = 0.8
     provider.script = itertools.cycle(FAULTS)
     for number in range(MESSAGES):
         member = MemberFactory(sms_consent=True, mobile=f"+96650500{number:04d}", email="")
