@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Aggregate, Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Channel, Notification
 
@@ -21,6 +22,13 @@ ANNOUNCEMENTS, EVERYDAY = "announcements", "everyday"
 class Median(Aggregate):
     template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
     output_field = DurationField()
+
+
+BACKEND_LABELS = {
+    "file": _("a file on the server (development)"),
+    "console": _("the server's console (development)"),
+    "gateway": _("the HTTP gateway"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,11 @@ class DeliveryRow:
     @property
     def median_seconds(self) -> int | None:
         return None if self.median_to_delivery is None else round(self.median_to_delivery.total_seconds())
+
+    @property
+    def provider_label(self) -> str:
+        """A provider's own name (Unifonic, Taqnyat, Msegat); the development and generic backends in words."""
+        return str(BACKEND_LABELS.get(self.provider, self.provider.capitalize()))
 
     @property
     def has_reports(self) -> bool:
