@@ -1,6 +1,7 @@
 """The texts of notifications: rendering an event's templates per channel and language, and SMS length.
 
-Templates live in templates/members/notifications/<event>/<channel>[.<language>].txt and are rendered
+Templates live with the app that emits the event, in templates/<app>/notifications/<event>/<channel>[.<language>].txt
+(each app above members names its folder with `register_template_folder` at start-up), and are rendered
 as plain text in the member's language; a variable the context lacks is an error, never a blank.
 """
 
@@ -21,7 +22,15 @@ from django.utils.translation import gettext_lazy
 from members.models import Channel, Member
 
 CHANNELS = (Channel.INBOX, Channel.SMS, Channel.EMAIL)
-TEMPLATE_DIR = "members/notifications"
+# The folders of notification templates: members' own, and those the apps above register at start-up.
+TEMPLATE_FOLDERS: list[str] = ["members/notifications"]
+
+
+def register_template_folder(folder: str) -> None:
+    if folder not in TEMPLATE_FOLDERS:
+        TEMPLATE_FOLDERS.append(folder)
+
+
 MAX_SMS_SEGMENTS = 2
 _MISSING = "\x00missing:"
 
@@ -125,20 +134,25 @@ def message_context(*, member: Member, context: Mapping, link: str, token: str) 
 
 
 def render_message(*, event: str, channel: str, language: str, context: Mapping, shorten: bool = True) -> Rendered:
-    """Render templates/members/notifications/<event>/<channel>[.<language>].txt in `language`.
+    """Render <folder>/<event>/<channel>[.<language>].txt (the first registered folder that has the event) in
+    `language`.
 
     Inbox and e-mail: the first non-empty line is the subject, the rest the body. SMS: the whole text,
     one line per non-empty template line, shortened to two segments if it must be.
     Raises NotificationTemplateError (in Arabic for staff) when the template is missing, broken, or
     uses a variable the context does not give.
     """
-    names = [f"{TEMPLATE_DIR}/{event}/{channel}.{language}.txt", f"{TEMPLATE_DIR}/{event}/{channel}.txt"]
+    names = [
+        name
+        for folder in TEMPLATE_FOLDERS
+        for name in (f"{folder}/{event}/{channel}.{language}.txt", f"{folder}/{event}/{channel}.txt")
+    ]
     try:
         template = _engine().select_template(names)
     except TemplateDoesNotExist as error:
         raise NotificationTemplateError(
             _("The message “%(event)s” has no text for the %(channel)s channel (%(template)s).")
-            % {"event": event, "channel": Channel(channel).label, "template": names[-1]},
+            % {"event": event, "channel": Channel(channel).label, "template": f"notifications/{event}/{channel}.txt"},
             code="template_missing",
         ) from error
     except TemplateSyntaxError as error:

@@ -7,7 +7,7 @@ class RequestsAppConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self) -> None:
-        from members import permissions, slots
+        from members import notification_texts, permissions, slots
         from members.roles import Role
         from requests_app import member_scope, selectors
         from requests_app.permissions import ADMINISTRATOR_MODELS
@@ -17,3 +17,4 @@ class RequestsAppConfig(AppConfig):
         slots.register_open_requests(member_scope.members_with_open_requests)
         slots.register_member_requests(member_scope.member_requests)
         permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))
+        notification_texts.register_template_folder("requests_app/notifications")

@@ -7,7 +7,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys and reports")
 
     def ready(self) -> None:
-        from members import permissions
+        from members import notification_texts, permissions
         from members.roles import Role
         from requests_app import slots
         from surveys import receivers  # noqa: F401  (connects the request_completed/request_rejected receivers)
@@ -15,3 +15,4 @@ class SurveysConfig(AppConfig):
 
         permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))
         slots.register_member_request_panel("surveys/_rate_button.html")
+        notification_texts.register_template_folder("surveys/notifications")

@@ -9,7 +9,7 @@ from django.template import Context
 from members import outbox
 from members.models import Channel
 
-NOTIFICATIONS = Path(django_settings.BASE_DIR) / "templates" / "members" / "notifications"
+TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 # A production-length address (longer than the development default), so the test is not flattered.
 SITE_URL = "https://portal.najrancoffee.sa"
 LONG_NAME_AR = "عبدالرحمن"  # first names go in SMS; full names only in e-mail and the inbox
@@ -106,7 +106,17 @@ class RealisticContext(dict):
 
 
 def sms_templates() -> list[Path]:
-    return sorted(NOTIFICATIONS.glob("*/sms*.txt"))
+    """Every event's SMS text, in each app's folder of notification templates."""
+    from members.notification_texts import TEMPLATE_FOLDERS
+
+    return sorted(path for folder in TEMPLATE_FOLDERS for path in (TEMPLATES / folder).glob("*/sms*.txt"))
+
+
+def test_every_app_that_sends_messages_keeps_their_texts_in_its_own_folder():
+    from members.notification_texts import TEMPLATE_FOLDERS
+
+    assert {"members/notifications", "requests_app/notifications", "surveys/notifications"} <= set(TEMPLATE_FOLDERS)
+    assert {path.parent.name for path in sms_templates()} >= {"request_submitted", "survey_invitation", "test_message"}
 
 
 def test_there_are_sms_templates_to_check():
@@ -122,7 +132,7 @@ def test_every_sms_template_fits_two_segments_with_realistic_values(path, langua
     parts = path.name.split(".")
     if len(parts) == 3 and parts[1] != language:
         pytest.skip(f"{path.name} is the {parts[1]} text")
-    template = outbox._engine().get_template(str(path.relative_to(NOTIFICATIONS.parent.parent)))
+    template = outbox._engine().get_template(str(path.relative_to(TEMPLATES)))
     context = RealisticContext(short_link=SITE_URL + "/n/AbCdEfGh/", link=SITE_URL + "/members/requests/123/")
 
     with translation.override(language):
