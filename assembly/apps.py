@@ -8,7 +8,8 @@ class AssemblyConfig(AppConfig):
 
     def ready(self) -> None:
         from assembly.permissions import ADMINISTRATOR_MODELS
-        from members import permissions
+        from members import notification_texts, permissions
         from members.roles import Role
 
         permissions.add_role_permissions(Role.ADMINISTRATOR, permissions.model_permissions(ADMINISTRATOR_MODELS))
+        notification_texts.register_template_folder("assembly/notifications")
