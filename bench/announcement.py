@@ -23,6 +23,8 @@ import os  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
+from bench._common import with_second_factor  # noqa: E402
+
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_announcement")
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
@@ -121,7 +123,7 @@ def main() -> None:
         supervisor = User.objects.create_user(username="bench-supervisor", email="bench-supervisor@example.org")
         supervisor.groups.add(Group.objects.get(name="supervisor"))
         client = Client()
-        client.force_login(supervisor)
+        client.force_login(with_second_factor(supervisor))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE members_member")
         data = {

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import log, setup_django
+from bench._common import log, setup_django, with_second_factor
 
 DATABASE_URL = os.environ.get("BENCH_BOARD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_board")
 REQUESTS = int(os.environ.get("BOARD_REQUESTS", "200000"))
@@ -153,7 +153,7 @@ def board_client():
     user, _ = User.objects.get_or_create(username="bench-board", defaults={"email": "bench-board@example.org"})
     user.groups.add(Group.objects.get_or_create(name=Role.BOARD.value)[0])
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
+    client.force_login(with_second_factor(user))
     return client
 
 

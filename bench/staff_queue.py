@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import _queue_data
-from bench._common import log, setup_django
+from bench._common import log, setup_django, with_second_factor
 
 REQUESTS = _queue_data.REQUESTS
 DATABASE_URL = os.environ.get("BENCH_QUEUE_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/bench_queue_{REQUESTS}")
@@ -126,7 +126,7 @@ def measure() -> list[dict]:
     department = _queue_data.populate()["departments"][3]
     staff = User.objects.get(username="bench-q-3-0")
     client = Client()
-    client.force_login(staff)
+    client.force_login(with_second_factor(staff))
     queue_url = reverse("requests_app:queue")
     rng = random.Random(6)
     results = []
