@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -92,3 +93,63 @@ def bench_member_and_service():
         RequestDocument.objects.create(request_type=request_type, name_ar="صك الملكية", order=1)
         RequestDocument.objects.create(request_type=request_type, name_ar="إيصال التحويل", order=2)
     return member, request_type
+
+
+# --- A database of its own and many members (the announcement and General Assembly notice benches) ---
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database if missing; True when this script created it (and so drops it at the end)."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone():
+            admin.close()
+            return False
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return True
+
+
+def drop_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    admin.close()
+
+
+def make_members(count: int, *, prefix: str) -> None:
+    """`count` active members whose membership numbers start with `prefix`: a mix of consents and languages."""
+    from members.models import Governorate, Member
+
+    governorates = Governorate.values
+    Member.objects.bulk_create(
+        [
+            Member(
+                membership_no=f"{prefix}{n:06d}",
+                national_id=f"14{n:08d}",
+                full_name_ar=f"عضو تجريبي رقم {n}",
+                full_name_en=f"Bench member {n}",
+                name_search=f"عضو تجريبي رقم {n}",
+                mobile=f"+96653{n:07d}",
+                email=f"bench{n}@example.org" if n % 3 == 0 else "",
+                email_consent=n % 3 == 0,
+                sms_consent=n % 10 != 0,
+                language="en" if n % 5 == 0 else "ar",
+                governorate=governorates[n % len(governorates)],
+                status=Member.Status.ACTIVE,
+                shares=1 + n % 7,  # paid-up shares: each one eligible for the General Assembly
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )

@@ -21,7 +21,8 @@ sys.path[:] = [str(BASE_DIR), *(p for p in sys.path if Path(p or ".").resolve() 
 import json  # noqa: E402
 import os  # noqa: E402
 import time  # noqa: E402
-from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+
+from bench._common import drop_database, ensure_database, make_members  # noqa: E402
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_assembly_notice")
@@ -32,62 +33,6 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
 PREFIX = "BENCHG"
-
-
-def ensure_database(url: str) -> bool:
-    """Create the database if missing; True when this script created it (and so drops it at the end)."""
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone():
-            admin.close()
-            return False
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return True
-
-
-def drop_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-    admin.close()
-
-
-def make_members(count: int) -> None:
-    from members.models import Governorate, Member
-
-    governorates = Governorate.values
-    Member.objects.bulk_create(
-        [
-            Member(
-                membership_no=f"{PREFIX}{n:06d}",
-                national_id=f"14{n:08d}",
-                full_name_ar=f"عضو تجريبي رقم {n}",
-                full_name_en=f"Bench member {n}",
-                name_search=f"عضو تجريبي رقم {n}",
-                mobile=f"+96653{n:07d}",
-                email=f"bench{n}@example.org" if n % 3 == 0 else "",
-                email_consent=n % 3 == 0,
-                sms_consent=n % 10 != 0,
-                language="en" if n % 5 == 0 else "ar",
-                governorate=governorates[n % len(governorates)],
-                status=Member.Status.ACTIVE,
-                shares=1 + n % 7,
-            )
-            for n in range(count)
-        ],
-        batch_size=2000,
-    )
 
 
 def clean_up() -> None:
@@ -127,7 +72,7 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         clean_up()
-        make_members(MEMBERS)
+        make_members(MEMBERS, prefix=PREFIX)
         secretary = User.objects.create_user(username="bench-secretary", email="bench-secretary@example.org")
         secretary.groups.add(Group.objects.get(name="board"))
         TOTP.activate(secretary, "BENCHSECRETARYSECONDFACTORNAJRAN")  # the board signs in with a second factor
