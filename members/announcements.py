@@ -5,19 +5,18 @@
 Each text is rendered once per language and channel, not once per member.
 """
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import outbox, outbox_sending, slots
+from members import bulk_outbox, outbox, outbox_sending, slots
 from members.models import Announcement, Channel, Governorate, Member, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -174,10 +173,17 @@ def fan_out(*, announcement_id: int) -> int:
     member_ids = list(
         recipients(segment=announcement.segment, governorate=announcement.governorate).values_list("pk", flat=True)
     )
-    insert = _insert_batch_sql if connection.vendor == "postgresql" else _insert_batch_orm
     for start in range(0, len(member_ids), INSERT_BATCH):
         with transaction.atomic():
-            insert(announcement, texts, member_ids[start : start + INSERT_BATCH])
+            bulk_outbox.write_rows(
+                member_ids=member_ids[start : start + INSERT_BATCH],
+                event=EVENT,
+                key_prefix=f"announcement:{announcement.pk}:",
+                texts=texts,
+                context={"announcement_id": announcement.pk},
+                link=announcement.get_absolute_url(),
+                announcement_id=announcement.pk,
+            )
     with transaction.atomic():
         Announcement.objects.filter(pk=announcement.pk).update(
             status=Announcement.Status.QUEUED, recipients=len(member_ids), queued_at=timezone.now()
@@ -192,97 +198,6 @@ def fan_out(*, announcement_id: int) -> int:
         "Announcement %s queued to %s members (%s rows to deliver)", announcement.pk, len(member_ids), len(pending)
     )
     return len(member_ids)
-
-
-def _row_values(announcement: Announcement, texts: dict, member: Member) -> list[Notification]:
-    """One member's rows, built in Python: the portable path (and the reference for the SQL one)."""
-    now = timezone.now()
-    language = "en" if member.language == "en" else "ar"
-    token = outbox.new_token()
-    rows = []
-    for channel in outbox.channels_for(member):
-        inbox = channel == Channel.INBOX
-        rows.append(
-            Notification(
-                member_id=member.pk,
-                announcement_id=announcement.pk,
-                channel=channel,
-                event=EVENT,
-                context={"announcement_id": announcement.pk},
-                language=language,
-                link=announcement.get_absolute_url(),
-                subject=texts[language][channel].subject,
-                body=texts[language][channel].body,
-                token=token,
-                key=f"announcement:{announcement.pk}:{member.pk}:{channel}",
-                status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
-                sent_at=now if inbox else None,
-                next_attempt_at=None if inbox else now,
-            )
-        )
-    return rows
-
-
-def _insert_batch_orm(announcement: Announcement, texts: dict, member_ids: list[int]) -> None:
-    members = Member.objects.filter(pk__in=member_ids).only(
-        "pk", "language", "mobile", "sms_consent", "email", "email_consent"
-    )
-    rows = [row for member in members for row in _row_values(announcement, texts, member)]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-
-
-# PostgreSQL writes the rows itself (INSERT … SELECT from the member table): about ten times faster than
-# building 20,000 model instances. Same rules as _row_values: the inbox always; SMS with consent; e-mail with
-# an address and consent; a random 48-bit token per member shared by their rows. Identifiers come from the
-# models' metadata, every value is a parameter.
-_CHANNEL_CONDITION = {
-    Channel.INBOX: "TRUE",
-    Channel.SMS: "m.sms_consent AND m.mobile <> ''",
-    Channel.EMAIL: "m.email_consent AND m.email <> ''",
-}
-
-
-def _insert_batch_sql(announcement: Announcement, texts: dict, member_ids: list[int]) -> None:
-    notification, member = Notification._meta.db_table, Member._meta.db_table
-    with connection.cursor() as cursor:
-        for channel in (Channel.INBOX, Channel.SMS, Channel.EMAIL):
-            inbox = channel == Channel.INBOX
-            # The inbox rows are written first and give the SMS and e-mail rows their member's token.
-            token_source = (
-                "replace(substr(gen_random_uuid()::text, 1, 13), '-', '')"
-                if inbox
-                else f"(SELECT i.token FROM {notification} i WHERE i.key = %s || m.id || ':inbox')"  # noqa: S608
-            )
-            sql = f"""
-                INSERT INTO {notification} (member_id, announcement_id, channel, event, context, language, link,
-                    subject, body, token, key, status, attempts, last_error, created_at, claimed_at, claim_token,
-                    sent_at, read_at, next_attempt_at)
-                SELECT m.id, %s, %s, %s, %s::jsonb, CASE WHEN m.language = 'en' THEN 'en' ELSE 'ar' END, %s,
-                    CASE WHEN m.language = 'en' THEN %s ELSE %s END, CASE WHEN m.language = 'en' THEN %s ELSE %s END,
-                    {token_source}, %s || m.id || %s, %s, 0, '', now(), NULL, '', {"now()" if inbox else "NULL"},
-                    NULL, {"NULL" if inbox else "now()"}
-                FROM {member} m
-                WHERE m.id = ANY(%s) AND {_CHANNEL_CONDITION[channel]}
-                ON CONFLICT (key) DO NOTHING
-            """  # noqa: S608 (identifiers from model metadata; values are parameters)
-            key_prefix = f"announcement:{announcement.pk}:"
-            params = [
-                announcement.pk,
-                channel.value,
-                EVENT,
-                json.dumps({"announcement_id": announcement.pk}),
-                announcement.get_absolute_url(),
-                texts["en"][channel].subject,
-                texts["ar"][channel].subject,
-                texts["en"][channel].body,
-                texts["ar"][channel].body,
-                *([] if inbox else [key_prefix]),
-                key_prefix,
-                f":{channel.value}",
-                Notification.Status.SENT if inbox else Notification.Status.PENDING,
-                member_ids,
-            ]
-            cursor.execute(sql, params)
 
 
 def requeue_stuck(*, grace_s: float) -> int:

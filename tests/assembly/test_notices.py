@@ -130,6 +130,7 @@ def test_the_portable_writer_writes_the_same_rows_as_the_postgresql_one(secretar
     from django.db import connection
 
     from assembly import fan_out
+    from members import bulk_outbox
 
     if connection.vendor != "postgresql":
         pytest.skip("compares with the PostgreSQL writer")
@@ -148,8 +149,8 @@ def test_the_portable_writer_writes_the_same_rows_as_the_postgresql_one(secretar
             for row in Notification.objects.filter(key__startswith=prefix)
         )
 
-    fan_out._insert_sql("assembly_notice", "sql:", texts, {"a": 1}, "/x/", ids)
-    fan_out._insert_orm("assembly_notice", "orm:", texts, {"a": 1}, "/x/", ids)
+    bulk_outbox._insert_sql(ids, "assembly_notice", "sql:", texts, {"a": 1}, "/x/", None)
+    bulk_outbox._insert_orm(ids, "assembly_notice", "orm:", texts, {"a": 1}, "/x/", None)
 
     assert rows("sql:") == rows("orm:") and len(rows("sql:")) == 6  # 3 + inbox only + 2
 

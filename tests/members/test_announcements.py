@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from members import announcements
+from members import announcements, bulk_outbox
 from members.models import Announcement, Channel, Governorate, Member, Notification
 from members.roles import Role
 from tests.members.factories import MemberFactory, UserFactory, member_account
@@ -283,8 +283,10 @@ def test_the_sql_and_the_portable_fan_out_write_the_same_rows(supervisor):
             for language in ("ar", "en")
         }
 
-    announcements._insert_batch_sql(by_sql, texts(by_sql), ids)
-    announcements._insert_batch_orm(by_orm, texts(by_orm), ids)
+    for announcement, insert in ((by_sql, bulk_outbox._insert_sql), (by_orm, bulk_outbox._insert_orm)):
+        key_prefix, context = f"announcement:{announcement.pk}:", {"announcement_id": announcement.pk}
+        link = announcement.get_absolute_url()
+        insert(ids, "announcement", key_prefix, texts(announcement), context, link, announcement.pk)
 
     def shape(announcement):
         fields = ("member_id", "channel", "language", "status", "subject", "body", "event", "next_attempt_at")
