@@ -47,6 +47,16 @@ class MeetingForm(forms.Form):
         combined = datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
         return timezone.make_aware(combined)
 
+    def meeting_fields(self) -> dict:
+        """What the services take to draft or correct a meeting."""
+        return {
+            "kind": self.cleaned_data["kind"],
+            "starts_at": self.starts_at(),
+            "place_ar": self.cleaned_data["place_ar"],
+            "place_en": self.cleaned_data["place_en"],
+            "remote_attendance": self.cleaned_data.get("remote_attendance", False),
+        }
+
 
 class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of item"), choices=AgendaItem.Kind.choices)

@@ -29,14 +29,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if form.is_valid():
         try:
-            meeting = services.create_meeting(
-                by=request.user,
-                kind=form.cleaned_data["kind"],
-                starts_at=form.starts_at(),
-                place_ar=form.cleaned_data["place_ar"],
-                place_en=form.cleaned_data["place_en"],
-                remote_attendance=form.cleaned_data.get("remote_attendance", False),
-            )
+            meeting = services.create_meeting(by=request.user, **form.meeting_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -59,15 +52,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm.for_meeting(meeting, request.POST or None)
     if form.is_valid():
         try:
-            services.update_meeting(
-                meeting=meeting,
-                by=request.user,
-                kind=form.cleaned_data["kind"],
-                starts_at=form.starts_at(),
-                place_ar=form.cleaned_data["place_ar"],
-                place_en=form.cleaned_data["place_en"],
-                remote_attendance=form.cleaned_data.get("remote_attendance", False),
-            )
+            services.update_meeting(meeting=meeting, by=request.user, **form.meeting_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
