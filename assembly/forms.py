@@ -62,3 +62,13 @@ class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of item"), choices=AgendaItem.Kind.choices)
     title_ar = forms.CharField(label=_("Title (Arabic)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200)
+
+
+class ProxyHolderForm(forms.Form):
+    """The principal's step one: the holder's national ID; the page then shows only the match's name and number."""
+
+    national_id = forms.CharField(
+        label=_("The national ID of the member you appoint"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
+    )

@@ -9,8 +9,11 @@ service checks, under row locks on both members (taken in one order, so two call
     notice is not published.
 The database holds the last three pair rules too (assembly.models.Proxy's constraints).
 
-Not built yet: the holder's acceptance by a one-time code, the pages, the messages, and revoking a proxy when its
-principal registers at the door.
+Each change tells the other member through the outbox (proxy_offered to the holder, proxy_answered to the principal,
+proxy_revoked to the holder), in the same transaction.
+
+Not built yet: the holder's acceptance by a one-time code, and revoking a proxy when its principal registers at the
+door.
 """
 
 import datetime
@@ -18,10 +21,12 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly.models import Meeting, Proxy
+from members import outbox
 from members.models import Member
 from members.roles import Role
 
@@ -68,6 +73,26 @@ def find_holder(*, meeting: Meeting, national_id: str) -> Member | None:
     return Member.objects.filter(national_id=national_id, pk__in=meeting.eligible.values("member_id")).first()
 
 
+def _tell(*, member: Member, event: str, proxy: Proxy, other: Member) -> None:
+    """One message about this proxy to `member`, naming `other` (the other side) in both languages."""
+    outbox.queue_notification(
+        member=member,
+        event=event,
+        key=f"proxy:{proxy.pk}:{proxy.status}",
+        link=reverse("assembly:meeting-member", args=[proxy.meeting_id]),
+        context={
+            "other_name_ar": other.full_name_ar,
+            "other_name_en": other.full_name_en or other.full_name_ar,
+            "other_name": other.full_name_ar,
+            "other_first_name_ar": other.full_name_ar.split()[0],
+            "other_first_name_en": (other.full_name_en or other.full_name_ar).split()[0],
+            "other_first_name": other.full_name_ar.split()[0],
+            "meeting_date": timezone.localdate(proxy.meeting.starts_at).isoformat(),
+            "accepted": proxy.status == Status.ACCEPTED,
+        },
+    )
+
+
 @transaction.atomic
 def appoint(*, meeting: Meeting, principal: Member, holder_national_id: str) -> Proxy:
     """The principal appoints the eligible member with this national ID; the proxy waits for the holder to accept.
@@ -87,9 +112,11 @@ def appoint(*, meeting: Meeting, principal: Member, holder_national_id: str) -> 
     _check_holder(meeting, holder)
     try:
         with transaction.atomic():
-            return Proxy.objects.create(meeting=meeting, principal=principal, holder=holder)
+            proxy = Proxy.objects.create(meeting=meeting, principal=principal, holder=holder)
     except IntegrityError as error:  # the database's rules, should a path around the locks ever exist
         raise ValidationError(_("This member already holds a proxy for this meeting."), code="holds_one") from error
+    _tell(member=holder, event="proxy_offered", proxy=proxy, other=principal)
+    return proxy
 
 
 @transaction.atomic
@@ -107,6 +134,7 @@ def answer(*, proxy: Proxy, holder: Member, accept: bool) -> Proxy:
     locked.status = Status.ACCEPTED if accept else Status.DECLINED
     locked.answered_at = timezone.now()
     locked.save(update_fields=["status", "answered_at"])
+    _tell(member=locked.principal, event="proxy_answered", proxy=locked, other=holder)
     return locked
 
 
@@ -122,4 +150,5 @@ def revoke(*, proxy: Proxy, principal: Member) -> Proxy:
     locked.status = Status.REVOKED
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["status", "revoked_at"])
+    _tell(member=locked.holder, event="proxy_revoked", proxy=locked, other=principal)
     return locked

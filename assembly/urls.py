@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assembly import views
+from assembly import proxy_views, views
 
 app_name = "assembly"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("meetings/<int:pk>/publish/", views.meeting_publish, name="meeting-publish"),
     path("meetings/<int:pk>/delivery/", views.meeting_delivery, name="meeting-delivery"),
     path("<int:pk>/", views.meeting_member, name="meeting-member"),
+    path("<int:pk>/proxy/", proxy_views.proxy_appoint, name="proxy-appoint"),
+    path("<int:pk>/proxy/<int:proxy_pk>/answer/", proxy_views.proxy_answer, name="proxy-answer"),
+    path("<int:pk>/proxy/<int:proxy_pk>/revoke/", proxy_views.proxy_revoke, name="proxy-revoke"),
 ]

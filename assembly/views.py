@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assembly import notices, selectors, services
+from assembly import notices, proxy_views, selectors, services
 from assembly.forms import AgendaItemForm, MeetingForm
 from assembly.models import AgendaItem, Meeting
 from members.roles import Role, role_required
@@ -133,6 +133,6 @@ def meeting_delivery(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_member(request: HttpRequest, pk: int) -> HttpResponse:
-    """A published meeting as its members read it: date in both calendars, time, place and agenda."""
+    """A published meeting as its members read it: date in both calendars, time, place, agenda and their proxy."""
     meeting = get_object_or_404(selectors.with_agenda(selectors.meeting_for_member(request.user, pk)))
-    return render(request, "assembly/meeting_member.html", {"meeting": meeting})
+    return proxy_views.render_meeting(request, meeting)

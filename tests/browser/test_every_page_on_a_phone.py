@@ -96,6 +96,9 @@ NOT_PAGES = {
     "requests_app:request-message": "POST: the member writes",
     "assembly:agenda-item-delete": "POST: takes an item off a draft agenda",
     "assembly:meeting-publish": "POST: publishes a meeting's notice",
+    "assembly:proxy-appoint": "POST: finds the holder, then appoints (the meeting page shows the result)",
+    "assembly:proxy-answer": "POST: the holder accepts or declines",
+    "assembly:proxy-revoke": "POST: the principal revokes",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
