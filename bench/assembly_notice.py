@@ -22,7 +22,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import time  # noqa: E402
 
-from bench._common import drop_database, ensure_database, make_members  # noqa: E402
+from bench._common import drop_database, ensure_database, make_members, with_second_factor  # noqa: E402
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_assembly_notice")
@@ -58,7 +58,6 @@ def main() -> None:
         import django
 
         django.setup()
-        from allauth.mfa.totp.internal.auth import TOTP
         from django.contrib.auth.models import Group
         from django.core.management import call_command
         from django.db import connection
@@ -75,7 +74,7 @@ def main() -> None:
         make_members(MEMBERS, prefix=PREFIX)
         secretary = User.objects.create_user(username="bench-secretary", email="bench-secretary@example.org")
         secretary.groups.add(Group.objects.get(name="board"))
-        TOTP.activate(secretary, "BENCHSECRETARYSECONDFACTORNAJRAN")  # the board signs in with a second factor
+        with_second_factor(secretary)  # the board signs in with a second factor
         day = timezone.localdate() + datetime.timedelta(days=20)
         meeting = services.create_meeting(
             by=secretary,

@@ -29,7 +29,6 @@ from requests_app.status_changes import (
 from requests_app.submission import (
     allocate_reference_no,
     check_may_request,
-    missing_documents,
     save_draft,
     submit_request,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "check_may_request",
     "complete_request",
     "expected_completion",
-    "missing_documents",
     "refer_to_board",
     "reject_request",
     "reply_to_member",

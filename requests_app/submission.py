@@ -13,7 +13,6 @@ from members.models import Member, User
 from members_portal.enqueue import after_commit
 from requests_app import attachments, calendar, limits, tasks
 from requests_app.models import (
-    Attachment,
     Channel,
     Draft,
     ReferenceCounter,
@@ -115,11 +114,6 @@ def save_draft(
     for document, upload in files:
         attachments.store_attachment(upload=upload, document=document, by=by, draft=draft)
     return draft
-
-
-def missing_documents(*, request_type: RequestType, attachments: Iterable[Attachment]) -> list[RequestDocument]:
-    present = {attachment.document_id for attachment in attachments}
-    return [doc for doc in request_type.documents.all() if doc.active and doc.required and doc.pk not in present]
 
 
 @transaction.atomic
