@@ -57,6 +57,16 @@ class Meeting(models.Model):
     )
     record_date = models.DateField(_("record date"), null=True, blank=True)
     notice_queued_at = models.DateTimeField(_("notice queued to the members"), null=True, blank=True)
+    # A meeting that failed its quorum is held again 15 days later with a lower quorum (Law art. 22): the later
+    # meeting names the one it continues.
+    adjourned_from = models.OneToOneField(
+        "self",
+        verbose_name=_("adjourned from"),
+        on_delete=models.PROTECT,
+        related_name="adjourned_to",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("General Assembly meeting")
@@ -203,3 +213,31 @@ class Proxy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal_id} → {self.holder_id}"
+
+
+class Registration(models.Model):
+    """A member present in person at a meeting, registered once at the door (by a pass scan or a search).
+
+    Proxies count through their holder: an accepted proxy whose holder is registered represents its principal.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    desk = models.CharField(_("desk"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("registration at the door")
+        verbose_name_plural = _("registrations at the door")
+        ordering = ["meeting", "registered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="assembly_registration_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.member_id}"

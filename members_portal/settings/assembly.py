@@ -14,3 +14,8 @@ ASSEMBLY_HEADQUARTERS_AR = os.environ.get("ASSEMBLY_HEADQUARTERS_AR", "مقر ا
 ASSEMBLY_HEADQUARTERS_EN = os.environ.get("ASSEMBLY_HEADQUARTERS_EN", "The cooperative's headquarters, Najran")
 # A proxy is appointed, accepted and revoked until this many hours before the meeting (GOV-01).
 ASSEMBLY_PROXY_CUTOFF_HOURS = int(os.environ.get("ASSEMBLY_PROXY_CUTOFF_HOURS", "48"))
+
+# The quorum of an ordinary meeting, and of one adjourned for want of it (Law art. 22, Reg. art. 42), in percent of
+# the members eligible at the record date. An extraordinary meeting needs a majority (Law art. 25).
+ASSEMBLY_QUORUM_PERCENT = int(os.environ.get("ASSEMBLY_QUORUM_PERCENT", "25"))
+ASSEMBLY_ADJOURNED_QUORUM_PERCENT = int(os.environ.get("ASSEMBLY_ADJOURNED_QUORUM_PERCENT", "10"))
