@@ -2,10 +2,11 @@
 
 The texts are rendered by the caller once per language and channel (the message names no member) and written here
 in bulk: on PostgreSQL by INSERT … SELECT from the member table (about ten times faster than building the model
-instances), elsewhere through the ORM. The channel rules are the outbox's (`outbox.channels_for`): the inbox
-always; SMS with consent and a mobile; e-mail with consent and an address; a random 48-bit token per member, shared
-by their rows. Each row's key is "<key_prefix><member id>:<channel>", unique, and a conflict is skipped, so a second
-run writes only what the first left. Call inside a transaction; the caller enqueues the rows to deliver.
+instances), elsewhere through the ORM. The channel rules are the channel table's (`members.channel_table`, as for
+`outbox.channels_for`): the inbox always, every other channel with consent and an address; a random 48-bit token
+per member, shared by their rows. Each row's key is "<key_prefix><member id>:<channel>", unique, and a conflict is
+skipped, so a second run writes only what the first left. Call inside a transaction; the caller enqueues the rows
+to deliver.
 """
 
 import json
@@ -13,8 +14,8 @@ import json
 from django.db import connection
 from django.utils import timezone
 
-from members import outbox
-from members.models import Channel, Member, Notification
+from members import channel_table, outbox
+from members.models import Member, Notification
 
 Status = Notification.Status
 
@@ -41,7 +42,7 @@ def rows_for(member: Member, *, event, key_prefix, texts, context, link, announc
     token = outbox.new_token()
     rows = []
     for channel in outbox.channels_for(member):
-        inbox = channel == Channel.INBOX
+        inbox = not outbox.sends(channel)
         rows.append(
             Notification(
                 member_id=member.pk,
@@ -64,9 +65,7 @@ def rows_for(member: Member, *, event, key_prefix, texts, context, link, announc
 
 
 def _insert_orm(member_ids, event, key_prefix, texts, context, link, announcement_id) -> int:
-    members = Member.objects.filter(pk__in=member_ids).only(
-        "pk", "language", "mobile", "sms_consent", "email", "email_consent"
-    )
+    members = Member.objects.filter(pk__in=member_ids).only("pk", "language", *channel_table.member_fields())
     rows = [
         row
         for member in members
@@ -83,20 +82,13 @@ def _insert_orm(member_ids, event, key_prefix, texts, context, link, announcemen
     return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
 
 
-# The same rules as outbox.channels_for, in SQL. Identifiers come from the models' metadata, values are parameters.
-_CHANNEL_CONDITION = {
-    Channel.INBOX: "TRUE",
-    Channel.SMS: "m.sms_consent AND m.mobile <> ''",
-    Channel.EMAIL: "m.email_consent AND m.email <> ''",
-}
-
-
 def _insert_sql(member_ids, event, key_prefix, texts, context, link, announcement_id) -> int:
     notification, member = Notification._meta.db_table, Member._meta.db_table
     written = 0
     with connection.cursor() as cursor:
-        for channel in (Channel.INBOX, Channel.SMS, Channel.EMAIL):
-            inbox = channel == Channel.INBOX
+        # The channel table's rules (outbox.channels_for) in SQL: identifiers from the table, values are parameters.
+        for kind in channel_table.TABLE:
+            channel, inbox = kind.channel, not kind.sends
             # The inbox rows are written first and give the SMS and e-mail rows their member's token.
             token_source = (
                 "replace(substr(gen_random_uuid()::text, 1, 13), '-', '')"
@@ -112,7 +104,7 @@ def _insert_sql(member_ids, event, key_prefix, texts, context, link, announcemen
                     {token_source}, %s || m.id || %s, %s, 0, '', now(), NULL, '', {"now()" if inbox else "NULL"},
                     NULL, {"NULL" if inbox else "now()"}
                 FROM {member} m
-                WHERE m.id = ANY(%s) AND {_CHANNEL_CONDITION[channel]}
+                WHERE m.id = ANY(%s) AND {kind.sql_condition()}
                 ON CONFLICT (key) DO NOTHING
             """  # noqa: S608 (identifiers from model metadata; values are parameters)
             params = [

@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members import importing
+from members import channel_table, importing
 from members.models import CorrectionRequest, Governorate, Member
 from members.validators import (
     normalise_member_national_id,
@@ -124,9 +124,11 @@ class RegistrationForm(forms.Form):
 
 
 class PreferencesForm(forms.ModelForm):
+    """The language, a yes or no per channel of the channel table, and the surveys."""
+
     class Meta:
         model = Member
-        fields = ["language", "sms_consent", "email_consent", "surveys_opt_out"]
+        fields = ["language", *channel_table.consent_fields(), "surveys_opt_out"]
         widgets = {"language": forms.RadioSelect}
 
 

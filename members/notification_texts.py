@@ -19,9 +19,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members import channel_table
 from members.models import Channel, Member
 
-CHANNELS = (Channel.INBOX, Channel.SMS, Channel.EMAIL)
+# Every channel's text is rendered when a message is queued (the channel table's order).
+CHANNELS = tuple(kind.channel for kind in channel_table.TABLE)
 # The folders of notification templates: members' own, and those the apps above register at start-up.
 TEMPLATE_FOLDERS: list[str] = ["members/notifications"]
 
@@ -142,11 +144,8 @@ def render_message(*, event: str, channel: str, language: str, context: Mapping,
     Raises NotificationTemplateError (in Arabic for staff) when the template is missing, broken, or
     uses a variable the context does not give.
     """
-    names = [
-        name
-        for folder in TEMPLATE_FOLDERS
-        for name in (f"{folder}/{event}/{channel}.{language}.txt", f"{folder}/{event}/{channel}.txt")
-    ]
+    kind = channel_table.kind_of(channel)
+    names = [name for folder in TEMPLATE_FOLDERS for name in kind.template_names(folder, event, language)]
     try:
         template = _engine().select_template(names)
     except TemplateDoesNotExist as error:
@@ -171,7 +170,7 @@ def render_message(*, event: str, channel: str, language: str, context: Mapping,
             code="template_variable_missing",
         )
     lines = [line.strip() for line in text.strip().splitlines()]
-    if channel == Channel.SMS:
+    if not kind.has_subject:
         body = "\n".join(line for line in lines if line)
         if shorten:
             body = fit_sms(body, keep_end=str(context.get("short_link", "")))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import channel_table
 from members.models import Channel, Member, Notification, User
 
 # The texts (rendering, SMS length) live in members.notification_texts; callers reach them through here too.
@@ -45,14 +46,14 @@ Status = Notification.Status
 # --- Queueing --------------------------------------------------------------------------------------
 
 
+def sends(channel: str) -> bool:
+    """Is a row on this channel sent by a worker (False: the inbox, delivered by being written)?"""
+    return channel_table.kind_of(channel).sends
+
+
 def channels_for(member: Member) -> list[Channel]:
-    """The inbox always; SMS and e-mail only with the member's consent (and an address for e-mail)."""
-    channels = [Channel.INBOX]
-    if member.sms_consent and member.mobile:
-        channels.append(Channel.SMS)
-    if member.email and member.email_consent:
-        channels.append(Channel.EMAIL)
-    return channels
+    """The inbox always; every other channel of the table with the member's consent and an address."""
+    return channel_table.channels_for(member)
 
 
 def new_token() -> str:
@@ -100,9 +101,9 @@ def queue_notification(
                 token=token,
                 key=f"{key}:{channel}"[:200],
                 # The inbox copy is delivered by being written: it is what the member reads.
-                status=Status.SENT if channel == Channel.INBOX else Status.PENDING,
-                sent_at=now if channel == Channel.INBOX else None,
-                next_attempt_at=None if channel == Channel.INBOX else now,
+                status=Status.PENDING if sends(channel) else Status.SENT,
+                sent_at=None if sends(channel) else now,
+                next_attempt_at=now if sends(channel) else None,
             )
         )
     created = _insert_new(rows)

@@ -32,8 +32,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import channel_table
 from members import channels as delivery
-from members.models import Channel, Notification, User
+from members.models import Notification, User
 from members_portal.db_retry import DATABASE_ERRORS, write_with_retries
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def claim(notification_ids: list[int]) -> tuple[str, list[Notification]]:
     with transaction.atomic():
         candidates = list(
             Notification.objects.filter(pk__in=notification_ids)
-            .exclude(channel=Channel.INBOX)
+            .filter(channel__in=channel_table.sent_channels())
             .filter(_claimable(now))
             .order_by("pk")
             .select_for_update(skip_locked=True)
@@ -93,10 +94,7 @@ def claim(notification_ids: list[int]) -> tuple[str, list[Notification]]:
             "body",
             "attempts",
             "member__id",
-            "member__mobile",
-            "member__email",
-            "member__sms_consent",
-            "member__email_consent",
+            *(f"member__{name}" for name in channel_table.member_fields()),
         )
         .order_by("pk")
     )
@@ -116,20 +114,10 @@ def release_claim(token: str) -> int:
 
 
 def _hand_over(row: Notification) -> dict[str, str]:
-    """Give one message to its channel; raises ChannelError (with the reason) when it is not taken. Returns what
-    to record about who took it: for an SMS the provider and its id for the message (its delivery report names it)."""
-    member = row.member
-    if row.channel == Channel.SMS:
-        if not member.sms_consent:
-            raise delivery.ChannelError("the member withdrew consent to text messages before sending")
-        message_id = delivery.send_sms(str(member.mobile), row.body, reference=row.key)
-        return {"provider": settings.SMS_BACKEND[:16], "provider_message_id": message_id[:64]}
-    if row.channel == Channel.EMAIL:
-        if not (member.email and member.email_consent):
-            raise delivery.ChannelError("the member has no e-mail address or withdrew consent before sending")
-        delivery.send_email(member.email, row.subject, row.body, reference=row.key)
-        return {}
-    raise delivery.ChannelError(f"unknown channel {row.channel!r}")
+    """Give one message to its channel (the channel table's entry for it); raises ChannelError (with the reason)
+    when it is not taken. Returns what to record about who took it: for an SMS the provider and its id for the
+    message (its delivery report names it)."""
+    return channel_table.kind_of(row.channel).hand_over(row)
 
 
 def backoff_s(attempts: int) -> float:
@@ -316,18 +304,15 @@ def mark_unknown_outcomes() -> int:
     uncertain = Notification.objects.filter(
         status=Status.SENDING, claimed_at__lt=_stale_before(timezone.now()), handed_over_at__isnull=False
     )
-    if settings.SMS_BACKEND == "gateway" and settings.SMS_GATEWAY_DROPS_REPEATS:
-        resent = uncertain.filter(channel=Channel.SMS).update(
-            status=Status.PENDING, claim_token="", handed_over_at=None, next_attempt_at=None
-        )
-        if resent:
-            logger.warning("Outbox: %s SMS of a stopped worker sent again under the same reference", resent)
-    if settings.OUTBOX_RESEND_UNCERTAIN_EMAIL:
-        resent = uncertain.filter(channel=Channel.EMAIL).update(
-            status=Status.PENDING, claim_token="", handed_over_at=None, next_attempt_at=None
-        )
-        if resent:
-            logger.warning("Outbox: %s e-mail(s) of a stopped worker sent again with the same Message-ID", resent)
+    for kind in channel_table.TABLE:
+        if kind.sends and kind.resends_uncertain():
+            resent = uncertain.filter(channel=kind.channel).update(
+                status=Status.PENDING, claim_token="", handed_over_at=None, next_attempt_at=None
+            )
+            if resent:
+                logger.warning(
+                    "Outbox: %s %s message(s) of a stopped worker sent again as the same message", resent, kind.channel
+                )
     marked = uncertain.update(
         status=Status.UNKNOWN,
         last_error="The worker stopped after handing the message over; check the provider's log before resending.",

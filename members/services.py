@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members import code_delivery, outbox, validators
+from members import channel_table, code_delivery, outbox, validators
 from members.models import AccessLog, CorrectionRequest, Governorate, Member, User
 from members_portal.arabic import normalise
 
@@ -177,37 +177,31 @@ def update_member(*, member: Member, by: User | None, changes: Mapping[str, obje
 
 
 @transaction.atomic
-def update_preferences(
-    *, member: Member, by: User, language: str, sms_consent: bool, email_consent: bool, surveys_opt_out: bool
-) -> Member:
+def update_preferences(*, member: Member, by: User, language: str, surveys_opt_out: bool, **consents: bool) -> Member:
     """The member's own choices, changed directly: language and the channels they agree to (dated when changed).
 
-    Only the member may change them. Consent to e-mail needs an e-mail address on record.
+    `consents` holds a yes or no per consent field of the channel table (`sms_consent=…`, `email_consent=…`); a
+    channel left out keeps its value. Only the member may change them; each channel refuses a consent it cannot
+    honour (e-mail needs an e-mail address on record).
     """
     if member.user_id != by.pk:
         raise ValidationError(_("Only the member can change their own preferences."))
-    if email_consent and not member.email:
-        raise ValidationError(
-            {"email_consent": _("There is no e-mail address on your record; ask for a correction to add one first.")}
-        )
+    fields = channel_table.consent_fields()
+    unknown = set(consents) - set(fields)
+    if unknown:
+        raise ValueError(f"not a consent of the channel table: {', '.join(sorted(unknown))}")
+    for kind in channel_table.TABLE:
+        if kind.consent_field in consents:
+            kind.check_consent(member, consents[kind.consent_field])
     locked = Member.objects.select_for_update().get(pk=member.pk)
-    if (locked.sms_consent, locked.email_consent) != (sms_consent, email_consent):
+    if any(getattr(locked, name) != given for name, given in consents.items()):
         locked.consent_updated_at = timezone.now()
     locked.language = language
-    locked.sms_consent = sms_consent
-    locked.email_consent = email_consent
+    for name, given in consents.items():
+        setattr(locked, name, given)
     locked.surveys_opt_out = surveys_opt_out
     locked.full_clean()
-    locked.save(
-        update_fields=[
-            "language",
-            "sms_consent",
-            "email_consent",
-            "surveys_opt_out",
-            "consent_updated_at",
-            "updated_at",
-        ]
-    )
+    locked.save(update_fields=["language", *consents, "surveys_opt_out", "consent_updated_at", "updated_at"])
     return locked
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import importing, selectors, services, slots
+from members import channel_table, importing, selectors, services, slots
 from members.forms import (
     CorrectionDecisionForm,
     CorrectionRequestForm,
@@ -76,9 +76,8 @@ def preferences(request: HttpRequest, member: Member) -> HttpResponse:
                 member=member,
                 by=request.user,
                 language=data["language"],
-                sms_consent=data["sms_consent"],
-                email_consent=data["email_consent"],
                 surveys_opt_out=data["surveys_opt_out"],
+                **{name: data[name] for name in channel_table.consent_fields()},
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -1,0 +1,176 @@
+"""The table of channels: one class per way the portal reaches a member (the inbox, SMS, e-mail).
+
+Each channel says, in one place, whether a member accepts it (consent and an address), where it goes (the
+address), who it comes from (the sender), how long its text may be (the length rule), which templates it renders,
+and how one outbox row is handed to it. The outbox's queueing and delivery, the bulk writer and the preferences
+page iterate over `TABLE` instead of naming channels, so a new channel is a new class here.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members import channels as delivery
+from members.models import Channel, Member, Notification
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One channel. Subclasses fill in the class attributes and override what differs."""
+
+    channel: Channel
+    # The member's yes/no field for this channel (None: always accepted, the inbox) and its address field.
+    consent_field: str | None = None
+    address_field: str | None = None
+    # Sent by a worker (False: written as delivered, the inbox).
+    sends: bool = True
+    # The words the preferences page shows for this channel.
+    label: str = ""
+    # The template's first line is the subject (inbox, e-mail); without, every line is the text (SMS).
+    has_subject: bool = True
+
+    @property
+    def member_fields(self) -> tuple[str, ...]:
+        """The member's fields delivery needs for this channel (the outbox loads only these)."""
+        return tuple(name for name in (self.consent_field, self.address_field) if name)
+
+    def address(self, member: Member) -> str:
+        return str(getattr(member, self.address_field) or "") if self.address_field else ""
+
+    def consents(self, member: Member) -> bool:
+        return bool(getattr(member, self.consent_field)) if self.consent_field else True
+
+    def accepts(self, member: Member) -> bool:
+        """Does a message reach this member on this channel: consent, and an address to send to."""
+        return self.consents(member) and (not self.address_field or bool(self.address(member)))
+
+    def sql_condition(self) -> str:
+        """`accepts` in SQL over the member table aliased `m` (the bulk writer): identifiers from this table only."""
+        parts = [f"m.{self.consent_field}"] if self.consent_field else []
+        if self.address_field:
+            parts.append(f"m.{self.address_field} <> ''")
+        return " AND ".join(parts) or "TRUE"
+
+    def check_consent(self, member: Member, given: bool) -> None:
+        """Refuse a consent the member cannot give (ValidationError keyed on the field)."""
+
+    def resends_uncertain(self) -> bool:
+        """May a message a stopped worker had handed over go again by itself (the other side drops a repeat)?"""
+        return False
+
+    def sender(self) -> str:
+        return ""
+
+    def length_segments(self, text: str) -> int:
+        """How many paid units the text costs on this channel (0: length does not matter)."""
+        return 0
+
+    def template_names(self, folder: str, event: str, language: str) -> tuple[str, str]:
+        """The templates of an event on this channel, the member's language first."""
+        return (f"{folder}/{event}/{self.channel}.{language}.txt", f"{folder}/{event}/{self.channel}.txt")
+
+    def hand_over(self, row: Notification) -> dict[str, str]:
+        """Give one claimed row to the channel; raises ChannelError when it is not taken. Returns what to record
+        about who took it (provider, provider_message_id)."""
+        raise delivery.ChannelError(f"the {self.channel} channel is not sent by a worker")
+
+
+@dataclass(frozen=True)
+class Inbox(Kind):
+    channel: Channel = Channel.INBOX
+    sends: bool = False
+    label: str = gettext_lazy("Portal inbox")
+
+
+@dataclass(frozen=True)
+class Sms(Kind):
+    channel: Channel = Channel.SMS
+    consent_field: str | None = "sms_consent"
+    address_field: str | None = "mobile"
+    label: str = gettext_lazy("Text messages")
+    has_subject: bool = False
+
+    def sender(self) -> str:
+        return settings.SMS_SENDER_NAME
+
+    def length_segments(self, text: str) -> int:
+        from members.notification_texts import sms_length
+
+        return sms_length(text).segments
+
+    def resends_uncertain(self) -> bool:
+        """Only where the gateway is known to drop a repeat of the same reference (SMS_GATEWAY_DROPS_REPEATS)."""
+        return settings.SMS_BACKEND == "gateway" and settings.SMS_GATEWAY_DROPS_REPEATS
+
+    def hand_over(self, row: Notification) -> dict[str, str]:
+        if not self.consents(row.member):
+            raise delivery.ChannelError("the member withdrew consent to text messages before sending")
+        message_id = delivery.send_sms(self.address(row.member), row.body, reference=row.key)
+        return {"provider": settings.SMS_BACKEND[:16], "provider_message_id": message_id[:64]}
+
+
+@dataclass(frozen=True)
+class Email(Kind):
+    channel: Channel = Channel.EMAIL
+    consent_field: str | None = "email_consent"
+    address_field: str | None = "email"
+    label: str = gettext_lazy("E-mail")
+
+    def check_consent(self, member: Member, given: bool) -> None:
+        if given and not member.email:
+            raise ValidationError(
+                {
+                    "email_consent": _(
+                        "There is no e-mail address on your record; ask for a correction to add one first."
+                    )
+                }
+            )
+
+    def sender(self) -> str:
+        return settings.DEFAULT_FROM_EMAIL
+
+    def resends_uncertain(self) -> bool:
+        """A repeat carries the same Message-ID (OUTBOX_RESEND_UNCERTAIN_EMAIL): see outbox_sending."""
+        return settings.OUTBOX_RESEND_UNCERTAIN_EMAIL
+
+    def hand_over(self, row: Notification) -> dict[str, str]:
+        if not self.accepts(row.member):
+            raise delivery.ChannelError("the member has no e-mail address or withdrew consent before sending")
+        delivery.send_email(self.address(row.member), row.subject, row.body, reference=row.key)
+        return {}
+
+
+TABLE: tuple[Kind, ...] = (Inbox(), Sms(), Email())
+_BY_CHANNEL = {kind.channel: kind for kind in TABLE}
+
+
+def kind_of(channel: str) -> Kind:
+    """The table's entry for a channel; ChannelError for one the table does not hold."""
+    try:
+        return _BY_CHANNEL[Channel(channel)]
+    except (KeyError, ValueError):
+        raise delivery.ChannelError(f"unknown channel {channel!r}") from None
+
+
+def consent_fields() -> list[str]:
+    """The member's consent fields, in the table's order (the preferences form, the outbox's loading)."""
+    return [kind.consent_field for kind in TABLE if kind.consent_field]
+
+
+def sent_channels() -> list[Channel]:
+    """The channels a worker sends (every one but the inbox)."""
+    return [kind.channel for kind in TABLE if kind.sends]
+
+
+def member_fields() -> list[str]:
+    """Every member field delivery reads, over all channels."""
+    return sorted({name for kind in TABLE for name in kind.member_fields})
+
+
+def channels_for(member: Member) -> list[Channel]:
+    """The channels a message reaches this member on, in the table's order: the inbox always, the others with
+    consent and an address."""
+    return [kind.channel for kind in TABLE if kind.accepts(member)]
