@@ -12,8 +12,11 @@ The database holds the last three pair rules too (assembly.models.Proxy's constr
 Each change tells the other member through the outbox (proxy_offered to the holder, proxy_answered to the principal,
 proxy_revoked to the holder), in the same transaction.
 
-Not built yet: the holder's acceptance by a one-time code, and revoking a proxy when its principal registers at the
-door.
+A principal who registers at the door in person ends the proxy they gave, whatever the cut-off
+(`revoke_on_arrival`, called by assembly.door); the holder is told (proxy_revoked_on_arrival). A meeting adjourned
+for want of quorum carries its accepted proxies to the later meeting (`carry_over`), the board rule checked again.
+
+Not built yet: the holder's acceptance by a one-time code.
 """
 
 import datetime
@@ -152,3 +155,39 @@ def revoke(*, proxy: Proxy, principal: Member) -> Proxy:
     locked.save(update_fields=["status", "revoked_at"])
     _tell(member=locked.holder, event="proxy_revoked", proxy=locked, other=principal)
     return locked
+
+
+def revoke_on_arrival(*, meeting: Meeting, principal: Member) -> Proxy | None:
+    """The principal came to the meeting in person: the proxy they gave (offered or accepted) ends, past the cut-off
+    too, and its holder is told. Returns the proxy ended, or None. Called inside the door's registration."""
+    locked = (
+        Proxy.objects.select_for_update()
+        .select_related("meeting", "holder")
+        .filter(meeting=meeting, principal=principal, status__in=Proxy.LIVE)
+        .first()
+    )
+    if locked is None:
+        return None
+    locked.status = Status.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["status", "revoked_at"])
+    _tell(member=locked.holder, event="proxy_revoked_on_arrival", proxy=locked, other=principal)
+    return locked
+
+
+def carry_over(*, from_meeting: Meeting, to_meeting: Meeting) -> list[Proxy]:
+    """Copy the accepted proxies of a meeting adjourned for want of quorum to the meeting that continues it, as
+    accepted (the members agreed to them for the same agenda). A holder since elected to the board is left out: a
+    board member cannot hold a proxy at the meeting. Called inside the adjournment's transaction."""
+    carried = [
+        Proxy(
+            meeting=to_meeting,
+            principal_id=proxy.principal_id,
+            holder_id=proxy.holder_id,
+            status=Status.ACCEPTED,
+            answered_at=proxy.answered_at,
+        )
+        for proxy in Proxy.objects.filter(meeting=from_meeting, status=Status.ACCEPTED).select_related("holder__user")
+        if not _on_the_board(proxy.holder)
+    ]
+    return Proxy.objects.bulk_create(carried)

@@ -213,6 +213,7 @@ def in_reader_language(message, *, member: Member, language: str) -> tuple[str, 
 # What each event is, in words, for the pages and documents that list messages (the outbox, the data export).
 EVENT_LABELS = {
     "announcement": gettext_lazy("Announcement"),
+    "assembly_adjourned": gettext_lazy("General Assembly adjourned"),
     "assembly_notice": gettext_lazy("General Assembly notice"),
     "assembly_reminder": gettext_lazy("General Assembly reminder"),
     "correction_handled": gettext_lazy("Correction request handled"),
@@ -220,6 +221,7 @@ EVENT_LABELS = {
     "proxy_answered": gettext_lazy("Proxy answered"),
     "proxy_offered": gettext_lazy("Proxy offered"),
     "proxy_revoked": gettext_lazy("Proxy revoked"),
+    "proxy_revoked_on_arrival": gettext_lazy("Proxy ended: the member came in person"),
     "quarterly_report_ready": gettext_lazy("Quarterly report ready"),
     "request_reply": gettext_lazy("Reply on a request"),
     "request_returned_to_member": gettext_lazy("Request returned for completion"),
