@@ -18,7 +18,7 @@ from members.models import Member
 from requests_app.models import Channel, RequestType, ServiceRequest
 from surveys import services
 from surveys.models import AdoptedSuggestion, GeneralRatingMark, Invitation, Response, Suggestion
-from surveys.services import answering
+from surveys.services import answering, coarsening
 
 DEMO_MEMBER_NO = "10001"  # the "member (activated)" login of members.demo
 # Harvest and processing (October to February) bring more requests, and slower ones.
@@ -139,6 +139,10 @@ def _answered_history(rng: random.Random, now: datetime.datetime) -> list[Respon
             handled.append((service_request, answered_at, responses[-1]))
         invitations.append(invitation)
     Invitation.objects.bulk_create(invitations, batch_size=500)
+    for response in responses:  # as submit_response stores them: coarsened where fewer than five share them
+        fields = {name: getattr(response, name) for name in coarsening.DROP_ORDER}
+        for name, value in coarsening.coarsened(fields, month=response.month).items():
+            setattr(response, name, value)
     rng.shuffle(responses)  # stored in no particular order, as reseal_anonymous_rows leaves them
     Response.objects.bulk_create(responses, batch_size=500)
     for service_request, answered_at, response in handled:

@@ -254,7 +254,10 @@ class Response(models.Model):
     )
     governorate = models.CharField(_("governorate"), max_length=20, choices=Governorate.choices, blank=True)
     month = models.DateField(_("month"), help_text=_("The first day of the month the answer was given in."))
-    channel = models.CharField(_("request channel"), max_length=12, choices=Channel.choices, default=Channel.PORTAL)
+    # Blank when coarsened (surveys.services.coarsening): fewer than five answered invitations shared it.
+    channel = models.CharField(
+        _("request channel"), max_length=12, choices=Channel.choices, default=Channel.PORTAL, blank=True
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     # Ratings.
     overall = models.PositiveSmallIntegerField(_("overall"), validators=RATING_VALIDATORS)

@@ -13,6 +13,7 @@ from members_portal.enqueue import after_commit
 from requests_app.models import ServiceRequest, TimelineEvent
 from surveys.masking import mask_personal_data
 from surveys.models import ASPECTS, Invitation, QuestionnaireVersion, Response, StaffResultTally, Suggestion
+from surveys.services import coarsening
 from surveys.services.common import RATABLE_STATUSES, InvitationRefused, month_of, quarter_of
 
 RESEAL_LOCK_KEY = 7_202_611  # pg_advisory_xact_lock key of reseal_anonymous_rows
@@ -93,17 +94,6 @@ def submit_response(*, invitation: Invitation, answer: Answer) -> Response:
         pk=invitation.service_request_id
     )
     today = timezone.localdate()
-    response = _response_from(
-        answer,
-        version=invitation.questionnaire_version,
-        month=month_of(today),
-        source=Response.Source.REQUEST,
-        request_type=service_request.request_type,
-        department_id=service_request.department_id,
-        governorate=service_request.member.governorate or "",
-        channel=service_request.channel,
-        outcome=service_request.status if service_request.status in RATABLE_STATUSES else "",
-    )
     now = timezone.now()
     # Answered: and nothing kept that the response also holds or dates (the time, the version, the origin,
     # the expiry and the reminder); see Invitation.
@@ -113,6 +103,24 @@ def submit_response(*, invitation: Invitation, answer: Answer) -> Response:
     if not claimed:
         answered = Invitation.objects.filter(pk=invitation.pk, answered=True).exists()
         raise InvitationRefused(InvitationRefused.ANSWERED if answered else InvitationRefused.EXPIRED)
+    # Coarsened after the claim, so this invitation counts among those that share the answer's dimensions.
+    dimensions = coarsening.coarsened(
+        {
+            "request_type_id": service_request.request_type_id,
+            "department_id": service_request.department_id,
+            "governorate": service_request.member.governorate or "",
+            "channel": service_request.channel,
+            "outcome": service_request.status if service_request.status in RATABLE_STATUSES else "",
+        },
+        month=month_of(today),
+    )
+    response = _response_from(
+        answer,
+        version=invitation.questionnaire_version,
+        month=month_of(today),
+        source=Response.Source.REQUEST,
+        **dimensions,
+    )
     response.save(force_insert=True)
     staff_id = _handler_id(service_request)
     if staff_id is not None:
