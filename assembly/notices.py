@@ -13,14 +13,31 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assembly import fan_out
+from assembly.attendance import quorum_rule
 from assembly.models import EligibleMember, Meeting
 from members.models import AccessLog, Channel, Notification, User
 
 logger = logging.getLogger(__name__)
 
 NOTICE_EVENT = "assembly_notice"
+ADJOURNED_EVENT = "assembly_adjourned"
 REMINDER_EVENT = "assembly_reminder"
 REMINDER_DAYS = (3, 1)
+
+
+def notice_event(meeting: Meeting) -> str:
+    """A meeting adjourned for want of quorum has its own notice, saying why it meets again and with what quorum."""
+    return ADJOURNED_EVENT if meeting.adjourned_from_id else NOTICE_EVENT
+
+
+def _notice_extra(meeting: Meeting) -> dict:
+    if not meeting.adjourned_from_id:
+        return {}
+    percent, majority = quorum_rule(meeting)
+    return {
+        "adjourned_from": timezone.localtime(meeting.adjourned_from.starts_at).isoformat(),
+        "quorum_percent": 0 if majority else percent,
+    }
 
 
 def _context(meeting: Meeting) -> dict[str, dict]:
@@ -72,16 +89,18 @@ def _tell(*, meeting: Meeting, member_ids: list[int], event: str, key_prefix: st
 
 
 def send_notice(*, meeting_id: int) -> int:
-    """Queue the published meeting's notice (date in both calendars, time, place, agenda) to every eligible member.
+    """Queue the published meeting's notice (date in both calendars, time, place, agenda) to every eligible member;
+    for a meeting adjourned for want of quorum, the notice of the adjournment (ADJOURNED_EVENT).
 
     Idempotent: the rows' keys are unique per meeting and member, so a second run completes what the first left
     and duplicates nothing. Returns the rows written by this run.
     """
-    meeting = Meeting.objects.get(pk=meeting_id)
+    meeting = Meeting.objects.select_related("adjourned_from").get(pk=meeting_id)
     if meeting.status != Meeting.Status.PUBLISHED:
         return 0
+    event = notice_event(meeting)
     already = set(
-        Notification.objects.filter(key__startswith=f"{NOTICE_EVENT}:{meeting.pk}:", channel=Channel.INBOX).values_list(
+        Notification.objects.filter(key__startswith=f"{event}:{meeting.pk}:", channel=Channel.INBOX).values_list(
             "member_id", flat=True
         )
     )
@@ -89,7 +108,11 @@ def send_notice(*, meeting_id: int) -> int:
         pk for pk in meeting.eligible.order_by("member_id").values_list("member_id", flat=True) if pk not in already
     ]
     written = _tell(
-        meeting=meeting, member_ids=member_ids, event=NOTICE_EVENT, key_prefix=f"{NOTICE_EVENT}:{meeting.pk}:"
+        meeting=meeting,
+        member_ids=member_ids,
+        event=event,
+        key_prefix=f"{event}:{meeting.pk}:",
+        extra=_notice_extra(meeting),
     )
     Meeting.objects.filter(pk=meeting.pk, notice_queued_at__isnull=True).update(notice_queued_at=timezone.now())
     logger.info("Assembly meeting %s: notice queued to %s members (%s rows)", meeting.pk, len(member_ids), written)
@@ -164,7 +187,7 @@ def deliveries(meeting: Meeting) -> list[Delivery]:
         for eligible in meeting.eligible.select_related("member").order_by("membership_no", "pk")
     }
     notifications = Notification.objects.filter(
-        key__startswith=f"{NOTICE_EVENT}:{meeting.pk}:", channel__in=[Channel.SMS, Channel.EMAIL]
+        key__startswith=f"{notice_event(meeting)}:{meeting.pk}:", channel__in=[Channel.SMS, Channel.EMAIL]
     ).values_list("member_id", "channel", "status")
     for member_id, channel, status in notifications:
         if member_id in rows:
