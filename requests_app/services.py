@@ -29,6 +29,7 @@ from requests_app.status_changes import (
 from requests_app.submission import (
     allocate_reference_no,
     check_may_request,
+    open_request,
     save_draft,
     submit_request,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "check_may_request",
     "complete_request",
     "expected_completion",
+    "open_request",
     "refer_to_board",
     "reject_request",
     "reply_to_member",

@@ -47,15 +47,16 @@ def open_request_for_member(
         raise ValidationError(_("Choose how the member asked: by phone, at the headquarters or on a field visit."),
                               code="channel")  # fmt: skip
     services.check_may_request(member=member, request_type=request_type)
-    draft = services.save_draft(
+    return services.open_request(
         member=member,
         request_type=request_type,
-        token=token or uuid.uuid4(),
-        answers=raw_answers or {},
-        files=files,
+        answers=answers,
         by=by,
+        channel=channel,
+        token=token,
+        raw_answers=raw_answers or {},
+        files=files,
     )
-    return services.submit_request(draft=draft, answers=answers, by=by, channel=channel)
 
 
 def _decision_note(*, member: Member, approved: bool, meeting_reference: str, note: str) -> str:

@@ -182,3 +182,33 @@ def submit_request(
     notify_member(service_request, event="request_submitted", key=f"request:{service_request.pk}:submitted")
     after_commit(tasks.render_submission_receipt, service_request.pk)
     return service_request
+
+
+def open_request(
+    *,
+    member: Member,
+    request_type: RequestType,
+    answers: list[dict],
+    by: User,
+    channel: str = Channel.PORTAL,
+    token: uuid.UUID | None = None,
+    raw_answers: dict | None = None,
+    files: Iterable[tuple[RequestDocument, UploadedFile]] = (),
+) -> ServiceRequest:
+    """The one way a request is opened, whoever opens it: the member's form, staff for a member who phoned or came
+    in (requests_app.staff_services), the complaint a rating asked for and a named suggestion (surveys).
+
+    The draft is saved first and kept: when the submission is refused (a missing document, the hourly limit) what
+    was typed and the files that passed are still there. `answers` is the snapshot the request keeps (labels and
+    values); `raw_answers` what refills the form, by default the snapshot's values. The same `token` returns the
+    same request (a double submit opens one).
+    """
+    draft = save_draft(
+        member=member,
+        request_type=request_type,
+        token=token or uuid.uuid4(),
+        answers=raw_answers if raw_answers is not None else {item["key"]: item["value"] for item in answers},
+        files=files,
+        by=by,
+    )
+    return submit_request(draft=draft, answers=answers, by=by, channel=channel)

@@ -112,18 +112,19 @@ def request_submit(request: HttpRequest, code: str) -> HttpResponse:
         )
         messages.success(request, _("Your draft was saved. Open it from “My drafts” to complete and submit it."))
         return redirect("requests_app:draft-list")
-    valid = form.is_valid()
-    draft = services.save_draft(
-        member=member,
-        request_type=request_type,
-        token=token or uuid.uuid4(),
-        answers=form.raw_answers(),
-        files=form.good_files() if not draft or not draft.service_request_id else [],
-        by=request.user,
-    )
-    if valid:
+    token = token or uuid.uuid4()
+    files = form.good_files() if not draft or not draft.service_request_id else []
+    if form.is_valid():
         try:
-            service_request = services.submit_request(draft=draft, answers=form.cleaned_answers(), by=request.user)
+            service_request = services.open_request(
+                member=member,
+                request_type=request_type,
+                answers=form.cleaned_answers(),
+                by=request.user,
+                token=token,
+                raw_answers=form.raw_answers(),
+                files=files,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -133,6 +134,16 @@ def request_submit(request: HttpRequest, code: str) -> HttpResponse:
                 % {"reference_no": service_request.reference_no},
             )
             return redirect(service_request)
+        draft = Draft.objects.get(token=token)  # kept with what passed, though the submission was refused
+    else:
+        draft = services.save_draft(
+            member=member,
+            request_type=request_type,
+            token=token,
+            answers=form.raw_answers(),
+            files=files,
+            by=request.user,
+        )
     kept = list(draft.attachments.select_related("document"))
     return _render_form(request, request_type, form, kept, draft=draft, status=400)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, User
 from requests_app import services as request_services
-from requests_app.models import Draft, RequestType, ServiceRequest
+from requests_app.models import RequestType, ServiceRequest
 from surveys.masking import mask_personal_data
 from surveys.models import AdoptedSuggestion, GeneralRatingMark, Invitation, Response, Suggestion
 from surveys.services.answering import Answer, _reseal_after_commit, _response_from
@@ -104,10 +104,9 @@ def request_contact(*, offer: str) -> ServiceRequest:
         _answer("description", "التفاصيل", "Details", details),
         _answer("related_request", "الطلب المقيَّم", "Request rated", (rated.reference_no, rated.reference_no)),
     ]
-    draft = Draft.objects.create(
-        member=member, request_type=complaint_type, answers={item["key"]: item["value"] for item in answers}
+    complaint = request_services.open_request(
+        member=member, request_type=complaint_type, answers=answers, by=member.user
     )
-    complaint = request_services.submit_request(draft=draft, answers=answers, by=member.user)
     invitation.contact_request = complaint
     invitation.save(update_fields=["contact_request"])
     return complaint
@@ -177,10 +176,9 @@ def submit_suggestion(*, member: Member, by: User, text: str, named: bool, overa
             _answer("topic", "الموضوع", "Topic", topic),
             _answer("description", "المقترح", "Your suggestion", (text, text)),
         ]
-        draft = Draft.objects.create(
-            member=member, request_type=request_type, answers={item["key"]: item["value"] for item in answers}
+        service_request = request_services.open_request(
+            member=member, request_type=request_type, answers=answers, by=by
         )
-        service_request = request_services.submit_request(draft=draft, answers=answers, by=by)
         suggestion = Suggestion.objects.create(text=text, month=month, service_request=service_request)
     elif text:
         suggestion = Suggestion(text=mask_personal_data(text), month=month)
