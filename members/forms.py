@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members import channel_table, importing
+from members import channel_table, importing, register_columns
 from members.models import CorrectionRequest, Governorate, Member
 from members.validators import (
     normalise_member_national_id,
@@ -140,7 +140,7 @@ class CorrectionRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", "—"), *CorrectionRequest.Field.choices]
+        self.fields["field"].choices = [("", "—"), *register_columns.correction_choices()]
         self.fields["requested_value"].validators.append(validate_plain_text)
         self.fields["reason"].validators.append(validate_plain_text)
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from members import notification_texts, slots
+from members import notification_texts, register_columns, slots
 from members.models import AccessLog, Channel, CorrectionRequest, Member, MemberImport, Notification, User
 from members.roles import Role, has_role
 from members.validators import normalise_national_id, normalise_saudi_mobile, western_digits
@@ -156,40 +156,10 @@ def _plain(value):
     return str(value)
 
 
-RECORD_FIELDS = (
-    "membership_no",
-    "national_id",
-    "full_name_ar",
-    "full_name_en",
-    "mobile",
-    "email",
-    "governorate",
-    "village",
-    "coffee_trees",
-    "farm_area_dunum",
-    "shares",
-    "joined_on",
-    "withdrawn_on",
-    "refund_due",
-    "status",
-    "language",
-    "sms_consent",
-    "email_consent",
-    "consent_updated_at",
-    "surveys_opt_out",
-)
+# The record in the data export: every column of the register's table (members/register_columns.py).
+RECORD_FIELDS = tuple(column.name for column in register_columns.COLUMNS)
 # Latin text shown left-to-right inside Arabic (STYLE.md §7): numbers, addresses, dates.
-LTR_FIELDS = {
-    "membership_no",
-    "national_id",
-    "mobile",
-    "email",
-    "joined_on",
-    "consent_updated_at",
-    "created_at",
-    "updated_at",
-    "farm_area_dunum",
-}
+LTR_FIELDS = {column.name for column in register_columns.COLUMNS if column.ltr} | {"created_at", "updated_at"}
 NOTIFICATION_FIELDS = ("created_at", "channel", "event", "subject", "body", "status", "sent_at", "read_at")
 
 

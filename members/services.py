@@ -6,7 +6,6 @@ mobile and e-mail follow the record in the same transaction.
 """
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -15,28 +14,14 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members import channel_table, code_delivery, outbox, validators
-from members.models import AccessLog, CorrectionRequest, Governorate, Member, User
+from members import channel_table, code_delivery, outbox, register_columns, validators
+from members.models import AccessLog, CorrectionRequest, Member, User
 from members_portal.arabic import normalise
 
 MAX_HOLDING_PERCENT = 10  # DOMAIN.md a.4: no member above 10 % of the capital
 SHARE_CAP_LOCK = 7_351_001  # PostgreSQL advisory lock serialising changes to share holdings
-# Fields a member changes only through staff (a correction request); the rest of the record is staff-only too.
-EDITABLE_BY_STAFF = (
-    "membership_no",
-    "national_id",
-    "full_name_ar",
-    "full_name_en",
-    "mobile",
-    "email",
-    "governorate",
-    "village",
-    "coffee_trees",
-    "farm_area_dunum",
-    "shares",
-    "joined_on",
-    "status",
-)
+# Fields staff change (a member asks for a correction): the register's table, members/register_columns.py.
+EDITABLE_BY_STAFF = register_columns.EDITABLE_BY_STAFF
 
 
 class ShareCapExceeded(ValidationError):
@@ -205,13 +190,6 @@ def update_preferences(*, member: Member, by: User, language: str, surveys_opt_o
     return locked
 
 
-def _display_value(member: Member, field: str) -> str:
-    value = getattr(member, field)
-    if field == "governorate":
-        return member.get_governorate_display()
-    return "" if value is None else str(value)
-
-
 @transaction.atomic
 def request_correction(
     *, member: Member, by: User, field: str, requested_value: str, reason: str = ""
@@ -224,7 +202,7 @@ def request_correction(
         raise ValidationError(_("Only the member can ask to correct their own record."))
     if member.correction_requests.filter(field=field, status=CorrectionRequest.Status.OPEN).exists():
         raise ValidationError(_("You already asked to correct this; staff will answer that request first."))
-    if field == CorrectionRequest.Field.MOBILE:
+    if field == "mobile":
         # The member hears at once that the number cannot receive a text (052…), instead of staff finding out later.
         try:
             requested_value = validators.normalise_saudi_mobile(requested_value)
@@ -233,37 +211,13 @@ def request_correction(
     correction = CorrectionRequest(
         member=member,
         field=field,
-        current_value=_display_value(member, field)[:200],
+        current_value=register_columns.display(member, field)[:200],
         requested_value=requested_value.strip(),
         reason=reason.strip(),
     )
     correction.full_clean()
     correction.save()
     return correction
-
-
-def _coerce_correction(field: str, value: str):
-    """The requested text as the record stores it; a bad value is the staff member's ValidationError."""
-    if field in {"shares", "coffee_trees"}:
-        text = validators.western_digits(value).strip()
-        if not text.isdigit():
-            raise ValidationError(_("Enter a whole number."))
-        return int(text)
-    if field == "farm_area_dunum":
-        try:
-            return Decimal(validators.western_digits(value).strip())
-        except InvalidOperation as error:
-            raise ValidationError(_("Enter a number.")) from error
-    if field == "national_id":
-        return validators.normalise_member_national_id(value)
-    if field == "mobile":
-        return validators.normalise_saudi_mobile(value)
-    if field == "governorate":
-        for key, label in Governorate.choices:
-            if value.strip() in {key, str(label)}:
-                return key
-        raise ValidationError(_("Choose one of the governorates of Najran Region."))
-    return value.strip()
 
 
 @transaction.atomic
@@ -278,7 +232,7 @@ def apply_correction(*, correction: CorrectionRequest, by: User, staff_note: str
         raise ValidationError(
             _("You cannot correct your own record: another staff member decides this request."), code="own_record"
         )
-    value = _coerce_correction(locked.field, locked.requested_value)
+    value = register_columns.clean(locked.field, locked.requested_value)
     update_member(member=locked.member, by=by, changes={locked.field: value})
     return _close_correction(locked, by=by, status=CorrectionRequest.Status.APPLIED, staff_note=staff_note)
 

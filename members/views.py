@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import channel_table, importing, selectors, services, slots
+from members import channel_table, importing, register_columns, selectors, services, slots
 from members.forms import (
     CorrectionDecisionForm,
     CorrectionRequestForm,
@@ -59,6 +59,7 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
         "members/profile.html",
         {
             "member": member,
+            "record": register_columns.record_lines(member),
             "corrections": member.correction_requests.all()[:20],
             "applicant_links": slots.applicant_links(member) if member.is_applicant else [],
         },
@@ -171,6 +172,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members/member_detail.html",
         {
             "member": member,
+            "record": register_columns.record_lines(member),
             "masked": True,
             "revealed": revealed,
             "service_requests": selectors.requests_of(member, visible_to=request.user),

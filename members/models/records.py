@@ -4,23 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members import register_columns
 from members.models.accounts import Member
 
 
 class CorrectionRequest(models.Model):
     """A member asks staff to correct a locked field of their record (name, ID, shares, contact details…)."""
-
-    class Field(models.TextChoices):
-        FULL_NAME_AR = "full_name_ar", _("full name (Arabic)")
-        FULL_NAME_EN = "full_name_en", _("full name (English)")
-        NATIONAL_ID = "national_id", _("national ID number")
-        SHARES = "shares", _("number of shares")
-        MOBILE = "mobile", _("mobile")
-        EMAIL = "email", _("email")
-        GOVERNORATE = "governorate", _("governorate")
-        VILLAGE = "village", _("village or centre")
-        COFFEE_TREES = "coffee_trees", _("number of coffee trees")
-        FARM_AREA = "farm_area_dunum", _("farm area (dunum)")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for staff")
@@ -30,7 +19,8 @@ class CorrectionRequest(models.Model):
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="correction_requests"
     )
-    field = models.CharField(_("what to correct"), max_length=20, choices=Field.choices)
+    # What a member may ask to correct is the register's table (a callable: a new column needs no migration here).
+    field = models.CharField(_("what to correct"), max_length=20, choices=register_columns.correction_choices)
     current_value = models.CharField(_("value on record"), max_length=200, blank=True)
     requested_value = models.CharField(_("correct value"), max_length=200)
     reason = models.TextField(_("reason or supporting note"), max_length=1000, blank=True)
