@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue, payload, **kwargs):
+    def _put(self, queue, payload, **kwargs):  # type: ignore[override]  # kombu passes the payload by position
         """Put a message on `queue`: written beside the queue under a hidden name, then renamed into it."""
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
@@ -38,7 +38,7 @@ class Channel(filesystem.Channel):
                 os.remove(partial)
             raise ChannelError(f"Cannot add file {final!r} to directory") from error
 
-    def _get(self, queue):
+    def _get(self, queue):  # type: ignore[override]  # the filesystem transport calls it without a timeout
         """The next readable message of `queue`; an unreadable one is logged and skipped (it is already taken)."""
         while True:
             try:

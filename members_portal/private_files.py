@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 
@@ -27,7 +28,7 @@ def _storage_name(file_field_or_name: File | str) -> str:
     return name
 
 
-def _no_caching(response: HttpResponse) -> HttpResponse:
+def _no_caching(response: HttpResponseBase) -> HttpResponseBase:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -35,7 +36,7 @@ def _no_caching(response: HttpResponse) -> HttpResponse:
 
 def serve_private(
     file_field_or_name: File | str, filename: str, content_type: str, *, as_attachment: bool = True
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The response that delivers one private file, named `filename` for the person's download folder.
 
     `as_attachment=False` shows it in the browser (a receipt PDF opened in a tab).
@@ -43,17 +44,17 @@ def serve_private(
     name = _storage_name(file_field_or_name)
     disposition = content_disposition_header(as_attachment, filename)
     if settings.STORAGE_BACKEND == "s3":
-        url = default_storage.url(
+        url = default_storage.url(  # type: ignore[call-arg]  # django-storages' S3 storage takes both
             name,
             parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},
             expire=settings.PRIVATE_FILES_URL_EXPIRY,
         )
         return _no_caching(HttpResponseRedirect(url))
     if settings.PRIVATE_FILES_X_ACCEL:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX + quote(name)
-        response["Content-Disposition"] = disposition
-        return _no_caching(response)
+        redirect = HttpResponse(content_type=content_type)
+        redirect["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX + quote(name)
+        redirect["Content-Disposition"] = disposition or ""
+        return _no_caching(redirect)
     response = FileResponse(
         default_storage.open(name, "rb"), as_attachment=as_attachment, filename=filename, content_type=content_type
     )

@@ -32,7 +32,7 @@ STANDARD_HELP = {
 
 def read_by(readers: Readers, field: forms.Field) -> forms.Field:
     """Mark a free-text field with who reads it; without help text of its own it gets the standard sentence."""
-    field.readers = readers
+    field.readers = readers  # type: ignore[attr-defined]  # read by the form templates
     if not field.help_text:
         field.help_text = STANDARD_HELP[readers]
     return field

@@ -39,7 +39,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(HEADER, "")
         request_id = incoming if _ACCEPTABLE.match(incoming) else new_request_id()
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # read by views and error pages
         token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
@@ -87,7 +87,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None),
         }
         if getattr(record, "task_id", None):
-            entry["task_id"] = record.task_id
+            entry["task_id"] = record.task_id  # type: ignore[attr-defined]  # set by the Celery filter
             entry["task_name"] = getattr(record, "task_name", None)
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in entry and key not in {"task_id", "task_name"}:

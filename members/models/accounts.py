@@ -167,7 +167,7 @@ class Member(models.Model):
     @property
     def is_activated(self) -> bool:
         """True once the person behind the record has an account with a password (activation or registration)."""
-        return self.user_id is not None and self.user.has_usable_password()
+        return self.user is not None and self.user.has_usable_password()
 
 
 class ShareAcquisition(models.Model):

@@ -3,12 +3,13 @@ never hands the worker half a message, and links that point at the server `make 
 (PostgreSQL, Redis, SITE_URL in the environment) passes through untouched."""
 
 from pathlib import Path
+from typing import Any
 
 # Seconds a connection waits for another's write to finish before SQLite answers "database is locked".
 SQLITE_BUSY_TIMEOUT_S = 20
 
 
-def sqlite_for_concurrent_use(database: dict) -> dict:
+def sqlite_for_concurrent_use(database: Any) -> Any:
     """WAL (readers never wait for the writer), a busy timeout, and transactions that take the write lock when
     they begin (BEGIN IMMEDIATE): a deferred transaction that reads and then writes cannot wait for the lock, so
     two such at once failed at once with "database is locked" (68 HTTP 500s in 45 s of four people submitting)."""

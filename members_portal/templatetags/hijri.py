@@ -58,9 +58,10 @@ def dual_date_text(value: datetime.date | datetime.datetime | str | None) -> str
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.datetime.fromisoformat(value)
+            parsed = datetime.datetime.fromisoformat(value)
         except ValueError:
             return value
+        value = parsed
     gregorian = f"{date_format(_local(value), 'j F Y')} {pgettext('Gregorian era, after a date', 'CE')}"
     converted = to_hijri(value)
     return gregorian if converted is None else f"{converted.format()} ({gregorian})"
