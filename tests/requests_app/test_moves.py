@@ -1,126 +1,195 @@
-"""The workflow table is the staff page's list of moves: each row names its service and, for staff, its form and
-button; the page offers what `allowed_moves` returns and a row added to the table is a working button. The board's
-decision, recorded, is the only way out of "pending the board's decision", whoever calls the service."""
+"""The request moves: the SLA clock, returns, completion, the board's decision, stale pages."""
 
-import inspect
+import datetime
 
 import pytest
-from django.test import Client
-from django.urls import reverse
-from django.utils.module_loading import import_string
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from members.roles import Role
-from requests_app import move_forms, services, workflow
-from requests_app.models import BoardDecision, TimelineEvent
-from requests_app.workflow import Actor, Move, StaffButton
-from tests.requests_app.factories import UserFactory
-from tests.requests_app.staff_fixtures import *  # noqa: F403
-from tests.requests_app.staff_fixtures import Status, make_request, staff_in
+from members.models import Notification
+from requests_app import calendar, services
+from requests_app.models import Receipt, ServiceRequest
+from requests_app.signals import request_completed
+from tests.requests_app.factories import (
+    RequestTypeFactory,
+    ServiceRequestFactory,
+    department_staff,
+)
 
 pytestmark = pytest.mark.django_db
+Status = ServiceRequest.Status
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+# --- The SLA clock ---------------------------------------------------------------------------------------------
 
 
-def staff_page(service_request) -> str:
-    return reverse("requests_app:staff-request", args=[service_request.reference_no])
+def test_the_clock_stops_while_the_request_waits_on_the_member():
+    service_request = ServiceRequestFactory(status=Status.UNDER_REVIEW, due_date=datetime.date(2026, 12, 10))
+    staff = department_staff(service_request.department)
+    services.return_to_member(service_request=service_request, by=staff, missing="صورة الصك")
+    # The member answers three working days later.
+    paused_at = timezone.now() - datetime.timedelta(days=7)
+    ServiceRequest.objects.filter(pk=service_request.pk).update(paused_at=paused_at)
+    service_request.refresh_from_db()
+    waited = calendar.working_days_between(timezone.localdate(paused_at), timezone.localdate())
 
-
-@pytest.mark.parametrize("move", workflow.MOVES, ids=lambda move: f"{move.current}-{move.to}")
-def test_every_row_names_a_service_that_takes_its_forms_fields(move):
-    parameters = inspect.signature(import_string(f"requests_app.{move.service}")).parameters
-
-    assert {"service_request", "by"} <= set(parameters)
-    if move.button:
-        fields = set(move.button.form.base_fields) - {"version"}
-        assert fields | {"expected_version"} <= set(parameters)
-
-
-def test_the_staff_page_offers_the_moves_the_table_allows(clerk, seedlings):
-    service_request = make_request(seedlings, status=Status.UNDER_REVIEW)
-
-    body = client_for(clerk).get(staff_page(service_request)).content.decode()
-
-    offered = [move.button.action for move in workflow.allowed_moves(clerk, service_request) if move.button]
-    assert offered == ["return", "start-work", "complete", "reject"]
-    for action in offered:
-        assert reverse("requests_app:staff-request-move", args=[service_request.reference_no, action]) in body
-    assert "start-review" not in body
-
-
-def test_a_row_added_to_the_table_is_a_working_button(monkeypatch, clerk, seedlings):
-    back = StaffButton("back-to-review", move_forms.PlainMoveForm, "Back to review")
-    row = Move(Status.IN_PROGRESS, Status.UNDER_REVIEW, Actor.DEPARTMENT_STAFF, "services.start_review", back)
-    monkeypatch.setattr(workflow, "MOVES", (*workflow.MOVES, row))
-    service_request = make_request(seedlings, status=Status.IN_PROGRESS)
-    client = client_for(clerk)
-
-    assert "Back to review" in client.get(staff_page(service_request)).content.decode()
-    response = client.post(
-        reverse("requests_app:staff-request-move", args=[service_request.reference_no, "back-to-review"]),
-        {"back-to-review-version": service_request.version},
-    )
+    services.resubmit(service_request=service_request, by=service_request.member.user, note="أرفقت الصك")
 
     service_request.refresh_from_db()
-    assert response.status_code == 302
+    assert waited >= 4
+    assert service_request.paused_working_days == waited
+    assert service_request.due_date == calendar.add_working_days(datetime.date(2026, 12, 10), waited)
+    assert service_request.paused_at is None
+    assert service_request.missing_items == ""
+
+
+def test_returning_records_what_is_missing():
+    service_request = ServiceRequestFactory(status=Status.UNDER_REVIEW)
+    staff = department_staff(service_request.department)
+
+    services.return_to_member(service_request=service_request, by=staff, missing="صورة الصك\nإيصال التحويل")
+
+    assert service_request.status == Status.RETURNED_TO_MEMBER
+    assert service_request.missing_items == "صورة الصك\nإيصال التحويل"
+    assert service_request.paused_at is not None
+    assert Notification.objects.filter(member=service_request.member, event="request_returned_to_member").exists()
+
+
+@pytest.mark.parametrize(
+    ("service", "kwargs"),
+    [
+        (services.return_to_member, {"missing": "  "}),
+        (services.complete_request, {"outcome": ""}),
+        (services.reject_request, {"reason": " "}),
+    ],
+)
+def test_a_move_that_needs_words_refuses_empty_ones(service, kwargs):
+    service_request = ServiceRequestFactory(status=Status.UNDER_REVIEW)
+    staff = department_staff(service_request.department)
+
+    with pytest.raises(ValidationError):
+        service(service_request=service_request, by=staff, **kwargs)
+
     assert service_request.status == Status.UNDER_REVIEW
+    assert not service_request.timeline.exists()
 
 
-def test_an_action_no_row_names_is_not_found(clerk, seedlings):
-    service_request = make_request(seedlings, status=Status.UNDER_REVIEW)
+def test_resubmitting_needs_a_note_or_a_document():
+    service_request = ServiceRequestFactory(status=Status.RETURNED_TO_MEMBER)
 
-    response = client_for(clerk).post(
-        reverse("requests_app:staff-request-move", args=[service_request.reference_no, "approve"]),
-        {"approve-version": service_request.version},
+    with pytest.raises(ValidationError):
+        services.resubmit(service_request=service_request, by=service_request.member.user, note=" ")
+
+
+def test_completing_sends_request_completed_and_issues_the_completion_receipt(django_capture_on_commit_callbacks):
+    service_request = ServiceRequestFactory(status=Status.IN_PROGRESS)
+    staff = department_staff(service_request.department)
+    received = []
+
+    def receiver(sender, service_request, **kwargs):
+        received.append(service_request.pk)
+
+    request_completed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.complete_request(service_request=service_request, by=staff, outcome="سُلّمت الشتلات")
+    finally:
+        request_completed.disconnect(receiver)
+
+    assert received == [service_request.pk]
+    assert service_request.outcome == "سُلّمت الشتلات"
+    assert service_request.closed_at is not None
+    assert service_request.receipts.get().kind == Receipt.Kind.COMPLETED
+
+
+def test_a_refused_move_does_not_send_request_completed():
+    service_request = ServiceRequestFactory(status=Status.SUBMITTED)
+    staff = department_staff(service_request.department)
+    received = []
+    request_completed.connect(lambda **kwargs: received.append(1), weak=False, dispatch_uid="t")
+    try:
+        with pytest.raises(services.TransitionNotAllowed):
+            services.complete_request(service_request=service_request, by=staff, outcome="تم")
+    finally:
+        request_completed.disconnect(dispatch_uid="t")
+
+    assert received == []
+
+
+def test_a_stale_page_cannot_move_the_request():
+    service_request = ServiceRequestFactory(status=Status.SUBMITTED)
+    staff = department_staff(service_request.department)
+    seen_version = service_request.version
+    services.start_review(service_request=service_request, by=staff)
+
+    with pytest.raises(services.StaleRequest):
+        services.start_work(service_request=service_request, by=staff, expected_version=seen_version)
+
+
+def test_refer_to_board_only_for_services_that_need_it():
+    service_request = ServiceRequestFactory(
+        status=Status.IN_PROGRESS, request_type=RequestTypeFactory(needs_board_decision=False)
     )
+    staff = department_staff(service_request.department)
 
-    assert response.status_code == 404
+    with pytest.raises(services.TransitionNotAllowed):
+        services.refer_to_board(service_request=service_request, by=staff)
 
-
-@pytest.fixture
-def share_transfer(coffee):
-    from tests.requests_app.factories import RequestTypeFactory
-
-    return RequestTypeFactory(department=coffee, code="TQ-MV1", name_ar="التنازل عن الأسهم", needs_board_decision=True)
+    service_request.refresh_from_db()
+    assert service_request.status == Status.IN_PROGRESS
 
 
-@pytest.mark.parametrize("who", ["supervisor", "board"])
-def test_a_service_call_cannot_take_a_request_out_of_the_boards_hands(who, coffee, share_transfer):
-    service_request = make_request(share_transfer, status=Status.PENDING_BOARD_DECISION)
-    user = staff_in(coffee, supervisor=True) if who == "supervisor" else UserFactory(roles=[Role.BOARD])
+@pytest.mark.parametrize("move", ["complete", "reject"])
+def test_a_request_waiting_for_the_board_leaves_only_through_the_boards_decision(move):
+    from members.roles import Role
+    from tests.requests_app.factories import UserFactory
 
-    with pytest.raises(services.BoardDecisionRequired):
-        services.complete_request(service_request=service_request, by=user, outcome="تم")
-    with pytest.raises(services.BoardDecisionRequired):
-        services.reject_request(service_request=service_request, by=user, reason="لا")
+    service_request = ServiceRequestFactory(status=Status.PENDING_BOARD_DECISION)
+    board = UserFactory(roles=[Role.BOARD])
+
+    with pytest.raises(services.TransitionNotAllowed):
+        if move == "complete":
+            services.complete_request(service_request=service_request, by=board, outcome="وافق المجلس")
+        else:
+            services.reject_request(service_request=service_request, by=board, reason="لم يوافق المجلس")
 
     service_request.refresh_from_db()
     assert service_request.status == Status.PENDING_BOARD_DECISION
     assert not service_request.timeline.exists()
 
 
-def test_a_decision_that_was_never_recorded_does_not_count(share_transfer):
-    service_request = make_request(share_transfer, status=Status.PENDING_BOARD_DECISION)
+@pytest.mark.parametrize(("approved", "expected"), [(True, Status.COMPLETED), (False, Status.REJECTED)])
+def test_the_board_decision_completes_or_rejects(approved, expected):
+    from members.roles import Role
+    from requests_app import staff_services
+    from tests.requests_app.factories import UserFactory
+
+    service_request = ServiceRequestFactory(status=Status.PENDING_BOARD_DECISION)
     board = UserFactory(roles=[Role.BOARD])
-    made_up = BoardDecision(service_request=service_request, approved=True, meeting_reference="1/1448", note="نعم")
 
-    with pytest.raises(services.BoardDecisionRequired):
-        services.complete_request(service_request=service_request, by=board, outcome="تم", decision=made_up)
-
-    service_request.refresh_from_db()
-    assert service_request.status == Status.PENDING_BOARD_DECISION
-    assert not service_request.timeline.filter(kind=TimelineEvent.Kind.STATUS_CHANGED).exists()
-
-
-def test_staff_completing_a_service_reserved_to_the_board_are_told_to_refer_it(clerk, share_transfer):
-    service_request = make_request(share_transfer, status=Status.IN_PROGRESS)
-
-    with pytest.raises(services.ReservedToTheBoard):
-        services.complete_request(service_request=service_request, by=clerk, outcome="تم")
+    decision = staff_services.record_board_decision(
+        service_request=service_request, by=board, approved=approved, meeting_reference="3/1448", note="قرار المجلس"
+    )
 
     service_request.refresh_from_db()
-    assert service_request.status == Status.IN_PROGRESS
+    assert service_request.status == expected
+    assert "قرار المجلس" in service_request.outcome and "3/1448" in service_request.outcome
+    assert (decision.service_request, decision.approved) == (service_request, approved)
+
+
+def test_a_board_decision_outside_pending_is_refused():
+    from members.roles import Role
+    from requests_app import staff_services
+    from tests.requests_app.factories import UserFactory
+
+    service_request = ServiceRequestFactory(status=Status.IN_PROGRESS)
+
+    with pytest.raises(services.TransitionNotAllowed):
+        staff_services.record_board_decision(
+            service_request=service_request,
+            by=UserFactory(roles=[Role.BOARD]),
+            approved=True,
+            meeting_reference="3/1448",
+            note="قرار",
+        )
+    assert not hasattr(ServiceRequest.objects.get(pk=service_request.pk), "board_decision")
