@@ -147,7 +147,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """No open sign-up: members activate from the register, applicants register with a verified mobile
-        (members.views), staff accounts are made by administrators."""
+        (members.entrance_views), staff accounts are made by administrators."""
         return False
 
     # --- Phone as a sign-in method (all five are required by allauth) ---------------------------------

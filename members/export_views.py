@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members import data_exports
+from members.member_views import _export_name, member_required
 from members.models import DataExport, Member
-from members.views import _export_name, member_required
 from members_portal.private_files import serve_private
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import entrance_views, export_views, outbox_views, privacy_views, views
+from members import entrance_views, export_views, member_views, outbox_views, privacy_views, staff_views
 
 app_name = "members"
 
@@ -16,21 +16,21 @@ urlpatterns = [
     path("password/code/", entrance_views.password_code, name="password-code"),
     path("password/new/", entrance_views.password_new, name="password-new"),
     # The member's own pages
-    path("me/", views.profile, name="profile"),
-    path("me/preferences/", views.preferences, name="preferences"),
-    path("me/correction/", views.correction_new, name="correction-new"),
-    path("me/data.json", views.export_json, name="export-json"),
+    path("me/", member_views.profile, name="profile"),
+    path("me/preferences/", member_views.preferences, name="preferences"),
+    path("me/correction/", member_views.correction_new, name="correction-new"),
+    path("me/data.json", member_views.export_json, name="export-json"),
     path("me/data-export/", export_views.data_export, name="data-export"),
     path("me/data-export/<uuid:public_id>.pdf", export_views.data_export_download, name="data-export-download"),
     # Staff
-    path("directory/", views.directory, name="directory"),
-    path("directory/<int:pk>/", views.member_detail, name="member-detail"),
+    path("directory/", staff_views.directory, name="directory"),
+    path("directory/<int:pk>/", staff_views.member_detail, name="member-detail"),
     path("access-log/", privacy_views.access_log, name="access-log"),
-    path("corrections/", views.correction_list, name="correction-list"),
-    path("corrections/<int:pk>/decide/", views.correction_decide, name="correction-decide"),
-    path("import/", views.import_upload, name="import-upload"),
-    path("import/<int:pk>/", views.import_preview, name="import-preview"),
-    path("import/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    path("corrections/", staff_views.correction_list, name="correction-list"),
+    path("corrections/<int:pk>/decide/", staff_views.correction_decide, name="correction-decide"),
+    path("import/", staff_views.import_upload, name="import-upload"),
+    path("import/<int:pk>/", staff_views.import_preview, name="import-preview"),
+    path("import/<int:pk>/commit/", staff_views.import_commit, name="import-commit"),
     # The member's inbox, announcements, the outbox (members/outbox_views.py)
     path("inbox/", outbox_views.inbox, name="inbox"),
     path("inbox/read-all/", outbox_views.inbox_mark_all_read, name="inbox-read-all"),

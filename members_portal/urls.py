@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from members import outbox_views
-from members import views as members_views
+from members import member_views, outbox_views
 from members_portal import views
 
 urlpatterns = [
@@ -12,8 +11,8 @@ urlpatterns = [
     path("healthz/ready", views.readiness, name="readiness"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before allauth's own: the mobile is changed through the register, not by the account holder alone.
-    path("accounts/phone/change/", members_views.phone_change, name="account_change_phone"),
-    path("accounts/email/", members_views.email_change, name="account_email"),
+    path("accounts/phone/change/", member_views.phone_change, name="account_change_phone"),
+    path("accounts/email/", member_views.email_change, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
