@@ -74,8 +74,17 @@ def _kind_label(meeting: Meeting, language: str) -> str:
         return str(meeting.get_kind_display())
 
 
-def _tell(*, meeting: Meeting, member_ids: list[int], event: str, key_prefix: str, extra: dict | None = None) -> int:
-    """Queue one event to these members in bulk (assembly.fan_out). Returns the rows written."""
+def _tell(
+    *,
+    meeting: Meeting,
+    member_ids: list[int],
+    event: str,
+    key_prefix: str,
+    extra: dict | None = None,
+    link_name: str = "assembly:meeting-member",
+) -> int:
+    """Queue one event to these members in bulk (assembly.fan_out), linking to the meeting's page (or `link_name`,
+    another page of the meeting). Returns the rows written."""
     contexts = {language: {**values, **(extra or {})} for language, values in _context(meeting).items()}
     kept = {key: value for key, value in contexts["ar"].items() if key not in ("place", "agenda", "kind")}
     return fan_out.queue(
@@ -84,7 +93,7 @@ def _tell(*, meeting: Meeting, member_ids: list[int], event: str, key_prefix: st
         member_ids=member_ids,
         contexts=contexts,
         context=kept,
-        link=reverse("assembly:meeting-member", args=[meeting.pk]),
+        link=reverse(link_name, args=[meeting.pk]),
     )
 
 
@@ -131,7 +140,8 @@ def catch_up(*, grace_s: float = 300) -> int:
 
 
 def send_reminders(*, today: datetime.date | None = None) -> int:
-    """Remind the eligible members of each published meeting 3 days and 1 day before it (Riyadh dates).
+    """Remind the eligible members of each published meeting 3 days and 1 day before it (Riyadh dates), with the link
+    to their pass for the door (it asks them to sign in).
 
     Safe to run any number of times a day: each member's reminder for a meeting and a day is keyed, and members
     already reminded are skipped before anything is rendered. Returns the rows written by this run.
@@ -158,6 +168,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             event=REMINDER_EVENT,
             key_prefix=f"{REMINDER_EVENT}:{meeting.pk}:{days}:",
             extra={"days": days},
+            link_name="assembly:meeting-pass",
         )
     return written
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from assembly.attendance import attendance
 from assembly.models import AgendaItem, EligibleMember, Meeting
 from members.models import Member, User
 from members.roles import Role, has_role
@@ -44,3 +45,27 @@ def changed_since_record_date(meeting: Meeting) -> QuerySet[EligibleMember]:
         .exclude(member__status=Member.Status.ACTIVE, member__shares__gt=0)
         .order_by("membership_no")
     )
+
+
+def meetings_today_for_desk(user: User) -> list[Meeting]:
+    """Published meetings held today (Riyadh), for staff and the board: the door desk's way in."""
+    if not has_role(user, Role.STAFF, Role.BOARD):
+        return []
+    today = timezone.localdate()
+    return list(Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__date=today).order_by("starts_at"))
+
+
+def meeting_day(meeting: Meeting) -> dict:
+    """What the board's meeting page shows about the day: attendance from the meeting's date, the adjournment's links;
+    `may_adjourn` when the meeting has begun without its quorum (assembly.adjournment decides, this only offers)."""
+    values: dict = {"meeting": meeting, "adjourned_to": Meeting.objects.filter(adjourned_from=meeting).first()}
+    if meeting.status != Meeting.Status.PUBLISHED or timezone.localdate(meeting.starts_at) > timezone.localdate():
+        return values
+    seen = attendance(meeting)
+    begun = timezone.now() >= meeting.starts_at
+    values |= {
+        "seen": seen,
+        "begun": begun,
+        "may_adjourn": begun and not meeting.adjourned_from_id and not seen.quorum_met,
+    }
+    return values

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assembly import proxy_views, views
+from assembly import door_views, proxy_views, views
 
 app_name = "assembly"
 
@@ -12,7 +12,13 @@ urlpatterns = [
     path("meetings/<int:pk>/items/<int:item_pk>/delete/", views.agenda_item_delete, name="agenda-item-delete"),
     path("meetings/<int:pk>/publish/", views.meeting_publish, name="meeting-publish"),
     path("meetings/<int:pk>/delivery/", views.meeting_delivery, name="meeting-delivery"),
+    path("meetings/<int:pk>/door/", door_views.door_desk, name="door-desk"),
+    path("meetings/<int:pk>/door/search/", door_views.door_search, name="door-search"),
+    path("meetings/<int:pk>/door/register/", door_views.door_register, name="door-register"),
+    path("meetings/<int:pk>/quorum/", door_views.meeting_quorum, name="meeting-quorum"),
+    path("meetings/<int:pk>/adjourn/", door_views.meeting_adjourn, name="meeting-adjourn"),
     path("<int:pk>/", views.meeting_member, name="meeting-member"),
+    path("<int:pk>/pass/", door_views.meeting_pass, name="meeting-pass"),
     path("<int:pk>/proxy/", proxy_views.proxy_appoint, name="proxy-appoint"),
     path("<int:pk>/proxy/<int:proxy_pk>/answer/", proxy_views.proxy_answer, name="proxy-answer"),
     path("<int:pk>/proxy/<int:proxy_pk>/revoke/", proxy_views.proxy_revoke, name="proxy-revoke"),

@@ -12,3 +12,17 @@ def next_meeting(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     return {"meeting": selectors.next_meeting_for(user) if user is not None else None}
+
+
+@register.inclusion_tag("assembly/_door_today.html", takes_context=True)
+def door_today(context) -> dict:
+    """Staff and the board on their home page, on a meeting's day: the way to the door desk."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"meetings": selectors.meetings_today_for_desk(user) if user is not None else []}
+
+
+@register.inclusion_tag("assembly/_meeting_day.html")
+def meeting_day(meeting) -> dict:
+    """The board's meeting page on and after the day: the desk, the quorum panel, the adjournment and its links."""
+    return selectors.meeting_day(meeting)

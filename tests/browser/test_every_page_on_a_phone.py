@@ -99,6 +99,9 @@ NOT_PAGES = {
     "assembly:proxy-appoint": "POST: finds the holder, then appoints (the meeting page shows the result)",
     "assembly:proxy-answer": "POST: the holder accepts or declines",
     "assembly:proxy-revoke": "POST: the principal revokes",
+    "assembly:door-search": "POST: the desk's search (htmx swaps the answer into the desk's page)",
+    "assembly:door-register": "POST: registers at the door (htmx swaps the answer into the desk's page)",
+    "assembly:meeting-adjourn": "POST: adjourns a meeting for want of quorum",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
@@ -141,6 +144,7 @@ def _demo_visits(survey_link: str) -> list[Visit]:
     closed = own.filter(status__in=[Status.COMPLETED, Status.REJECTED]).first()
     meeting = Meeting.objects.exclude(status=Meeting.Status.DRAFT).order_by("pk").first()
     draft = Meeting.objects.filter(status=Meeting.Status.DRAFT).order_by("pk").first()
+    upcoming = Meeting.objects.filter(status=Meeting.Status.PUBLISHED).order_by("starts_at").first()
     visits = [
         Visit(None, "home", reverse("home")),
         Visit(None, "privacy", reverse("privacy")),
@@ -223,6 +227,9 @@ def _demo_visits(survey_link: str) -> list[Visit]:
         Visit("board", "assembly:meeting-edit", reverse("assembly:meeting-edit", args=[draft.pk])),
         Visit("board", "assembly:meeting-detail", reverse("assembly:meeting-detail", args=[draft.pk])),
         Visit("member", "assembly:meeting-member", reverse("assembly:meeting-member", args=[meeting.pk])),
+        Visit("member", "assembly:meeting-pass", reverse("assembly:meeting-pass", args=[upcoming.pk])),
+        Visit("staff", "assembly:door-desk", reverse("assembly:door-desk", args=[upcoming.pk])),
+        Visit("board", "assembly:meeting-quorum", reverse("assembly:meeting-quorum", args=[upcoming.pk])),
         Visit("administrator", "home", reverse("home")),
         Visit("administrator", "members:outbox-list", reverse("members:outbox-list")),
         Visit("administrator", "members:access-log", reverse("members:access-log")),

@@ -197,7 +197,7 @@ def test_django_pages_get_each_security_header_once_and_a_request_id_upstream(ng
 
     assert response.status == 200
     assert len([v for k, v in response.getheaders() if k.lower() == "x-frame-options"]) == 1
-    assert response.getheader("Permissions-Policy").startswith("camera=()")
+    assert response.getheader("Permissions-Policy").startswith("camera=(self), microphone=()")
     sent = Upstream.seen_headers[-1]
     assert len(sent["X-Request-ID"]) == 32
     assert sent["X-Forwarded-Proto"] == "http"
