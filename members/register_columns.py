@@ -6,38 +6,22 @@ requests (what a member may ask to correct, `CorrectionRequest.field`; how staff
 staff changes (`services.update_member`, the admin) and the member's data export all iterate over `COLUMNS`.
 A new column of the register is a field on `Member` (and its migration) and a row here.
 
-A cleaner takes text (a cell of the file, a correction asked for) and returns the value as the record stores it, or
-KEEP (an empty cell that leaves the record as it is: a new record takes the default); it raises ValidationError with
-a message for people, in the active language, naming what was typed.
+A cleaner (members/register_cleaners.py) takes text (a cell of the file, a correction asked for) and returns the value
+as the record stores it, or KEEP (an empty cell that leaves the record as it is: a new record takes the default); it
+raises ValidationError with a message for people, in the active language, naming what was typed.
 """
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.utils import timezone, translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 
-from members.models.accounts import Governorate, Member
-from members.validators import (
-    normalise_member_national_id,
-    normalise_saudi_mobile,
-    validate_membership_no,
-    western_digits,
-)
-from members_portal.arabic import normalise
+from members import register_cleaners as cleaners
+from members.models.accounts import Member
+from members.validators import normalise_member_national_id, normalise_saudi_mobile
 
-KEEP = object()  # a cleaner's answer for an empty optional cell: the record keeps its value (or takes the default)
-# The statuses a register file may give; applicants and deceased members are never set by an import.
-IMPORT_STATUSES = (Member.Status.ACTIVE, Member.Status.SUSPENDED, Member.Status.WITHDRAWN)
-_YES = {"1", "yes", "y", "true", "نعم", "موافق"}
-_NO = {"0", "no", "n", "false", "لا", "غير موافق"}
+KEEP = cleaners.KEEP
 
 
 class Editor(StrEnum):
@@ -81,154 +65,6 @@ class Column:
         return bool(self.aliases)
 
 
-# --- Cleaners ------------------------------------------------------------------------------------------
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _membership_no(text: str) -> str:
-    number = text.upper()
-    if not number:
-        raise ValidationError(_("The membership number is missing."))
-    validate_membership_no(number)
-    return number
-
-
-def _full_name_ar(text: str) -> str:
-    name = _words(text)
-    if not name:
-        raise ValidationError(_("The Arabic name is missing."))
-    return name[: Member._meta.get_field("full_name_ar").max_length]
-
-
-def _plain_words(name: str) -> Callable[[str], str]:
-    def clean(text: str) -> str:
-        return _words(text)[: Member._meta.get_field(name).max_length]
-
-    return clean
-
-
-def _email(text: str) -> str:
-    email = text.lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError(_("The e-mail address “%(value)s” is not valid.") % {"value": email}) from None
-    return email
-
-
-def _whole_number(name: str) -> Callable[[str], int]:
-    def clean(text: str) -> int:
-        number = western_digits(text) or "0"
-        try:
-            amount = Decimal(number)
-        except InvalidOperation:
-            amount = None
-        label = Member._meta.get_field(name).verbose_name
-        if amount is None or amount < 0:
-            raise ValidationError(
-                _("%(column)s: “%(value)s” is not a whole number.") % {"column": label, "value": number}
-            )
-        if amount != amount.to_integral_value():
-            if name == "shares":
-                raise ValidationError(_("Shares are whole: %(value)s cannot be split.") % {"value": number})
-            raise ValidationError(
-                _("%(column)s: “%(value)s” is not a whole number.") % {"column": label, "value": number}
-            )
-        return int(amount)
-
-    return clean
-
-
-def _farm_area(text: str) -> Decimal:
-    number = western_digits(text) or "0"
-    try:
-        area = Decimal(number).quantize(Decimal("0.01"))
-        if area < 0 or area >= Decimal("10000000"):
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ValidationError(_("The farm area “%(value)s” is not a number of dunums.") % {"value": number}) from None
-    return area
-
-
-def _date(text: str) -> date | None:
-    text = western_digits(text)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _joined_on(text: str) -> date | None:
-    if not text:
-        return None
-    joined = _date(text)
-    if joined is None or joined > timezone.localdate():
-        raise ValidationError(_("The joining date “%(value)s” is not a date (use YYYY-MM-DD).") % {"value": text})
-    return joined
-
-
-def _lookup(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """normalised key or label (Arabic and English) → key: the register may be kept in either language."""
-    choices = list(choices)
-    table = {normalise(key): key for key, _label in choices}
-    for language in ("en", "ar"):
-        with translation.override(language):
-            table.update({normalise(str(label)): key for key, label in choices})
-    return table
-
-
-def _one_of(choices: Callable[[], Iterable[tuple[str, str]]], refusal: Callable[[str], str], *, empty_keeps: bool):
-    """A cleaner for a column with choices, given by key or by label in either language (built once, on first use)."""
-    lookup = functools.cache(lambda: _lookup(choices()))
-
-    def clean(text: str):
-        if not text and empty_keeps:
-            return KEEP
-        key = lookup().get(normalise(text)) if text else None
-        if key is None:
-            raise ValidationError(refusal(text))
-        return key
-
-    return clean
-
-
-def _yes_or_no(name: str) -> Callable:
-    def clean(text: str):
-        if not text:
-            return KEEP
-        answer = normalise(text)
-        if answer in _YES:
-            return True
-        if answer in _NO:
-            return False
-        raise ValidationError(_("%(column)s: write yes or no.") % {"column": Member._meta.get_field(name).verbose_name})
-
-    return clean
-
-
-_governorate = _one_of(
-    lambda: Governorate.choices,
-    lambda value: _("The governorate “%(value)s” is not one of the governorates of Najran Region.") % {"value": value},
-    empty_keeps=False,
-)
-_status = _one_of(
-    lambda: [(status.value, status.label) for status in IMPORT_STATUSES],
-    lambda value: _("The status “%(value)s” is not active, suspended or withdrawn.") % {"value": value},
-    empty_keeps=True,
-)
-_language = _one_of(
-    lambda: Member.Language.choices,
-    lambda value: _("The language “%(value)s” is not Arabic or English.") % {"value": value},
-    empty_keeps=True,
-)
-
-
 # --- The table -----------------------------------------------------------------------------------------
 # In the order of the record page; the import page, the correction form and the data export list them in it too.
 
@@ -237,16 +73,16 @@ COLUMNS: tuple[Column, ...] = (
         "membership_no",
         Editor.STAFF,
         ("membership number", "membership no", "رقم العضوية"),
-        _membership_no,
+        cleaners.membership_no,
         required=True,
         ltr=True,
     ),
-    Column("status", Editor.STAFF, ("الحالة",), _status, show=Show.BADGE),
+    Column("status", Editor.STAFF, ("الحالة",), cleaners.status, show=Show.BADGE),
     Column(
         "full_name_ar",
         Editor.STAFF,
         ("name", "arabic name", "الاسم", "الاسم الكامل", "الاسم بالعربية"),
-        _full_name_ar,
+        cleaners.full_name_ar,
         required=True,
         correctable=True,
         lang="ar",
@@ -255,7 +91,7 @@ COLUMNS: tuple[Column, ...] = (
         "full_name_en",
         Editor.STAFF,
         ("english name", "name_en", "الاسم بالإنجليزية", "الاسم بالانجليزية"),
-        _plain_words("full_name_en"),
+        cleaners.words("full_name_en"),
         correctable=True,
         lang="en",
         omit_empty=True,
@@ -280,27 +116,29 @@ COLUMNS: tuple[Column, ...] = (
         show=Show.MASKED,
         ltr=True,
     ),
-    Column("email", Editor.STAFF, ("e-mail", "البريد الإلكتروني", "البريد"), _email, correctable=True, ltr=True),
-    Column("governorate", Editor.STAFF, ("المحافظة",), _governorate, required=True, correctable=True),
+    Column(
+        "email", Editor.STAFF, ("e-mail", "البريد الإلكتروني", "البريد"), cleaners.email, correctable=True, ltr=True
+    ),
+    Column("governorate", Editor.STAFF, ("المحافظة",), cleaners.governorate, required=True, correctable=True),
     Column(
         "village",
         Editor.STAFF,
         ("centre", "village or centre", "القرية", "المركز", "القرية أو المركز"),
-        _plain_words("village"),
+        cleaners.words("village"),
         correctable=True,
     ),
     Column(
         "coffee_trees",
         Editor.STAFF,
         ("coffee trees", "عدد أشجار البن", "أشجار البن"),
-        _whole_number("coffee_trees"),
+        cleaners.whole_number("coffee_trees"),
         correctable=True,
     ),
     Column(
         "farm_area_dunum",
         Editor.STAFF,
         ("farm area", "مساحة المزرعة", "مساحة المزرعة (دونم)"),
-        _farm_area,
+        cleaners.farm_area,
         correctable=True,
         ltr=True,
     ),
@@ -308,21 +146,25 @@ COLUMNS: tuple[Column, ...] = (
         "shares",
         Editor.STAFF,
         ("number of shares", "عدد الأسهم", "الأسهم"),
-        _whole_number("shares"),
+        cleaners.whole_number("shares"),
         correctable=True,
     ),
-    Column("joined_on", Editor.STAFF, ("joining date", "تاريخ الانضمام"), _joined_on, show=Show.DATE, ltr=True),
+    Column("joined_on", Editor.STAFF, ("joining date", "تاريخ الانضمام"), cleaners.joined_on, show=Show.DATE, ltr=True),
     Column("withdrawn_on", Editor.BOARD, show=Show.ELSEWHERE),
     Column("refund_due", Editor.BOARD, show=Show.ELSEWHERE),
-    Column("language", Editor.MEMBER, ("اللغة",), _language, show=Show.ELSEWHERE),
+    Column("language", Editor.MEMBER, ("اللغة",), cleaners.language, show=Show.ELSEWHERE),
     Column(
-        "sms_consent", Editor.MEMBER, ("الموافقة على الرسائل النصية",), _yes_or_no("sms_consent"), show=Show.ELSEWHERE
+        "sms_consent",
+        Editor.MEMBER,
+        ("الموافقة على الرسائل النصية",),
+        cleaners.yes_or_no("sms_consent"),
+        show=Show.ELSEWHERE,
     ),
     Column(
         "email_consent",
         Editor.MEMBER,
         ("الموافقة على البريد الإلكتروني",),
-        _yes_or_no("email_consent"),
+        cleaners.yes_or_no("email_consent"),
         show=Show.ELSEWHERE,
     ),
     Column("consent_updated_at", Editor.PORTAL, show=Show.ELSEWHERE, ltr=True),
