@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from members import importing, register_columns, selectors, services
+from members import channel_table, importing, register_columns, selectors, services
 from members.forms import CorrectionRequestForm
 from members.models import AccessLog, CorrectionRequest, Member
 from members.register_columns import COLUMNS, Editor, Show
@@ -118,3 +118,10 @@ def test_the_data_export_lists_every_column_of_the_table(member):
     export = selectors.member_data_export(member)
 
     assert [line["field"] for line in export["record"]] == [c.name for c in COLUMNS]
+
+
+def test_every_channels_consent_and_address_is_a_column_of_the_register():
+    # A new channel's consent field needs its row here too (the data export, and the import if files carry it).
+    fields = {name for kind in channel_table.TABLE for name in kind.member_fields}
+
+    assert fields <= set(register_columns.BY_NAME)
