@@ -65,7 +65,8 @@ def timed(client, url: str, runs: int, *, kind: str = "") -> list[float]:
 def combinations(department, staff) -> list[str]:
     """Each value of each filter the page offers (the others left as they are), with each sort."""
     from members.models import Governorate
-    from requests_app import queue, sla
+    from requests_app import sla
+    from requests_app.desk import queue
     from requests_app.models import RequestType, ServiceRequest
 
     week_ago = (sla.today() - datetime.timedelta(days=7)).isoformat()

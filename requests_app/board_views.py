@@ -14,7 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.roles import Role, has_role, role_required
-from requests_app import access, board_reads, completion, queue, services, sla, staff_forms, staff_services
+from requests_app import access, board_reads, completion, services, sla
+from requests_app.desk import queue, staff_forms, staff_services
 
 
 def _board_access(user) -> None:

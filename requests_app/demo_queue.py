@@ -14,7 +14,8 @@ from django.utils import timezone
 from members.demo import DEMO_PASSWORD
 from members.models import User
 from members.roles import Role
-from requests_app import escalation, sla
+from requests_app import sla
+from requests_app.desk import escalation
 from requests_app.models import (
     CannedReply,
     Department,

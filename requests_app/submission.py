@@ -196,7 +196,7 @@ def open_request(
     files: Iterable[tuple[RequestDocument, UploadedFile]] = (),
 ) -> ServiceRequest:
     """The one way a request is opened, whoever opens it: the member's form, staff for a member who phoned or came
-    in (requests_app.staff_services), the complaint a rating asked for and a named suggestion (surveys).
+    in (requests_app.desk.staff_services), the complaint a rating asked for and a named suggestion (surveys).
 
     The draft is saved first and kept: when the submission is refused (a missing document, the hourly limit) what
     was typed and the files that passed are still there. `answers` is the snapshot the request keeps (labels and

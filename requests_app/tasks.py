@@ -49,4 +49,4 @@ def sweep_orphaned_files() -> int:
 
 
 # The staff queue's periodic tasks live beside the escalation code; imported here so the worker registers them.
-from requests_app.escalation_tasks import email_staff_notices, escalate_requests  # noqa: E402, F401
+from requests_app.desk.escalation_tasks import email_staff_notices, escalate_requests  # noqa: E402, F401

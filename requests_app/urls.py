@@ -1,6 +1,7 @@
 from django.urls import path
 
-from requests_app import draft_views, staff_urls, views
+from requests_app import draft_views, views
+from requests_app.desk import staff_urls
 
 app_name = "requests_app"
 

@@ -300,7 +300,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "members.tasks.sweep_outbox", "schedule": 30.0, "options": {"expires": 25}},
     # Proves beat, broker and a worker alive to /healthz/ready; a heartbeat not run within 25 s is dropped.
     "worker-heartbeat": {"task": "members_portal.tasks.worker_heartbeat", "schedule": 30.0, "options": {"expires": 25}},
-    # The staff queue's escalation (requests_app/escalation.py): early on working days, Riyadh time; idempotent.
+    # The staff queue's escalation (requests_app/desk/escalation.py): early on working days, Riyadh time; idempotent.
     "requests-escalation": {"task": "requests_app.tasks.escalate_requests", "schedule": crontab(hour=6, minute=30)},
     # Survey reminders: once per invitation, 3 days after it was sent (each invitation is claimed by its row).
     # Receipts whose rendering task was lost (broker or worker down, a worker killed): one task per receipt.

@@ -118,7 +118,7 @@ class ServiceRequest(models.Model):
             # completed requests latest due first: 149 ms walking request_due_idx → an index-only scan).
             models.Index(fields=["department", "status", "due_date", "id"], name="request_status_due_idx"),
             models.Index(fields=["assignee", "status"], name="request_assignee_idx"),
-            # The staff queue (requests_app/queue.py): open requests of a department by due date or by
+            # The staff queue (requests_app/desk/queue.py): open requests of a department by due date or by
             # submission, and one status by submission, each read in index order and stopped after a page.
             models.Index(
                 fields=["department", "due_date", "id"],

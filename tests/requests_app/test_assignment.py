@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.utils import translation
 
-from requests_app import assignment, services
+from requests_app import services
+from requests_app.desk import assignment
 from requests_app.models import DepartmentMembership, ServiceRequest, TimelineEvent
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import Status, make_request, staff_in

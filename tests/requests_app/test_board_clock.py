@@ -11,8 +11,8 @@ from django.utils import translation
 from members.roles import Role
 from members_portal.templatetags.hijri import short_date
 from requests_app import services, sla
+from requests_app.desk.staff_home import home_summary
 from requests_app.models import BoardDecision
-from requests_app.staff_home import home_summary
 from tests.requests_app.factories import MemberFactory, RequestTypeFactory, UserFactory
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import Status, days, make_request

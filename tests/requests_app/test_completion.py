@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from members.models import AccessLog, Member, Notification, ShareAcquisition
 from members.roles import Role, has_role
-from requests_app import completion, services, staff_services, status_changes
+from requests_app import completion, services, status_changes
+from requests_app.desk import staff_services
 from requests_app.models import BoardDecision, RequestType, ServiceRequest, TimelineEvent
 from tests.requests_app.factories import MemberFactory, RequestTypeFactory, ServiceRequestFactory, UserFactory
 

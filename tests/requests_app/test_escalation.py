@@ -6,7 +6,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from requests_app import escalation
+from requests_app.desk import escalation
 from requests_app.models import StaffNotice
 from tests.concurrency import at_once, needs_postgresql, raised
 from tests.requests_app.staff_fixtures import *  # noqa: F403

@@ -161,7 +161,7 @@ def test_a_request_waiting_for_the_board_leaves_only_through_the_boards_decision
 @pytest.mark.parametrize(("approved", "expected"), [(True, Status.COMPLETED), (False, Status.REJECTED)])
 def test_the_board_decision_completes_or_rejects(approved, expected):
     from members.roles import Role
-    from requests_app import staff_services
+    from requests_app.desk import staff_services
     from tests.requests_app.factories import UserFactory
 
     service_request = ServiceRequestFactory(status=Status.PENDING_BOARD_DECISION)
@@ -179,7 +179,7 @@ def test_the_board_decision_completes_or_rejects(approved, expected):
 
 def test_a_board_decision_outside_pending_is_refused():
     from members.roles import Role
-    from requests_app import staff_services
+    from requests_app.desk import staff_services
     from tests.requests_app.factories import UserFactory
 
     service_request = ServiceRequestFactory(status=Status.IN_PROGRESS)

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from members.models import Governorate
-from requests_app import queue
-from requests_app.staff_home import home_summary
+from requests_app.desk import queue
+from requests_app.desk.staff_home import home_summary
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import MemberFactory, Status, days, make_request
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from requests_app import queue_paging
+from requests_app.desk import queue_paging
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import MemberFactory, days, make_request
 

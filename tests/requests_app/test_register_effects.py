@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from members.models import AccessLog, Member, Notification, ShareAcquisition
 from members.roles import Role, has_role
-from requests_app import completion, services, staff_services, submission
+from requests_app import completion, services, submission
+from requests_app.desk import staff_services
 from requests_app.models import BoardDecision, RequestType, ServiceRequest, TimelineEvent
 from tests.requests_app.factories import (
     MemberFactory,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import reverse
 
-from requests_app import saved_views
+from requests_app.desk import saved_views
 from requests_app.models import SavedQueueView
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import Status, days, make_request

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from members.models import Notification
 from members.roles import Role
-from requests_app import selectors, staff_services
+from requests_app import selectors
+from requests_app.desk import staff_services
 from requests_app.models import BoardDecision, Channel, RequestField, ServiceRequest
 from tests.requests_app.factories import MemberFactory, RequestFieldFactory, RequestTypeFactory, UserFactory
 from tests.requests_app.staff_fixtures import *  # noqa: F403

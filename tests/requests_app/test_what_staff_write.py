@@ -12,8 +12,8 @@ from django.urls import reverse
 
 import members.forms
 import members.outbox_forms
+import requests_app.desk.staff_forms
 import requests_app.move_forms
-import requests_app.staff_forms
 import surveys.forms
 import surveys.report_forms
 from members.models import Notification
@@ -28,7 +28,12 @@ pytestmark = pytest.mark.django_db
 MARKER = "سرّي-للمجلس-٧٣١"
 
 # Staff forms: every form of these modules, and the staff forms of modules shared with member forms.
-STAFF_FORM_MODULES = [requests_app.staff_forms, requests_app.move_forms, members.outbox_forms, surveys.report_forms]
+STAFF_FORM_MODULES = [
+    requests_app.desk.staff_forms,
+    requests_app.move_forms,
+    members.outbox_forms,
+    surveys.report_forms,
+]
 STAFF_FORMS_ELSEWHERE = [
     members.forms.CorrectionDecisionForm,
     members.forms.DirectorySearchForm,

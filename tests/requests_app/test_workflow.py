@@ -5,7 +5,8 @@ import itertools
 import pytest
 
 from members.roles import Role
-from requests_app import services, staff_services
+from requests_app import services
+from requests_app.desk import staff_services
 from requests_app.models import ServiceRequest, TimelineEvent
 from requests_app.workflow import TRANSITIONS, Actor
 from tests.requests_app.factories import (

@@ -1,5 +1,5 @@
 """The work queue's pages: the queue with its filters and tabs, "take it", a supervisor's bulk assignment,
-and the views staff save themselves. Thin: parse, call a selector (requests_app.queue) or a service, render.
+and the views staff save themselves. Thin: parse, call a selector (requests_app.desk.queue) or a service, render.
 
 Access: every view needs the staff role (a member gets 403); rows are scoped to the person's departments.
 """
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members.models import User
 from members.roles import Role, role_required
-from requests_app import access, assignment, queue, queue_paging, queue_rows, saved_views, sla, staff_forms
-from requests_app.queue_row_html import RowHtml
+from requests_app import access, sla
+from requests_app.desk import assignment, queue, queue_paging, queue_rows, saved_views, staff_forms
+from requests_app.desk.queue_row_html import RowHtml
 
 staff_required = role_required(Role.STAFF)
 QUEUE_TEMPLATE = "requests_app/staff/queue.html"

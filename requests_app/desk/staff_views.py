@@ -22,21 +22,11 @@ from members import selectors as member_selectors
 from members import services as member_services
 from members.models import AccessLog, Member
 from members.roles import Role, role_required
-from requests_app import (
-    access,
-    assignment,
-    board_reads,
-    queue,
-    services,
-    sla,
-    staff_forms,
-    staff_services,
-    uploads,
-    workflow,
-)
+from requests_app import access, board_reads, services, sla, uploads, workflow
+from requests_app.desk import assignment, queue, staff_forms, staff_services
+from requests_app.desk.staff_home import home_summary
 from requests_app.forms import RequestForm
 from requests_app.models import RequestType, ServiceRequest
-from requests_app.staff_home import home_summary
 
 Status = ServiceRequest.Status
 staff_required = role_required(Role.STAFF)

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Governorate
 from members_portal.arabic import to_western_digits
 from members_portal.readers import Readers, read_by
-from requests_app import queue, sla
+from requests_app import sla
+from requests_app.desk import queue
+from requests_app.desk.queue_widgets import QuickSelect
+from requests_app.desk.staff_services import ON_BEHALF_CHANNELS
 from requests_app.forms import NumberField
 from requests_app.models import Channel, ServiceRequest
 from requests_app.move_forms import PlainBootstrapForm, VersionedForm
-from requests_app.queue_widgets import QuickSelect
-from requests_app.staff_services import ON_BEHALF_CHANNELS
 
 Status = ServiceRequest.Status
 

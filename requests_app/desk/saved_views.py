@@ -18,7 +18,7 @@ NAME_LENGTH = SavedQueueView._meta.get_field("name").max_length
 
 
 def _kept_fields() -> tuple[str, ...]:
-    from requests_app.staff_forms import QueueFilterForm
+    from requests_app.desk.staff_forms import QueueFilterForm
 
     return tuple(QueueFilterForm.base_fields)
 

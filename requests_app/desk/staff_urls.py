@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from requests_app import board_views, queue_views, staff_views
+from requests_app import board_views
+from requests_app.desk import queue_views, staff_views
 
 urlpatterns = [
     path("staff/", staff_views.staff_home, name="staff-home"),

@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task(name="requests_app.tasks.escalate_requests")
 def escalate_requests() -> dict[str, int]:
     """The daily escalation (beat): reminders, late and unassigned notices. Idempotent per request and day."""
-    from requests_app import escalation
+    from requests_app.desk import escalation
 
     return escalation.escalate()
 
@@ -14,6 +14,6 @@ def escalate_requests() -> dict[str, int]:
 @shared_task(name="requests_app.tasks.email_staff_notices")
 def email_staff_notices() -> int:
     """E-mail staff the notices not yet e-mailed. Safe to run twice: each notice is claimed before sending."""
-    from requests_app import escalation
+    from requests_app.desk import escalation
 
     return escalation.email_notices()

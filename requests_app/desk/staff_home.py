@@ -7,9 +7,9 @@ from django.db.models import Count, Q
 from members.models import User
 from requests_app import sla
 from requests_app.access import requests_for_staff, scope_of
+from requests_app.desk.queue import ROW_FIELDS
 from requests_app.models import ServiceRequest, StaffNotice
 from requests_app.models.catalogue import _in_language
-from requests_app.queue import ROW_FIELDS
 
 Status = ServiceRequest.Status
 
