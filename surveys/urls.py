@@ -1,6 +1,7 @@
 from django.urls import path
 
-from surveys import report_views, views
+from surveys import views
+from surveys.reports import views as report_views
 
 app_name = "surveys"
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("suggestions/<uuid:pk>/adopt/", views.suggestion_adopt, name="suggestion-adopt"),
     path("you-suggested-we-did/", views.adopted_list, name="adopted-list"),
     path("my-results/", views.my_results, name="my-results"),
-    # The board's reports (surveys/report_views.py).
+    # The board's reports (surveys/reports/views.py).
     path("board/", report_views.board_dashboard, name="board-dashboard"),
     path("board/report.pdf", report_views.board_pdf, name="board-pdf"),
     path("board/report.csv", report_views.board_csv, name="board-csv"),

@@ -15,7 +15,7 @@ import members.outbox_forms
 import requests_app.desk.staff_forms
 import requests_app.move_forms
 import surveys.forms
-import surveys.report_forms
+import surveys.reports.forms
 from members.models import Notification
 from members_portal.readers import Readers
 from requests_app.models import TimelineEvent
@@ -32,7 +32,7 @@ STAFF_FORM_MODULES = [
     requests_app.desk.staff_forms,
     requests_app.move_forms,
     members.outbox_forms,
-    surveys.report_forms,
+    surveys.reports.forms,
 ]
 STAFF_FORMS_ELSEWHERE = [
     members.forms.CorrectionDecisionForm,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from members.models import Governorate
-from surveys.report_forms import ReportForm, parse_period
+from surveys.reports.forms import ReportForm, parse_period
 from surveys.reports.periods import Period
 from tests.surveys.report_factories import service
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from members.roles import Role, has_role, role_required
 from members_portal.private_files import serve_private
-from surveys.report_forms import ReportForm
 from surveys.reports import csv_export, dashboard, quarterly
 from surveys.reports import pdf as report_pdf
+from surveys.reports.forms import ReportForm
 
 BOARD_ROLES = (Role.BOARD, Role.ADMINISTRATOR)
 DRILL_DOWN_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
