@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assembly.models import AgendaItem, Meeting
+from assembly.models import AgendaItem, Decision, Meeting
 
 
 class MeetingForm(forms.Form):
@@ -72,3 +72,32 @@ class ProxyHolderForm(forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
     )
+
+
+class ChairForm(forms.Form):
+    """The chair the members present elected (Law art. 26): a member present, by membership number, and the votes."""
+
+    membership_no = forms.CharField(
+        label=_("The chair's membership number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
+    )
+    votes = forms.IntegerField(label=_("Votes for the chair"), min_value=1)
+
+
+class CountsForm(forms.Form):
+    """One officer's count of an item's open vote; the chair's vote only matters on a tie."""
+
+    votes_for = forms.IntegerField(label=_("For"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0)
+    abstentions = forms.IntegerField(label=_("Abstained"), min_value=0)
+    chair_side = forms.ChoiceField(
+        label=_("The chair's vote (needed on a tie only)"),
+        choices=[("", "—"), *Decision.Side.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, prefix_item: int | None = None, **kwargs) -> None:
+        super().__init__(*args, prefix=f"item{prefix_item}" if prefix_item else None, **kwargs)
+        for name in ("votes_for", "votes_against", "abstentions"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "dir": "ltr"})

@@ -5,6 +5,8 @@ publishes a meeting's notice at least ASSEMBLY_NOTICE_DAYS ahead, and the member
 down then (`EligibleMember`): a later change in the register is shown against the list, never applied to it.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -21,6 +23,11 @@ def headquarters_ar() -> str:
 
 def headquarters_en() -> str:
     return settings.ASSEMBLY_HEADQUARTERS_EN
+
+
+def minutes_path(instance: "Meeting", filename: str) -> str:
+    """Private storage under an unguessable name: the file is served only through the permission-checked view."""
+    return f"minutes/{uuid.uuid4().hex}.pdf"
 
 
 class Meeting(models.Model):
@@ -67,6 +74,32 @@ class Meeting(models.Model):
         null=True,
         blank=True,
     )
+
+    # Holding the meeting (assembly.conduct): the chair the members present elect first (Law art. 26), then, once
+    # closed, the minutes rendered in the background (assembly.minutes) and sent to the eligible members.
+    chair = models.ForeignKey(
+        Member, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    chair_votes = models.PositiveIntegerField(_("votes for the chair"), null=True, blank=True)
+    chair_elected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    minutes = models.FileField(_("minutes of the meeting"), upload_to=minutes_path, max_length=200, blank=True)
+    minutes_sent_at = models.DateTimeField(_("minutes sent to the members"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("General Assembly meeting")
@@ -241,3 +274,68 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.member_id}"
+
+
+class Decision(models.Model):
+    """The Assembly's open vote on one agenda item, as counted in the room (assembly.conduct).
+
+    Entered by one officer and confirmed by a second who counted the same; until then it waits. `present` is the
+    number of members present in person or by proxy when the counts were entered (assembly.attendance), the figure
+    the majority is taken of; the result is assembly.voting.outcome's, written when confirmed.
+    """
+
+    class Side(models.TextChoices):
+        FOR = "for", _("Voted for")
+        AGAINST = "against", _("Voted against")
+        ABSTAIN = "abstain", _("Abstained from voting")
+
+    item = models.OneToOneField(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="decision"
+    )
+    votes_for = models.PositiveIntegerField(_("votes for"))
+    votes_against = models.PositiveIntegerField(_("votes against"))
+    abstentions = models.PositiveIntegerField(_("abstentions"))
+    present = models.PositiveIntegerField(_("present in person or by proxy"))
+    # Only on a tie: how the chair voted, which decides it (Law art. 22).
+    chair_side = models.CharField(_("the chair's vote"), max_length=8, choices=Side.choices, blank=True)
+    adopted = models.BooleanField(_("adopted"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["item__order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    present__gte=models.F("votes_for") + models.F("votes_against") + models.F("abstentions")
+                ),
+                name="assembly_decision_counts_within_present",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(confirmed_by=models.F("entered_by")), name="assembly_decision_two_officers"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(adopted__isnull=False),
+                name="assembly_decision_confirmed_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.votes_for}/{self.votes_against}/{self.abstentions}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

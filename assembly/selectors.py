@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from assembly.attendance import attendance
-from assembly.models import AgendaItem, EligibleMember, Meeting
+from assembly.models import AgendaItem, Decision, EligibleMember, Meeting
 from members.models import Member, User
 from members.roles import Role, has_role
 
@@ -69,3 +69,20 @@ def meeting_day(meeting: Meeting) -> dict:
         "may_adjourn": begun and not meeting.adjourned_from_id and not seen.quorum_met,
     }
     return values
+
+
+def decisions_of(meeting: Meeting) -> dict:
+    """The meeting's decisions by agenda item id, with who entered and confirmed them."""
+    decisions = Decision.objects.filter(item__meeting=meeting).select_related("entered_by", "confirmed_by")
+    return {decision.item_id: decision for decision in decisions}
+
+
+def minutes_for(user: User, *, limit: int = 5) -> QuerySet[Meeting]:
+    """Held meetings whose minutes are ready that this member was eligible for (the board: every one), newest
+    first."""
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    held = Meeting.objects.filter(status=Meeting.Status.HELD).exclude(minutes="")
+    if not has_role(user, Role.BOARD):
+        held = held.filter(eligible__member__user=user)
+    return held.order_by("-starts_at", "-pk")[:limit]

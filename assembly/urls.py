@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assembly import door_views, proxy_views, views
+from assembly import conduct_views, door_views, proxy_views, views
 
 app_name = "assembly"
 
@@ -17,8 +17,13 @@ urlpatterns = [
     path("meetings/<int:pk>/door/register/", door_views.door_register, name="door-register"),
     path("meetings/<int:pk>/quorum/", door_views.meeting_quorum, name="meeting-quorum"),
     path("meetings/<int:pk>/adjourn/", door_views.meeting_adjourn, name="meeting-adjourn"),
-    path("<int:pk>/", views.meeting_member, name="meeting-member"),
     path("<int:pk>/pass/", door_views.meeting_pass, name="meeting-pass"),
+    path("meetings/<int:pk>/conduct/", conduct_views.meeting_conduct, name="meeting-conduct"),
+    path("meetings/<int:pk>/chair/", conduct_views.chair_elect, name="meeting-chair"),
+    path("meetings/<int:pk>/items/<int:item_pk>/counts/", conduct_views.counts_enter, name="item-counts"),
+    path("meetings/<int:pk>/close/", conduct_views.meeting_close, name="meeting-close"),
+    path("<int:pk>/", views.meeting_member, name="meeting-member"),
+    path("<int:pk>/minutes/", conduct_views.minutes_download, name="meeting-minutes"),
     path("<int:pk>/proxy/", proxy_views.proxy_appoint, name="proxy-appoint"),
     path("<int:pk>/proxy/<int:proxy_pk>/answer/", proxy_views.proxy_answer, name="proxy-answer"),
     path("<int:pk>/proxy/<int:proxy_pk>/revoke/", proxy_views.proxy_revoke, name="proxy-revoke"),

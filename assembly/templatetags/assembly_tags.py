@@ -1,4 +1,5 @@
-"""`{% next_meeting %}`: the member's next General Assembly meeting on their home page, with its agenda."""
+"""`{% next_meeting %}`: the member's next General Assembly meeting on their home page, with its agenda;
+`{% past_minutes %}`: the minutes of the meetings held."""
 
 from django import template
 
@@ -26,3 +27,11 @@ def door_today(context) -> dict:
 def meeting_day(meeting) -> dict:
     """The board's meeting page on and after the day: the desk, the quorum panel, the adjournment and its links."""
     return selectors.meeting_day(meeting)
+
+
+@register.inclusion_tag("assembly/_past_minutes.html", takes_context=True)
+def past_minutes(context) -> dict:
+    """The minutes of the held meetings the member was eligible for, newest first (the board: every one)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"meetings": selectors.minutes_for(user) if user is not None else []}

@@ -320,6 +320,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # General Assembly reminders, 3 days and 1 day before a published meeting (each member's once: keyed rows).
     "assembly-reminders": {"task": "assembly.tasks.send_meeting_reminders", "schedule": crontab(minute=23)},
+    # Minutes of a closed meeting whose rendering task was lost: caught up within a minute or two (idempotent).
+    "assembly-missing-minutes": {
+        "task": "assembly.tasks.issue_missing_minutes",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "board-report-summaries": {
         "task": "surveys.reports.tasks.refresh_report_summaries",
         "schedule": 300.0,

@@ -26,3 +26,30 @@ def test_the_demo_has_an_upcoming_meeting_with_its_notice_published_once_and_a_d
     assert meeting.eligible.filter(member__user__phone="+966500000201").exists()
     inbox = Notification.objects.filter(event="assembly_notice", channel="inbox")
     assert inbox.count() == meeting.eligible.count() == inbox.values("member").distinct().count()
+
+
+def test_the_demo_has_a_past_meeting_held_with_its_chair_decisions_and_minutes_once(
+    django_capture_on_commit_callbacks,
+):
+    from assembly import demo_minutes
+    from assembly.attendance import attendance
+
+    out = io.StringIO()
+    members_demo.seed(out)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(out)
+        demo_minutes.seed(out)
+        demo_minutes.seed(out)
+
+    held = Meeting.objects.get(status=Meeting.Status.HELD)
+    seen = attendance(held)
+    assert seen.quorum_met and held.chair is not None and held.minutes
+    decisions = [item.decision for item in held.agenda_items.order_by("order")]
+    assert all(decision.is_confirmed and decision.present == seen.counted for decision in decisions)
+    assert any(decision.chair_side for decision in decisions) or seen.counted % 2 == 1
+    assert decisions[0].adopted is True and decisions[-1].adopted is False
+    assert held.eligible.filter(member__user__phone="+966500000201").exists()
+    told = Notification.objects.filter(event="assembly_minutes", channel="inbox")
+    assert told.count() == held.eligible.count()
+    assert Meeting.objects.filter(status=Meeting.Status.PUBLISHED).count() == 1  # the upcoming one is still there

@@ -102,6 +102,10 @@ NOT_PAGES = {
     "assembly:door-search": "POST: the desk's search (htmx swaps the answer into the desk's page)",
     "assembly:door-register": "POST: registers at the door (htmx swaps the answer into the desk's page)",
     "assembly:meeting-adjourn": "POST: adjourns a meeting for want of quorum",
+    "assembly:meeting-chair": "POST: records the chair (the conduct page shows the result)",
+    "assembly:item-counts": "POST: an officer's counts of an item's vote",
+    "assembly:meeting-close": "POST: closes the meeting",
+    "assembly:meeting-minutes": "download (PDF)",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
@@ -142,9 +146,10 @@ def _demo_visits(survey_link: str) -> list[Visit]:
     suggestion = Suggestion.objects.order_by("month").first()
     receipt = Receipt.objects.order_by("pk").first()
     closed = own.filter(status__in=[Status.COMPLETED, Status.REJECTED]).first()
-    meeting = Meeting.objects.exclude(status=Meeting.Status.DRAFT).order_by("pk").first()
+    meeting = Meeting.objects.filter(status=Meeting.Status.PUBLISHED).order_by("pk").first()
     draft = Meeting.objects.filter(status=Meeting.Status.DRAFT).order_by("pk").first()
     upcoming = Meeting.objects.filter(status=Meeting.Status.PUBLISHED).order_by("starts_at").first()
+    held = Meeting.objects.filter(status=Meeting.Status.HELD).order_by("pk").first()
     visits = [
         Visit(None, "home", reverse("home")),
         Visit(None, "privacy", reverse("privacy")),
@@ -230,6 +235,8 @@ def _demo_visits(survey_link: str) -> list[Visit]:
         Visit("member", "assembly:meeting-pass", reverse("assembly:meeting-pass", args=[upcoming.pk])),
         Visit("staff", "assembly:door-desk", reverse("assembly:door-desk", args=[upcoming.pk])),
         Visit("board", "assembly:meeting-quorum", reverse("assembly:meeting-quorum", args=[upcoming.pk])),
+        Visit("board", "assembly:meeting-conduct", reverse("assembly:meeting-conduct", args=[held.pk])),
+        Visit("member", "assembly:meeting-member", reverse("assembly:meeting-member", args=[held.pk])),
         Visit("administrator", "home", reverse("home")),
         Visit("administrator", "members:outbox-list", reverse("members:outbox-list")),
         Visit("administrator", "members:access-log", reverse("members:access-log")),

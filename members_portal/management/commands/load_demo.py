@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "surveys.demo",
     "surveys.demo_reports",
     "assembly.demo",
+    "assembly.demo_minutes",
 ]
 
 
