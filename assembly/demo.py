@@ -1,4 +1,5 @@
-"""Demo General Assembly: the ordinary annual meeting 20 days ahead, its agenda, and its notice published; and an
+"""Demo General Assembly: the ordinary annual meeting 20 days ahead, its agenda, its notice published and two proxies
+(one accepted by the README's member, whose pass then names whom they vote for, one waiting for its holder); and an
 extraordinary meeting the secretary is still drafting.
 
 Runs after members.demo (the register, the board's accounts). Idempotent: a second run finds the meeting and
@@ -9,9 +10,10 @@ import datetime
 
 from django.utils import timezone
 
-from assembly import notices, services
+from assembly import notices, proxies, services
 from assembly.models import AgendaItem, Meeting
-from members.models import User
+from members.models import Member, User
+from members.roles import Role
 
 AGENDA = [
     (
@@ -52,6 +54,7 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         services.add_agenda_item(meeting=meeting, by=secretary, kind=kind, title_ar=title_ar, title_en=title_en)
     eligible = services.publish_notice(meeting=meeting, by=secretary)
     notices.send_notice(meeting_id=meeting.pk)
+    _give_proxies(meeting)
     draft = services.create_meeting(
         by=secretary,
         kind=Meeting.Kind.EXTRAORDINARY,
@@ -70,3 +73,18 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         f"  General Assembly: a meeting on {day.isoformat()}, notice published to {eligible} members; one drafted"
     )
     return []
+
+
+def _give_proxies(meeting: Meeting) -> None:
+    """Through the proxies' own rules: the README's member accepts one; two other members' offer waits."""
+    readme_member = Member.objects.get(user__phone="+966500000201")
+    others = list(
+        meeting.eligible.exclude(member=readme_member)
+        .exclude(member__user__groups__name=Role.BOARD)
+        .order_by("membership_no")
+        .values_list("member_id", flat=True)[:3]
+    )
+    principal, waiting_principal, waiting_holder = Member.objects.in_bulk(others).values()
+    accepted = proxies.appoint(meeting=meeting, principal=principal, holder_national_id=readme_member.national_id)
+    proxies.answer(proxy=accepted, holder=readme_member, accept=True)
+    proxies.appoint(meeting=meeting, principal=waiting_principal, holder_national_id=waiting_holder.national_id)
