@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "surveys",
     "messaging",
     "assembly",
+    "ballots",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,178 @@
+"""What officers do with a meeting's secret questions: prepare one, open voting, close it. Each step is an entry in
+the meeting's hash-chained log (ballots.log), in the same transaction.
+
+A question is put only to a meeting whose notice is published (the eligible list is frozen at the record date) and
+that has not begun. Opening writes one slot per eligible member. Closing writes the tally and a digest of the ballot
+list into the log, so the published record commits to exactly the ballots counted.
+"""
+
+import hashlib
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assembly.models import AgendaItem, EligibleMember, Meeting
+from ballots import log, tally
+from ballots.models import Ballot, LogEntry, Option, Question, Slot
+from members.models import Member, User
+
+# The options of a secret agenda item, in the ballot's order (stored in both languages, like the agenda's titles).
+ITEM_OPTIONS = [("موافق", "For"), ("غير موافق", "Against"), ("ممتنع", "Abstain")]
+
+
+def _check_before_the_meeting(meeting: Meeting) -> None:
+    if meeting.status != Meeting.Status.PUBLISHED:
+        raise ValidationError(
+            _("Secret questions are put only to a meeting whose notice is published."), code="not_published"
+        )
+    if timezone.now() >= meeting.starts_at:
+        raise ValidationError(_("This meeting has already begun."), code="begun")
+
+
+def _options_payload(question: Question) -> list[dict]:
+    return [
+        {
+            "id": option.pk,
+            "order": option.order,
+            "label_ar": option.label_ar,
+            "label_en": option.label_en,
+            "membership_no": option.candidate.membership_no if option.candidate_id else None,
+        }
+        for option in question.options.select_related("candidate").order_by("order")
+    ]
+
+
+@transaction.atomic
+def create_question(
+    *,
+    meeting: Meeting,
+    by: User,
+    kind: str,
+    title_ar: str,
+    title_en: str,
+    seats: int = 1,
+    agenda_item: AgendaItem | None = None,
+    candidates: Sequence[Member] = (),
+) -> Question:
+    """Prepare a secret question: an item (for, against, abstain) or an election of `seats` among `candidates`, each
+    on the meeting's eligible list. Logged ("created") with its options."""
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    _check_before_the_meeting(meeting)
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("This agenda item belongs to another meeting."), code="other_meeting")
+    question = Question(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        kind=kind,
+        title_ar=title_ar.strip(),
+        title_en=title_en.strip(),
+        seats=seats if kind == Question.Kind.ELECTION else 1,
+        created_by=by,
+    )
+    question.full_clean()
+    if kind == Question.Kind.ELECTION:
+        eligible = set(EligibleMember.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+        if len({candidate.pk for candidate in candidates}) != len(candidates):
+            raise ValidationError(_("A candidate is named twice."), code="candidate_twice")
+        if len(candidates) < question.seats:
+            raise ValidationError(_("An election needs at least as many candidates as seats."), code="few_candidates")
+        if any(candidate.pk not in eligible for candidate in candidates):
+            raise ValidationError(_("Every candidate must be on this meeting's list of members."), code="not_eligible")
+        labels = [(person.full_name_ar, person.full_name_en or person.full_name_ar) for person in candidates]
+    else:
+        labels = ITEM_OPTIONS
+    question.save()
+    Option.objects.bulk_create(
+        Option(
+            question=question,
+            order=index,
+            label_ar=label_ar,
+            label_en=label_en,
+            candidate=candidates[index - 1] if candidates else None,
+        )
+        for index, (label_ar, label_en) in enumerate(labels, start=1)
+    )
+    log.append(
+        meeting=meeting,
+        action=LogEntry.Action.CREATED,
+        by=by,
+        payload={
+            "question": question.pk,
+            "kind": question.kind,
+            "title_ar": question.title_ar,
+            "title_en": question.title_en,
+            "seats": question.seats,
+            "options": _options_payload(question),
+        },
+    )
+    return question
+
+
+@transaction.atomic
+def open_question(*, question: Question, by: User) -> Question:
+    """Open voting: one slot per member on the eligible list. Logged ("opened") with the number of slots."""
+    locked = Question.objects.select_for_update().select_related("meeting").get(pk=question.pk)
+    if locked.status != Question.Status.DRAFT:
+        raise ValidationError(_("Voting on this question has already been opened."), code="opened")
+    _check_before_the_meeting(locked.meeting)
+    eligible = EligibleMember.objects.filter(meeting=locked.meeting).values_list("member_id", flat=True)
+    slots = Slot.objects.bulk_create(Slot(question=locked, member_id=member_id) for member_id in eligible)
+    locked.status = Question.Status.OPEN
+    locked.opened_at = timezone.now()
+    locked.save(update_fields=["status", "opened_at"])
+    log.append(
+        meeting=locked.meeting,
+        action=LogEntry.Action.OPENED,
+        by=by,
+        payload={"question": locked.pk, "slots": len(slots)},
+    )
+    return locked
+
+
+def ballot_rows(question: Question) -> list[dict]:
+    """The question's ballots as the record publishes them: by receipt code, with the options and the nonce."""
+    return [
+        {"receipt": receipt, "options": options, "nonce": nonce}
+        for receipt, options, nonce in Ballot.objects.filter(question=question)
+        .order_by("receipt")
+        .values_list("receipt", "options", "nonce")
+    ]
+
+
+def ballots_digest(rows: list[dict]) -> str:
+    return hashlib.sha256(log.canonical(rows)).hexdigest()
+
+
+def count(question: Question, rows: list[dict]) -> dict:
+    option_ids = list(question.options.order_by("order").values_list("pk", flat=True))
+    return tally.count(
+        kind=question.kind, seats=question.seats, option_ids=option_ids, ballots=(row["options"] for row in rows)
+    )
+
+
+@transaction.atomic
+def close_question(*, question: Question, by: User) -> Question:
+    """Close voting. The question's row lock is the one every cast takes, so no ballot lands after this. Logged
+    ("closed") with the tally, the number of credentials issued and a digest of the ballot list."""
+    locked = Question.objects.select_for_update().select_related("meeting").get(pk=question.pk)
+    if locked.status != Question.Status.OPEN:
+        raise ValidationError(_("Voting on this question is not open."), code="not_open")
+    locked.status = Question.Status.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    rows = ballot_rows(locked)
+    log.append(
+        meeting=locked.meeting,
+        action=LogEntry.Action.CLOSED,
+        by=by,
+        payload={
+            "question": locked.pk,
+            "credentials_issued": Slot.objects.filter(question=locked, issued=True).count(),
+            "ballots_digest": ballots_digest(rows),
+            "tally": count(locked, rows),
+        },
+    )
+    return locked
