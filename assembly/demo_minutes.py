@@ -1,5 +1,6 @@
-"""Demo: last year's ordinary General Assembly, held: its members registered at the door, the chair they elected,
-each item decided by two officers' counts (one by the chair's vote on a tie), and its minutes rendered and sent.
+"""Demo: last year's ordinary General Assembly, held: its members registered at the door (five of them voting by
+proxy for absent members too), the chair they elected, each item decided by two officers' counts (one by the chair's
+vote on a tie), and its minutes rendered and sent.
 
 Written straight to the tables with a date in the past (the services hold a meeting only on its own day); the
 results still come from assembly.voting and the minutes from assembly.minutes, as in a real meeting. Idempotent: a
@@ -11,9 +12,11 @@ import datetime
 from django.utils import timezone
 
 from assembly import minutes, services, voting
+from assembly.attendance import attendance
 from assembly.demo import AGENDA
-from assembly.models import AgendaItem, Decision, EligibleMember, Meeting, Registration
+from assembly.models import AgendaItem, Decision, EligibleMember, Meeting, Proxy, Registration
 from members.models import User
+from members.roles import Role
 
 # Each item's counts as shares of those present: (for, against, abstained); the second ties, the chair votes for.
 COUNTS = [(0.8, 0.1, 0.1), (0.5, 0.4, 0.1), (0.7, 0.2, 0.1), (0.3, 0.6, 0.1)]
@@ -50,7 +53,8 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     Registration.objects.bulk_create(
         Registration(meeting=meeting, member_id=pk, registered_by=secretary, desk="1") for pk in present
     )
-    counted = len(present)
+    _represent(meeting, present=present, eligible=[pk for pk, _number, _shares in eligible], at=starts_at)
+    counted = attendance(meeting).counted  # those present in person and those their proxies represent
     meeting.chair_id = present[1] if len(present) > 1 else present[0]
     meeting.chair_votes = counted * 3 // 4
     meeting.chair_elected_by = secretary
@@ -84,3 +88,26 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         f"  General Assembly minutes: a meeting held on {day.isoformat()}, {counted} of {len(eligible)} present"
     )
     return []
+
+
+def _represent(meeting: Meeting, *, present: list[int], eligible: list[int], at) -> None:
+    """Five absent members gave proxies, accepted before the cut-off, to five present members not on the board: the
+    minutes count them as represented. Written as rows (the proxies' services refuse anything past the cut-off)."""
+    board = set(
+        EligibleMember.objects.filter(meeting=meeting, member__user__groups__name=Role.BOARD).values_list(
+            "member_id", flat=True
+        )
+    )
+    holders = [pk for pk in present if pk not in board][-5:]
+    absent = [pk for pk in eligible if pk not in set(present) and pk not in board][: len(holders)]
+    accepted_at = at - datetime.timedelta(days=5)
+    Proxy.objects.bulk_create(
+        Proxy(
+            meeting=meeting,
+            principal_id=principal,
+            holder_id=holder,
+            status=Proxy.Status.ACCEPTED,
+            answered_at=accepted_at,
+        )
+        for principal, holder in zip(absent, holders, strict=False)
+    )
