@@ -101,3 +101,15 @@ class CountsForm(forms.Form):
         super().__init__(*args, prefix=f"item{prefix_item}" if prefix_item else None, **kwargs)
         for name in ("votes_for", "votes_against", "abstentions"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "dir": "ltr"})
+
+
+class ProxyCodeForm(forms.Form):
+    """The holder's acceptance: the six-digit code sent to their mobile on record."""
+
+    code = forms.CharField(
+        label=_("The code sent to your mobile"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr", "maxlength": "12"}
+        ),
+    )

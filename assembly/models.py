@@ -225,6 +225,11 @@ class Proxy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # The holder accepts with a one-time code sent to their mobile on record (assembly.proxies.send_code): only its
+    # keyed hash is kept, with when it was sent (it expires) and the wrong tries made against it.
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_sent_at = models.DateTimeField(_("code sent"), null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
 
     class Meta:
         verbose_name = _("proxy")

@@ -1,6 +1,7 @@
 """General Assembly proxies (GOV-01; Law art. 23, Reg. art. 44), the rules in one place.
 
-A member appoints another member by national ID; the holder accepts or declines; the principal revokes. Every
+A member appoints another member by national ID; the holder accepts with a one-time code sent to their mobile on
+record, or declines; the principal revokes. Every
 service checks, under row locks on both members (taken in one order, so two calls never wait on each other):
   - the holder is not the principal, and both are on the meeting's eligible list (the record date);
   - the holder is not on the board, when appointed and when accepting;
@@ -16,22 +17,29 @@ A principal who registers at the door in person ends the proxy they gave, whatev
 (`revoke_on_arrival`, called by assembly.door); the holder is told (proxy_revoked_on_arrival). A meeting adjourned
 for want of quorum carries its accepted proxies to the later meeting (`carry_over`), the board rule checked again.
 
-Not built yet: the holder's acceptance by a one-time code.
+The acceptance code is drawn and checked like the portal's other codes (members.activation: six digits, a keyed
+hash only, ten minutes, five wrong tries) and leaves by the code path (members.code_delivery), not the outbox: the
+outbox keeps each text in clear and copies it to the inbox, where a code would prove nothing about the mobile.
 """
 
 import datetime
+import hashlib
+import hmac
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assembly.models import Meeting, Proxy
-from members import outbox
+from members import activation, code_delivery, outbox
 from members.models import Member
 from members.roles import Role
+from members.validators import western_digits
 
 Status = Proxy.Status
 
@@ -122,21 +130,114 @@ def appoint(*, meeting: Meeting, principal: Member, holder_national_id: str) -> 
     return proxy
 
 
-@transaction.atomic
-def answer(*, proxy: Proxy, holder: Member, accept: bool) -> Proxy:
-    """The holder accepts or declines a proxy offered to them, before the cut-off; accepting checks again that they
-    are not on the board."""
-    locked = Proxy.objects.select_for_update().select_related("meeting").get(pk=proxy.pk)
+def _offered_to(proxy: Proxy, holder: Member) -> Proxy:
+    """The proxy, locked, still waiting for this holder's answer, before the cut-off; else refused."""
+    locked = Proxy.objects.select_for_update().select_related("meeting", "principal").get(pk=proxy.pk)
     if locked.holder_id != holder.pk:
         raise ValidationError(_("This proxy was not offered to you."), code="not_yours")
     if locked.status != Status.OFFERED:
         raise ValidationError(_("This proxy has already been answered or revoked."), code="answered")
     _check_open(locked.meeting)
-    if accept and _on_the_board(holder):
+    return locked
+
+
+def _code_hash(proxy: Proxy, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"proxy:{proxy.pk}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def code_is_live(proxy: Proxy) -> bool:
+    """A code was sent for this proxy, has not expired and has tries left: the page asks for it."""
+    return bool(
+        proxy.code_hash
+        and proxy.code_sent_at
+        and proxy.code_sent_at + activation.CODE_TTL > timezone.now()
+        and proxy.code_attempts < activation.MAX_ATTEMPTS
+    )
+
+
+@transaction.atomic
+def send_code(*, proxy: Proxy, holder: Member) -> str:
+    """The holder asks to accept: a fresh 6-digit code goes to their mobile on record (after commit, in the worker,
+    capped per number per day like every code), and only its keyed hash is kept. A new code replaces the last one,
+    not within a minute of it. Returns the code for the caller's tests; no page shows it."""
+    locked = _offered_to(proxy, holder)
+    if _on_the_board(holder):
         raise ValidationError(_("A board member cannot hold a proxy."), code="board")
-    locked.status = Status.ACCEPTED if accept else Status.DECLINED
+    if not holder.mobile:
+        raise ValidationError(
+            _("No mobile number is on record for you: please ask the cooperative to add it."), code="no_mobile"
+        )
+    now = timezone.now()
+    if locked.code_sent_at and locked.code_sent_at > now - activation.RESEND_AFTER:
+        raise ValidationError(_("A code was sent less than a minute ago: wait for it, then ask again."), code="wait")
+    code = f"{secrets.randbelow(10**activation.CODE_DIGITS):0{activation.CODE_DIGITS}d}"
+    locked.code_hash = _code_hash(locked, code)
+    locked.code_sent_at = now
+    locked.code_attempts = 0
+    locked.save(update_fields=["code_hash", "code_sent_at", "code_attempts"])
+    language = holder.language or "ar"
+    principal = locked.principal
+    name = (principal.full_name_en or principal.full_name_ar) if language == "en" else principal.full_name_ar
+    with translation.override(language):
+        text = _(
+            "Najran Coffee Cooperative: your code to accept the General Assembly proxy of %(name)s is %(code)s. "
+            "It expires in %(minutes)s minutes."
+        ) % {
+            "name": name.split()[0],
+            "code": code,
+            "minutes": int(activation.CODE_TTL.total_seconds() // 60),
+        }
+    code_delivery.send_sms_later(str(holder.mobile), text)
+    return code
+
+
+def _check_code(proxy: Proxy, code: str) -> ValidationError | None:
+    """None when `code` is this proxy's live code; else the refusal, a wrong code counted against the proxy."""
+    if not proxy.code_hash or proxy.code_sent_at + activation.CODE_TTL <= timezone.now():
+        return ValidationError(_("The code has expired: ask for a new one."), code="code_expired")
+    if proxy.code_attempts >= activation.MAX_ATTEMPTS:
+        return ValidationError(_("Too many wrong codes: ask for a new one."), code="code_attempts")
+    code = "".join(ch for ch in western_digits(code) if ch.isdigit())
+    if hmac.compare_digest(proxy.code_hash, _code_hash(proxy, code)):
+        return None
+    proxy.code_attempts += 1
+    proxy.save(update_fields=["code_attempts"])
+    left = activation.MAX_ATTEMPTS - proxy.code_attempts
+    if left <= 0:
+        return ValidationError(_("Too many wrong codes: ask for a new one."), code="code_attempts")
+    return ValidationError(
+        ngettext("The code is not right: %(left)s try left.", "The code is not right: %(left)s tries left.", left)
+        % {"left": left},
+        code="code_wrong",
+    )
+
+
+def accept(*, proxy: Proxy, holder: Member, code: str) -> Proxy:
+    """The holder accepts with the code sent to their mobile; checks again that they are not on the board. A wrong
+    code is counted (MAX_ATTEMPTS, then a new code is needed) even though the acceptance is refused."""
+    with transaction.atomic():
+        locked = _offered_to(proxy, holder)
+        if _on_the_board(holder):
+            raise ValidationError(_("A board member cannot hold a proxy."), code="board")
+        refusal = _check_code(locked, code)
+        if refusal is None:
+            locked.status = Status.ACCEPTED
+            locked.answered_at = timezone.now()
+            locked.code_hash = ""
+            locked.save(update_fields=["status", "answered_at", "code_hash"])
+            _tell(member=locked.principal, event="proxy_answered", proxy=locked, other=holder)
+            return locked
+    raise refusal  # after the block: the wrong try it counted is kept
+
+
+@transaction.atomic
+def decline(*, proxy: Proxy, holder: Member) -> Proxy:
+    """The holder declines a proxy offered to them, before the cut-off (no code: declining gives nothing away)."""
+    locked = _offered_to(proxy, holder)
+    locked.status = Status.DECLINED
     locked.answered_at = timezone.now()
-    locked.save(update_fields=["status", "answered_at"])
+    locked.code_hash = ""
+    locked.save(update_fields=["status", "answered_at", "code_hash"])
     _tell(member=locked.principal, event="proxy_answered", proxy=locked, other=holder)
     return locked
 

@@ -1,5 +1,6 @@
 """The member's proxy (GOV-01) on their meeting page: appoint another member by national ID (the page shows only
-the match's name and membership number, then asks to confirm), answer a proxy offered to you, revoke your own.
+the match's name and membership number, then asks to confirm), accept a proxy offered to you with the code sent to
+your mobile or decline it, revoke your own.
 The rules and their refusals are assembly.proxies'; these views show them beside the form and change nothing."""
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assembly import proxies, selectors
-from assembly.forms import ProxyHolderForm
+from assembly.forms import ProxyCodeForm, ProxyHolderForm
 from assembly.models import Meeting, Proxy
 from members.models import Member
 
@@ -21,17 +22,24 @@ def _member_meeting(request: HttpRequest, pk: int) -> Meeting:
     return get_object_or_404(selectors.with_agenda(selectors.meeting_for_member(request.user, pk)))
 
 
-def render_meeting(request: HttpRequest, meeting: Meeting, *, form=None, candidate=None, status=200) -> HttpResponse:
+def render_meeting(
+    request: HttpRequest, meeting: Meeting, *, form=None, candidate=None, code_form=None, status=200
+) -> HttpResponse:
     """The member's meeting page, with their proxy section: the one they gave, the one offered to them."""
     member = Member.objects.filter(user=request.user).first()
     context = {"meeting": meeting, "member": member}
     if member is not None:
         closes = proxies.cut_off(meeting)
+        offered = (
+            Proxy.objects.filter(meeting=meeting, holder=member, status__in=Proxy.LIVE)
+            .select_related("principal")
+            .first()
+        )
         context |= {
             "given": Proxy.objects.filter(meeting=meeting, principal=member).select_related("holder").first(),
-            "offered": Proxy.objects.filter(meeting=meeting, holder=member, status__in=Proxy.LIVE)
-            .select_related("principal")
-            .first(),
+            "offered": offered,
+            "code_sent": offered is not None and proxies.code_is_live(offered),
+            "code_form": code_form or ProxyCodeForm(),
             "proxy_closes": closes,
             "proxy_open": meeting.status == Meeting.Status.PUBLISHED and timezone.now() < closes,
             "proxy_form": form or ProxyHolderForm(),
@@ -64,17 +72,51 @@ def proxy_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assembly:meeting-member", pk=meeting.pk)
 
 
+def _offered(request: HttpRequest, pk: int, proxy_pk: int) -> Proxy:
+    return get_object_or_404(Proxy, pk=proxy_pk, meeting_id=pk, holder__user=request.user)
+
+
 @login_required
 @require_POST
-def proxy_answer(request: HttpRequest, pk: int, proxy_pk: int) -> HttpResponse:
-    proxy = get_object_or_404(Proxy, pk=proxy_pk, meeting_id=pk, holder__user=request.user)
-    accept = request.POST.get("accept") == "yes"
+def proxy_code(request: HttpRequest, pk: int, proxy_pk: int) -> HttpResponse:
+    """The holder asks to accept: a code goes to their mobile and the page asks for it."""
+    proxy = _offered(request, pk, proxy_pk)
     try:
-        proxies.answer(proxy=proxy, holder=proxy.holder, accept=accept)
+        proxies.send_code(proxy=proxy, holder=proxy.holder)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("You hold this proxy.") if accept else _("You declined the proxy."))
+        messages.success(request, _("A code is on its way to your mobile: enter it to accept the proxy."))
+    return redirect("assembly:meeting-member", pk=pk)
+
+
+@login_required
+@require_POST
+def proxy_accept(request: HttpRequest, pk: int, proxy_pk: int) -> HttpResponse:
+    proxy = _offered(request, pk, proxy_pk)
+    form = ProxyCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            proxies.accept(proxy=proxy, holder=proxy.holder, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            messages.success(request, _("You hold this proxy."))
+            return redirect("assembly:meeting-member", pk=pk)
+    meeting = _member_meeting(request, pk)
+    return render_meeting(request, meeting, code_form=form, status=400)
+
+
+@login_required
+@require_POST
+def proxy_decline(request: HttpRequest, pk: int, proxy_pk: int) -> HttpResponse:
+    proxy = _offered(request, pk, proxy_pk)
+    try:
+        proxies.decline(proxy=proxy, holder=proxy.holder)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You declined the proxy."))
     return redirect("assembly:meeting-member", pk=pk)
 
 

@@ -25,6 +25,8 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_member, name="meeting-member"),
     path("<int:pk>/minutes/", conduct_views.minutes_download, name="meeting-minutes"),
     path("<int:pk>/proxy/", proxy_views.proxy_appoint, name="proxy-appoint"),
-    path("<int:pk>/proxy/<int:proxy_pk>/answer/", proxy_views.proxy_answer, name="proxy-answer"),
+    path("<int:pk>/proxy/<int:proxy_pk>/code/", proxy_views.proxy_code, name="proxy-code"),
+    path("<int:pk>/proxy/<int:proxy_pk>/accept/", proxy_views.proxy_accept, name="proxy-accept"),
+    path("<int:pk>/proxy/<int:proxy_pk>/decline/", proxy_views.proxy_decline, name="proxy-decline"),
     path("<int:pk>/proxy/<int:proxy_pk>/revoke/", proxy_views.proxy_revoke, name="proxy-revoke"),
 ]

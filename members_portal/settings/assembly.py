@@ -19,3 +19,10 @@ ASSEMBLY_PROXY_CUTOFF_HOURS = int(os.environ.get("ASSEMBLY_PROXY_CUTOFF_HOURS", 
 # the members eligible at the record date. An extraordinary meeting needs a majority (Law art. 25).
 ASSEMBLY_QUORUM_PERCENT = int(os.environ.get("ASSEMBLY_QUORUM_PERCENT", "25"))
 ASSEMBLY_ADJOURNED_QUORUM_PERCENT = int(os.environ.get("ASSEMBLY_ADJOURNED_QUORUM_PERCENT", "10"))
+# The Assembly's documents (accounts, board and auditor reports) open to members at least this many days before the
+# meeting (Law art. 20: two weeks); publishing them later is refused.
+ASSEMBLY_DOCUMENTS_DAYS = int(os.environ.get("ASSEMBLY_DOCUMENTS_DAYS", "14"))
+# The cooperative's financial year ends on this month and day (the basic bylaws say; default 31 December). The
+# governance calendar on the board's home counts the law's deadlines from it.
+ASSEMBLY_YEAR_END_MONTH = int(os.environ.get("ASSEMBLY_YEAR_END_MONTH", "12"))
+ASSEMBLY_YEAR_END_DAY = int(os.environ.get("ASSEMBLY_YEAR_END_DAY", "31"))

@@ -31,3 +31,10 @@ def draft_meeting(secretary, *, days: int = 20, items: int = 2):
             title_en=f"Item {index + 1}: the board's report",
         )
     return meeting
+
+
+def accept_proxy(proxy, holder):
+    """The holder accepts as on the page: asks for the code, then enters the one their mobile received."""
+    from assembly import proxies
+
+    return proxies.accept(proxy=proxy, holder=holder, code=proxies.send_code(proxy=proxy, holder=holder))

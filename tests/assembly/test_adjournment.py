@@ -12,6 +12,7 @@ from assembly.attendance import attendance
 from assembly.models import AgendaItem, EligibleMember, Meeting, Proxy
 from members.models import Notification
 from requests_app.models import RequestType
+from tests.assembly.conftest import accept_proxy
 from tests.assembly.on_the_day import meeting_today, this_hour
 from tests.members.factories import MemberFactory
 from tests.requests_app.factories import ServiceRequestFactory
@@ -29,7 +30,7 @@ def with_proxies(secretary, members):
     meeting = meeting_today(secretary)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(days=5))
     accepted = proxies.appoint(meeting=meeting, principal=members[0], holder_national_id=members[1].national_id)
-    proxies.answer(proxy=accepted, holder=members[1], accept=True)
+    accept_proxy(accepted, members[1])
     proxies.appoint(meeting=meeting, principal=members[2], holder_national_id=members[3].national_id)
     revoked = proxies.appoint(meeting=meeting, principal=members[4], holder_national_id=members[5].national_id)
     proxies.revoke(proxy=revoked, principal=members[4])

@@ -15,6 +15,7 @@ from assembly.attendance import attendance
 from assembly.models import Meeting, Proxy, Registration
 from members.models import Member, Notification
 from members.roles import Role
+from tests.assembly.conftest import accept_proxy
 from tests.assembly.on_the_day import meeting_today, this_hour
 from tests.concurrency import at_once, needs_postgresql
 from tests.members.factories import MemberFactory
@@ -91,7 +92,7 @@ def test_the_holder_is_shown_whom_they_represent_and_the_principal_in_person_end
     meeting = meeting_today(secretary)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(days=5))
     proxy = proxies.appoint(meeting=meeting, principal=saad, holder_national_id=fahd.national_id)
-    proxies.answer(proxy=proxy, holder=fahd, accept=True)
+    accept_proxy(proxy, fahd)
     meeting = meeting_today_again(meeting)
 
     holder = door.register(meeting=meeting, member=fahd, by=staff, desk="1")

@@ -45,7 +45,8 @@ def test_a_member_appoints_another_by_national_id_who_accepts(secretary, people,
     meeting = published(secretary, django_capture_on_commit_callbacks)
 
     proxy = proxies.appoint(meeting=meeting, principal=people["saad"], holder_national_id=people["fahd"].national_id)
-    proxies.answer(proxy=proxy, holder=people["fahd"], accept=True)
+    code = proxies.send_code(proxy=proxy, holder=people["fahd"])
+    proxies.accept(proxy=proxy, holder=people["fahd"], code=code)
 
     proxy.refresh_from_db()
     assert (proxy.holder, proxy.status) == (people["fahd"], Proxy.Status.ACCEPTED)
@@ -97,7 +98,9 @@ def test_a_revoked_proxy_frees_both_and_a_holder_made_board_member_cannot_accept
     fahd.save(update_fields=["user"])
 
     with pytest.raises(ValidationError):
-        proxies.answer(proxy=second, holder=fahd, accept=True)
+        proxies.send_code(proxy=second, holder=fahd)
+    with pytest.raises(ValidationError):
+        proxies.accept(proxy=second, holder=fahd, code="000000")
 
     second.refresh_from_db()
     assert second.status == Proxy.Status.OFFERED
@@ -140,8 +143,10 @@ def test_thousands_of_random_steps_never_leave_a_proxy_that_breaks_a_rule(
                 proxy = rng.choice(list(mine) or [None])
                 if proxy is None:
                     continue
-                if action == "answer":
-                    proxies.answer(proxy=proxy, holder=actor, accept=rng.random() < 0.7)
+                if action == "answer" and rng.random() < 0.7:
+                    proxies.accept(proxy=proxy, holder=actor, code=proxies.send_code(proxy=proxy, holder=actor))
+                elif action == "answer":
+                    proxies.decline(proxy=proxy, holder=actor)
                 else:
                     proxies.revoke(proxy=proxy, principal=actor)
             accepted += 1

@@ -65,7 +65,13 @@ def test_the_principal_finds_the_holder_by_national_id_confirms_and_the_holder_a
 
     signed_in(client, fahd)
     assert 'data-testid="proxy-offered"' in client.get(page_of(meeting)).content.decode()
-    client.post(reverse("assembly:proxy-answer", args=[meeting.pk, proxy.pk]), {"accept": "yes"})
+    client.post(reverse("assembly:proxy-code", args=[meeting.pk, proxy.pk]))
+    assert 'data-testid="proxy-code-form"' in client.get(page_of(meeting)).content.decode()
+    proxy.refresh_from_db()
+    code = "123456"
+    proxy.code_hash = proxies._code_hash(proxy, code)  # the SMS is read in the browser test; here, a known code
+    proxy.save(update_fields=["code_hash"])
+    client.post(reverse("assembly:proxy-accept", args=[meeting.pk, proxy.pk]), {"code": code})
     proxy.refresh_from_db()
     assert proxy.status == Proxy.Status.ACCEPTED
     assert Notification.objects.filter(member=saad, event="proxy_answered", channel="inbox").exists()
@@ -81,7 +87,7 @@ def test_the_holder_declines(client, meeting, people):
     proxy = proxies.appoint(meeting=meeting, principal=people["saad"], holder_national_id=people["fahd"].national_id)
     signed_in(client, people["fahd"])
 
-    client.post(reverse("assembly:proxy-answer", args=[meeting.pk, proxy.pk]), {"accept": "no"})
+    client.post(reverse("assembly:proxy-decline", args=[meeting.pk, proxy.pk]))
 
     proxy.refresh_from_db()
     assert proxy.status == Proxy.Status.DECLINED
@@ -136,10 +142,10 @@ def test_a_member_cannot_answer_or_revoke_another_members_proxy(client, meeting,
     proxy = proxies.appoint(meeting=meeting, principal=people["saad"], holder_national_id=people["fahd"].national_id)
     signed_in(client, people["ali"])
 
-    answer = client.post(reverse("assembly:proxy-answer", args=[meeting.pk, proxy.pk]), {"accept": "yes"})
+    answer = client.post(reverse("assembly:proxy-code", args=[meeting.pk, proxy.pk]))
     revoke = client.post(reverse("assembly:proxy-revoke", args=[meeting.pk, proxy.pk]))
     signed_in(client, people["saad"])  # the principal cannot answer for the holder, the holder cannot revoke
-    own_answer = client.post(reverse("assembly:proxy-answer", args=[meeting.pk, proxy.pk]), {"accept": "yes"})
+    own_answer = client.post(reverse("assembly:proxy-accept", args=[meeting.pk, proxy.pk]), {"code": "123456"})
     signed_in(client, people["fahd"])
     holder_revoke = client.post(reverse("assembly:proxy-revoke", args=[meeting.pk, proxy.pk]))
 

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from assembly import passes, proxies, services
 from assembly.models import Meeting, Registration
 from members.roles import Role
+from tests.assembly.conftest import accept_proxy
 from tests.assembly.on_the_day import this_hour
 from tests.browser.helpers import login
 from tests.browser.story import phone, visit
@@ -75,7 +76,7 @@ def test_the_door_registers_members_the_panel_follows_and_the_board_adjourns(
     services.add_agenda_item(meeting=meeting, by=secretary, kind="accounts", title_ar="الحسابات", title_en="Accounts")
     services.publish_notice(meeting=meeting, by=secretary)
     proxy = proxies.appoint(meeting=meeting, principal=fahd, holder_national_id=saad.national_id)
-    proxies.answer(proxy=proxy, holder=saad, accept=True)
+    accept_proxy(proxy, saad)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=this_hour())  # the day has come
     times: dict[str, float] = {}
 

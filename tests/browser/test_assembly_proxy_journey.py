@@ -1,8 +1,11 @@
 """A proxy on 360 px phones, in Arabic (GOV-01): Saad gives his proxy to Fahd by national ID (the page shows only
 Fahd's name and membership number to confirm), is refused appointing himself, sees it waiting; Fahd finds it on the
-same meeting page and accepts; Saad sees it accepted. axe on every page."""
+same meeting page, asks to accept, is refused a wrong code and accepts with the one his phone received by SMS; Saad
+sees it accepted. axe on every page."""
 
 import datetime
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -24,6 +27,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sms_file(settings, tmp_path):
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = tmp_path / "sms.log"
+
+
+def last_code(sms_file) -> str:
+    """The six digits of the last text message, as the holder reads them on their phone."""
+    text = json.loads(sms_file.read_text(encoding="utf-8").splitlines()[-1])["text"]
+    return re.search(r"\d{6}", text).group()
 
 
 def test_a_member_gives_his_proxy_by_national_id_and_the_holder_accepts(new_context, live_server, make_user, settings):
@@ -71,6 +80,15 @@ def test_a_member_gives_his_proxy_by_national_id_and_the_holder_accepts(new_cont
     expect(offered).to_contain_text("سعد بن محمد آل مريح")
     visit(holder, "proxy-offered")
     offered.get_by_role("button", name="اقبل التوكيل").click()
+    expect(holder.locator(".alert-success")).to_contain_text("أُرسل رمز إلى جوالك")
+    code_form = holder.get_by_test_id("proxy-code-form")
+    code_form.get_by_label("الرمز المرسل إلى جوالك").fill("000000")
+    code_form.get_by_role("button", name="اقبل التوكيل بهذا الرمز").click()
+    expect(holder.get_by_test_id("proxy-code-form")).to_contain_text("الرمز غير صحيح")
+    visit(holder, "proxy-code-wrong")
+    assert Proxy.objects.get().status == Proxy.Status.OFFERED
+    holder.get_by_label("الرمز المرسل إلى جوالك").fill(last_code(settings.SMS_FILE_PATH))
+    holder.get_by_role("button", name="اقبل التوكيل بهذا الرمز").click()
     expect(holder.locator(".alert-success")).to_contain_text("قبلت التوكيل")
     expect(holder.get_by_test_id("proxy-offered-status")).to_have_text("مقبول")
     visit(holder, "proxy-accepted")
