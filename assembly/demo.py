@@ -76,7 +76,8 @@ def seed(stdout) -> list[tuple[str, str, str]]:
 
 
 def _give_proxies(meeting: Meeting) -> None:
-    """Through the proxies' own rules: the README's member accepts one; two other members' offer waits."""
+    """Through the proxies' own rules: the README's member accepts one with its code; two other members' offer waits
+    for the code its holder was sent."""
     readme_member = Member.objects.get(user__phone="+966500000201")
     others = list(
         meeting.eligible.exclude(member=readme_member)
@@ -86,5 +87,10 @@ def _give_proxies(meeting: Meeting) -> None:
     )
     principal, waiting_principal, waiting_holder = Member.objects.in_bulk(others).values()
     accepted = proxies.appoint(meeting=meeting, principal=principal, holder_national_id=readme_member.national_id)
-    proxies.answer(proxy=accepted, holder=readme_member, accept=True)
-    proxies.appoint(meeting=meeting, principal=waiting_principal, holder_national_id=waiting_holder.national_id)
+    proxies.accept(proxy=accepted, holder=readme_member, code=proxies.send_code(proxy=accepted, holder=readme_member))
+    waiting = proxies.appoint(
+        meeting=meeting, principal=waiting_principal, holder_national_id=waiting_holder.national_id
+    )
+    proxies.send_code(
+        proxy=waiting, holder=waiting_holder
+    )  # its code is in the SMS file; the holder's page asks for it
