@@ -60,7 +60,7 @@ def option_ids(question: Question) -> list[int]:
 
 def accepted_proxy(meeting: Meeting, principal, holder):
     proxy = proxies.appoint(meeting=meeting, principal=principal, holder_national_id=holder.national_id)
-    return proxies.answer(proxy=proxy, holder=holder, accept=True)
+    return proxies.accept(proxy=proxy, holder=holder, code=proxies.send_code(proxy=proxy, holder=holder))
 
 
 def past_the_cut_off(meeting: Meeting) -> None:
