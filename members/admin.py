@@ -45,9 +45,7 @@ class MemberAdmin(admin.ModelAdmin):
         if request.method == "GET" and object_id and getattr(response, "status_code", 200) == 200:
             member = Member.objects.filter(pk=object_id).first()
             if member is not None:
-                services.log_access(
-                    viewer=request.user, member=member, action=AccessLog.Action.VIEWED_RECORD, detail="admin"
-                )
+                services.record_viewed(viewer=request.user, member=member, detail="admin")
         return response
 
     def save_model(self, request, obj, form, change):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import importing, register_columns, selectors, services
 from members.forms import CorrectionDecisionForm, DirectorySearchForm, ImportUploadForm
-from members.models import AccessLog, CorrectionRequest, Member
+from members.models import CorrectionRequest, Member
 from members.roles import Role, role_required
 
 PAGE_SIZE = 25
@@ -42,19 +42,17 @@ def directory(request: HttpRequest) -> HttpResponse:
 @role_required(Role.STAFF)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The record, with the national ID and mobile masked; a POST of `reveal` shows one, logged as such."""
+    revealed = request.POST.get("reveal", "") if request.method == "POST" else ""
+    if revealed and revealed not in services.REVEALABLE:
+        return HttpResponse(status=400)
     try:
-        member = selectors.record_for_staff(by=request.user, pk=pk)
+        if revealed:
+            member = selectors.record_for_staff(by=request.user, pk=pk)
+            services.reveal_detail(by=request.user, member=member, field=revealed)
+        else:
+            member = services.open_record_for_staff(by=request.user, pk=pk, detail=request.path)
     except Member.DoesNotExist:
         raise Http404 from None
-    revealed = request.POST.get("reveal", "") if request.method == "POST" else ""
-    if revealed:
-        if revealed not in services.REVEALABLE:
-            return HttpResponse(status=400)
-        services.reveal_detail(by=request.user, member=member, field=revealed)
-    else:
-        services.log_access(
-            viewer=request.user, member=member, action=AccessLog.Action.VIEWED_RECORD, detail=request.path
-        )
     return render(
         request,
         "members/member_detail.html",

@@ -10,7 +10,6 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
-from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members import selectors as member_selectors
 from members import services as member_services
-from members.models import AccessLog, Member
+from members.models import Member
 from members.roles import Role, role_required
 from requests_app import access, board_reads, services, sla, uploads, workflow
 from requests_app.desk import assignment, queue, staff_forms, staff_services
@@ -79,7 +78,7 @@ def _render_request(
     is_supervisor = scope.supervises(service_request.department_id)
     staff = list(access.department_staff([service_request.department_id])) if is_supervisor else []
     member = service_request.member
-    _log_look(viewer=user, member=member, detail=service_request.reference_no)
+    member_services.record_viewed(viewer=user, member=member, detail=service_request.reference_no)
     return render(
         request,
         "requests_app/staff/request.html",
@@ -110,20 +109,6 @@ def _render_request(
         },
         status=status,
     )
-
-
-def _log_look(*, viewer, member, detail: str) -> None:
-    """The access-log line for a staff look at a member's summary, without waiting for the disk.
-
-    On PostgreSQL the line commits with synchronous_commit off: a crash within a fraction of a second could
-    lose it, a price worth paying on a page staff open all day (a commit that waits for the WAL flush costs
-    more than the rest of the page). The line is never skipped.
-    """
-    with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        member_services.log_access(viewer=viewer, member=member, action=AccessLog.Action.VIEWED_RECORD, detail=detail)
 
 
 @never_cache
