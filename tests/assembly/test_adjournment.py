@@ -11,9 +11,11 @@ from assembly import adjournment, door, notices, proxies
 from assembly.attendance import attendance
 from assembly.models import AgendaItem, EligibleMember, Meeting, Proxy
 from members.models import Notification
+from members.roles import Role
 from requests_app.models import RequestType
 from tests.assembly.conftest import accept_proxy
 from tests.assembly.on_the_day import meeting_today, this_hour
+from tests.concurrency import at_once, needs_postgresql
 from tests.members.factories import MemberFactory
 from tests.requests_app.factories import ServiceRequestFactory
 
@@ -122,3 +124,21 @@ def test_only_the_board_adjourns(secretary, member_user):
 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PUBLISHED
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_board_members_adjourning_at_once_create_one_later_meeting(make_user):
+    secretary = make_user("secretary@example.org", Role.BOARD)
+    chair = make_user("chair@example.org", Role.BOARD)
+    MemberFactory.create_batch(6, shares=2)
+    meeting = meeting_today(secretary)
+
+    results = at_once(
+        lambda: adjournment.adjourn(meeting=meeting, by=secretary),
+        lambda: adjournment.adjourn(meeting=meeting, by=chair),
+    )
+
+    assert sorted(type(result).__name__ for result in results) == ["Meeting", "ValidationError"], results
+    assert Meeting.objects.filter(adjourned_from=meeting).count() == 1
+    assert Notification.objects.filter(event=notices.ADJOURNED_EVENT, channel="inbox").count() == 6
