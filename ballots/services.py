@@ -32,7 +32,7 @@ def _check_before_the_meeting(meeting: Meeting) -> None:
         raise ValidationError(_("This meeting has already begun."), code="begun")
 
 
-def _options_payload(question: Question) -> list[dict]:
+def options_payload(question: Question) -> list[dict]:
     return [
         {
             "id": option.pk,
@@ -105,7 +105,7 @@ def create_question(
             "title_ar": question.title_ar,
             "title_en": question.title_en,
             "seats": question.seats,
-            "options": _options_payload(question),
+            "options": options_payload(question),
         },
     )
     return question
