@@ -2,19 +2,23 @@
 against those present (assembly.attendance) and decided by the law's rule (assembly.voting); an appeal's outcome
 reaches its request and its member; closing queues the minutes once."""
 
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assembly import conduct
+from assembly import conduct, voting
 from assembly.models import AgendaItem, Decision, EligibleMember, Meeting, Registration
 from members.models import Notification
 from members.roles import Role
 from members_portal.hijri import to_hijri
 from requests_app.models import DepartmentMembership, RequestType, ServiceRequest
 from tests.assembly.conftest import draft_meeting
+from tests.concurrency import at_once, needs_postgresql
 from tests.members.factories import MemberFactory
 from tests.requests_app.factories import ServiceRequestFactory
+from tests.seed_data import restore_seed_data
 
 pytestmark = pytest.mark.django_db
 Status = ServiceRequest.Status
@@ -250,3 +254,31 @@ def test_closing_needs_every_item_decided_then_holds_the_meeting_once(
     assert meeting.status == Meeting.Status.HELD and meeting.closed_by == second_officer
     assert "أُغلق الاجتماع من قبل" in again.value.messages[0]
     assert queued == [(meeting.pk,)]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_confirming_at_once_record_the_decision_once(make_user, monkeypatch):
+    restore_seed_data()
+    secretary = make_user("secretary@example.org", Role.BOARD, Role.MEMBER, first_name="ناصر", last_name="آل سالم")
+    second = make_user("board2@example.org", Role.BOARD)
+    third = make_user("board3@example.org", Role.BOARD)
+    meeting = meeting_today(secretary)
+    with_chair(meeting, secretary)
+    item = first_item(meeting)
+    conduct.enter_counts(item=item, by=secretary, votes_for=6, votes_against=3, abstentions=1)
+    real = voting.outcome
+    # Each confirmation dwells between reading the first entry and writing the result: without the meeting's lock
+    # both would read it unconfirmed and both confirm.
+    monkeypatch.setattr(voting, "outcome", lambda **counts: time.sleep(0.5) or real(**counts))
+
+    results = at_once(
+        lambda: conduct.enter_counts(item=item, by=second, votes_for=6, votes_against=3, abstentions=1),
+        lambda: conduct.enter_counts(item=item, by=third, votes_for=6, votes_against=3, abstentions=1),
+    )
+
+    confirmed = [result for result in results if isinstance(result, Decision)]
+    refused = [result for result in results if isinstance(result, ValidationError)]
+    assert (len(confirmed), len(refused)) == (1, 1), results
+    assert "صدر القرار في هذا البند من قبل" in refused[0].messages[0]
+    assert Decision.objects.get().confirmed_by == confirmed[0].confirmed_by
