@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assembly.models import AgendaItem, Decision, Meeting
+from assembly.models import AgendaItem, Decision, Document, Meeting
 
 
 class MeetingForm(forms.Form):
@@ -113,3 +113,10 @@ class ProxyCodeForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr", "maxlength": "12"}
         ),
     )
+
+
+class DocumentForm(forms.Form):
+    """The board's upload of one of the Assembly's documents: which one, and the PDF."""
+
+    kind = forms.ChoiceField(label=_("Document"), choices=Document.Kind.choices)
+    file = forms.FileField(label=_("The file (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))

@@ -344,3 +344,6 @@ class Decision(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+from assembly.document_models import Document, DocumentView  # noqa: E402, F401 (Django finds the app's models here)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assembly import proxies, selectors
+from assembly import documents, proxies, selectors
 from assembly.forms import ProxyCodeForm, ProxyHolderForm
 from assembly.models import Meeting, Proxy
 from members.models import Member
@@ -25,9 +25,10 @@ def _member_meeting(request: HttpRequest, pk: int) -> Meeting:
 def render_meeting(
     request: HttpRequest, meeting: Meeting, *, form=None, candidate=None, code_form=None, status=200
 ) -> HttpResponse:
-    """The member's meeting page, with their proxy section: the one they gave, the one offered to them."""
+    """The member's meeting page: its published documents, and their proxy section (the one they gave, the one
+    offered to them)."""
     member = Member.objects.filter(user=request.user).first()
-    context = {"meeting": meeting, "member": member}
+    context = {"meeting": meeting, "member": member, "documents": documents.for_members(meeting)}
     if member is not None:
         closes = proxies.cut_off(meeting)
         offered = (

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from assembly.attendance import attendance
-from assembly.models import AgendaItem, Decision, EligibleMember, Meeting
+from assembly.models import AgendaItem, Decision, Document, EligibleMember, Meeting
 from members.models import Member, User
 from members.roles import Role, has_role
 
@@ -29,12 +29,15 @@ def meeting_for_member(user: User, pk: int) -> QuerySet[Meeting]:
 
 
 def next_meeting_for(user: User) -> Meeting | None:
-    """The member's next published meeting (they are on its eligible list), with its agenda; None when none."""
+    """The member's next published meeting (they are on its eligible list), with its agenda and its published
+    documents (`published_documents`); None when none."""
     if not getattr(user, "is_authenticated", False):
         return None
     upcoming = Meeting.objects.filter(
         status=Meeting.Status.PUBLISHED, starts_at__gt=timezone.now(), eligible__member__user=user
     )
+    published = Document.objects.filter(published_at__isnull=False).order_by("kind")
+    upcoming = upcoming.prefetch_related(Prefetch("documents", queryset=published, to_attr="published_documents"))
     return with_agenda(upcoming).order_by("starts_at").first()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assembly import conduct_views, door_views, proxy_views, views
+from assembly import conduct_views, document_views, door_views, proxy_views, views
 
 app_name = "assembly"
 
@@ -22,7 +22,11 @@ urlpatterns = [
     path("meetings/<int:pk>/chair/", conduct_views.chair_elect, name="meeting-chair"),
     path("meetings/<int:pk>/items/<int:item_pk>/counts/", conduct_views.counts_enter, name="item-counts"),
     path("meetings/<int:pk>/close/", conduct_views.meeting_close, name="meeting-close"),
+    path("meetings/<int:pk>/documents/", document_views.meeting_documents, name="meeting-documents"),
+    path("meetings/<int:pk>/documents/publish/", document_views.documents_publish, name="documents-publish"),
+    path("meetings/<int:pk>/documents/<int:doc_pk>/remove/", document_views.document_remove, name="document-remove"),
     path("<int:pk>/", views.meeting_member, name="meeting-member"),
+    path("<int:pk>/documents/<int:doc_pk>/", document_views.document_file, name="document-file"),
     path("<int:pk>/minutes/", conduct_views.minutes_download, name="meeting-minutes"),
     path("<int:pk>/proxy/", proxy_views.proxy_appoint, name="proxy-appoint"),
     path("<int:pk>/proxy/<int:proxy_pk>/code/", proxy_views.proxy_code, name="proxy-code"),
