@@ -188,10 +188,13 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     now = timezone.now()
     document_pdf = _demo_document()
 
+    # Governance requests (a proxy, an appeal against a board decision) are rare beside everyday services: a year's
+    # appeals fill a few agenda items of the General Assembly, not dozens.
+    weights = [0.08 if request_type.code.startswith("GOV-") else 1.0 for request_type in types]
     plan: list[tuple[Member, RequestType, int, Status]] = []
     for member in members:
         for _ in range(rng.choice([1, 2, 2, 3, 4])):
-            request_type = rng.choice(types)
+            request_type = rng.choices(types, weights=weights)[0]
             # Most requests spread over the past year (the board's twelve months), a third of them recent (the queue).
             age = min(int(rng.expovariate(1 / 20)), 60) if rng.random() < 0.35 else rng.randint(0, 364)
             plan.append((member, request_type, age, _target(age, request_type, rng)))
