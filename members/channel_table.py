@@ -31,6 +31,13 @@ class Kind:
     label: str = ""
     # The template's first line is the subject (inbox, e-mail); without, every line is the text (SMS).
     has_subject: bool = True
+    # An event may have no text on this channel (WhatsApp has approved templates for a few events only): the message
+    # then goes without it. Every other channel's text is required.
+    optional: bool = False
+    # The channel a message goes by when this one refuses it, and which it replaces while it is used (WhatsApp: SMS).
+    fallback: Channel | None = None
+    # The words a member agrees to, shown beside the yes (stored with each yes or no); the field's label otherwise.
+    wording: str = ""
 
     @property
     def member_fields(self) -> tuple[str, ...]:
@@ -143,7 +150,43 @@ class Email(Kind):
         return {}
 
 
-TABLE: tuple[Kind, ...] = (Inbox(), Sms(), Email())
+@dataclass(frozen=True)
+class WhatsApp(Kind):
+    """WhatsApp Business: approved template messages, only after the member opted in on the preferences page.
+
+    The template's first line is the approved template's name, each further line one of its parameters. Used for an
+    event that has a template in the member's language instead of SMS; SMS is the fallback when WhatsApp refuses.
+    """
+
+    channel: Channel = Channel.WHATSAPP
+    consent_field: str | None = "whatsapp_consent"
+    address_field: str | None = "mobile"
+    label: str = gettext_lazy("WhatsApp")
+    optional: bool = True
+    fallback: Channel | None = Channel.SMS
+    wording: str = gettext_lazy(
+        "Send me the cooperative's notices on WhatsApp, to my registered mobile: changes to my requests, requests "
+        "returned for completion, satisfaction survey invitations and General Assembly notices. I can stop them here "
+        "at any time; then they come by text message."
+    )
+
+    def template_names(self, folder: str, event: str, language: str) -> tuple[str, ...]:
+        """An approved template exists per language: no shared one to fall back on."""
+        return (f"{folder}/{event}/{self.channel}.{language}.txt",)
+
+    def params(self, row: Notification) -> list[str]:
+        return [line for line in row.body.splitlines() if line.strip()]
+
+    def hand_over(self, row: Notification) -> dict[str, str]:
+        if not self.accepts(row.member):
+            raise delivery.WhatsAppError("the member withdrew their WhatsApp opt-in before sending")
+        message_id = delivery.send_whatsapp(
+            self.address(row.member), row.subject, row.language, self.params(row), reference=row.key
+        )
+        return {"provider": "whatsapp", "provider_message_id": message_id[:64]}
+
+
+TABLE: tuple[Kind, ...] = (Inbox(), Sms(), Email(), WhatsApp())
 _BY_CHANNEL = {kind.channel: kind for kind in TABLE}
 
 
@@ -170,7 +213,14 @@ def member_fields() -> list[str]:
     return sorted({name for kind in TABLE for name in kind.member_fields})
 
 
-def channels_for(member: Member) -> list[Channel]:
+def channels_for(member: Member, *, texts=None) -> list[Channel]:
     """The channels a message reaches this member on, in the table's order: the inbox always, the others with
-    consent and an address."""
-    return [kind.channel for kind in TABLE if kind.accepts(member)]
+    consent and an address. With `texts` (the event's rendered texts by channel), a channel the event has no text
+    on is left out, and a channel used in place of another (WhatsApp for SMS) leaves that one out."""
+    chosen = [
+        kind for kind in TABLE if kind.accepts(member) and (texts is None or not kind.optional or kind.channel in texts)
+    ]
+    if texts is None:
+        chosen = [kind for kind in chosen if not kind.optional]
+    replaced = {kind.fallback for kind in chosen if kind.fallback}
+    return [kind.channel for kind in chosen if kind.channel not in replaced]

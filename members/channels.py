@@ -50,9 +50,21 @@ class SmsError(ChannelError):
     """The SMS backend refused or failed to take the message."""
 
 
-class SmsOutcomeUnknown(SmsError):
+class OutcomeUnknown(ChannelError):
     """The request reached the provider but its answer never came: the message may have been taken. The outbox
     marks the row for checking instead of sending it again on a guess."""
+
+
+class SmsOutcomeUnknown(SmsError, OutcomeUnknown):
+    """An SMS provider's answer never came (see OutcomeUnknown)."""
+
+
+class WhatsAppError(ChannelError):
+    """WhatsApp refused or failed to take the message (the outbox falls back to SMS)."""
+
+
+class WhatsAppOutcomeUnknown(WhatsAppError, OutcomeUnknown):
+    """WhatsApp's answer never came (see OutcomeUnknown): no fallback on a guess, its status webhook settles it."""
 
 
 class EmailError(ChannelError):
@@ -161,6 +173,30 @@ def send_sms(to: str, text: str, *, reference: str = "") -> str:
     if not text.strip():
         raise SmsError("empty text message")
     return backend(_e164(to), text, reference) or ""
+
+
+# --- WhatsApp --------------------------------------------------------------------------------------
+
+# send(to, template, language, params, reference) -> WhatsApp's message id. Offered at start-up by the app that holds
+# the WhatsApp Business client (messaging), so this module never names it.
+WhatsAppSender = Callable[[str, str, str, list[str], str], str]
+_whatsapp_senders: list[WhatsAppSender] = []
+
+
+def register_whatsapp_sender(sender: WhatsAppSender) -> None:
+    _whatsapp_senders[:] = [sender]
+
+
+def send_whatsapp(to: str, template: str, language: str, params: list[str], *, reference: str) -> str:
+    """Send one approved template message to a mobile (sent as E.164); returns WhatsApp's id for the message.
+    Raises WhatsAppError when it is refused, WhatsAppOutcomeUnknown when the answer never came."""
+    if not _whatsapp_senders:
+        raise WhatsAppError("no WhatsApp client is installed")
+    try:
+        number = _e164(to)
+    except SmsError as error:
+        raise WhatsAppError(str(error)) from error
+    return _whatsapp_senders[0](number, template, language, params, reference)
 
 
 # --- E-mail ----------------------------------------------------------------------------------------

@@ -131,6 +131,13 @@ class PreferencesForm(forms.ModelForm):
         fields = ["language", *channel_table.consent_fields(), "surveys_opt_out"]
         widgets = {"language": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A channel that asks for an explicit opt-in shows the words the member agrees to (stored with the answer).
+        for kind in channel_table.TABLE:
+            if kind.consent_field and kind.wording:
+                self.fields[kind.consent_field].label = kind.wording
+
 
 class CorrectionRequestForm(forms.ModelForm):
     class Meta:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from members import channel_table, register_columns, selectors, services, slots
+from members import channel_reach, channel_table, register_columns, selectors, services, slots
 from members.forms import CorrectionRequestForm, PreferencesForm
 from members.models import Member
 
@@ -85,7 +85,11 @@ def preferences(request: HttpRequest, member: Member) -> HttpResponse:
                 secure=settings.LANGUAGE_COOKIE_SECURE,
             )
             return response
-    return render(request, "members/preferences.html", {"form": form, "member": member})
+    return render(
+        request,
+        "members/preferences.html",
+        {"form": form, "member": member, "reach": channel_reach.reach_of(Member.objects.get(pk=member.pk))},
+    )
 
 
 @require_http_methods(["GET", "POST"])

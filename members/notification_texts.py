@@ -5,6 +5,7 @@ Templates live with the app that emits the event, in templates/<app>/notificatio
 as plain text in the member's language; a variable the context lacks is an error, never a blank.
 """
 
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from members import channel_table
 from members.models import Channel, Member
 
 # Every channel's text is rendered when a message is queued (the channel table's order).
+logger = logging.getLogger(__name__)
 CHANNELS = tuple(kind.channel for kind in channel_table.TABLE)
 # The folders of notification templates: members' own, and those the apps above register at start-up.
 TEMPLATE_FOLDERS: list[str] = ["members/notifications"]
@@ -180,11 +182,39 @@ def render_message(*, event: str, channel: str, language: str, context: Mapping,
 
 
 def render_all(*, event: str, language: str, context: Mapping, shorten: bool = True) -> dict[str, Rendered]:
-    """Every channel's text, so a broken template fails whichever channels this member happens to accept."""
-    return {
-        channel: render_message(event=event, channel=channel, language=language, context=context, shorten=shorten)
-        for channel in CHANNELS
-    }
+    """Every channel's text, so a broken template fails whichever channels this member happens to accept. A channel
+    whose texts are optional (WhatsApp's approved templates) is left out of the result when the event has none in
+    this language; when the event has one in another language only, that is said in the log (the message then goes
+    by the channel it would otherwise replace)."""
+    texts = {}
+    for kind in channel_table.TABLE:
+        try:
+            texts[kind.channel] = render_message(
+                event=event, channel=kind.channel, language=language, context=context, shorten=shorten
+            )
+        except NotificationTemplateError as error:
+            if not (kind.optional and error.code == "template_missing"):
+                raise
+            others = [code for code, _name in settings.LANGUAGES if code != language]
+            if any(has_template(event=event, channel=kind.channel, language=other) for other in others):
+                logger.warning(
+                    "The message %r has no %s template in %r (it has one in another language): sent without it",
+                    event,
+                    kind.channel,
+                    language,
+                )
+    return texts
+
+
+def has_template(*, event: str, channel: str, language: str) -> bool:
+    """Does the event have its own template on this channel in this language (not counting a shared one)?"""
+    kind = channel_table.kind_of(channel)
+    names = [name for folder in TEMPLATE_FOLDERS for name in kind.template_names(folder, event, language)]
+    try:
+        _engine().select_template(names)
+    except TemplateDoesNotExist:
+        return False
+    return True
 
 
 def in_reader_language(message, *, member: Member, language: str) -> tuple[str, str]:

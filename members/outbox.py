@@ -51,9 +51,10 @@ def sends(channel: str) -> bool:
     return channel_table.kind_of(channel).sends
 
 
-def channels_for(member: Member) -> list[Channel]:
-    """The inbox always; every other channel of the table with the member's consent and an address."""
-    return channel_table.channels_for(member)
+def channels_for(member: Member, *, texts: Mapping | None = None) -> list[Channel]:
+    """The inbox always; every other channel of the table with the member's consent and an address (WhatsApp for an
+    event with a template in the member's language, in place of SMS)."""
+    return channel_table.channels_for(member, texts=texts)
 
 
 def new_token() -> str:
@@ -87,7 +88,8 @@ def queue_notification(
     texts = render_all(event=event, language=member.language, context=full_context)
     now = timezone.now()
     rows = []
-    for channel in channels_for(member):
+    for channel in channels_for(member, texts=texts):
+        fallback = channel_table.kind_of(channel).fallback
         rows.append(
             Notification(
                 member=member,
@@ -98,6 +100,7 @@ def queue_notification(
                 link=link,
                 subject=texts[channel].subject,
                 body=texts[channel].body,
+                fallback_body=texts[fallback].body if fallback else "",
                 token=token,
                 key=f"{key}:{channel}"[:200],
                 # The inbox copy is delivered by being written: it is what the member reads.
@@ -121,8 +124,14 @@ def _insert_new(rows: Iterable[Notification]) -> list[Notification]:
     the same moment (the unique key decides); returns them with their ids. A row a concurrent call inserted may be
     returned as well: enqueuing it twice costs a task that finds nothing to claim."""
     rows = list(rows)
-    queued = set(Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True))
-    new = [row for row in rows if row.key not in queued]
+    # A message already queued on a channel or on its fallback (the member changed channels since) adds nothing.
+    keys = {row.key: [row.key, *fallback_keys(row)] for row in rows}
+    queued = set(
+        Notification.objects.filter(key__in=[key for group in keys.values() for key in group]).values_list(
+            "key", flat=True
+        )
+    )
+    new = [row for row in rows if not queued.intersection(keys[row.key])]
     if not new:
         return []
     Notification.objects.bulk_create(new, ignore_conflicts=True)
@@ -132,6 +141,14 @@ def _insert_new(rows: Iterable[Notification]) -> list[Notification]:
             row.pk = ids.get(row.key)
             row._state.adding, row._state.db = False, Notification.objects.db
     return [row for row in new if row.pk is not None]
+
+
+def fallback_keys(row: Notification) -> list[str]:
+    """The key the same message has (or would have) on the channel this row's channel falls back to, and back."""
+    base, _sep, channel = row.key.rpartition(":")
+    related = [kind.channel for kind in channel_table.TABLE if kind.fallback == channel]
+    fallback = channel_table.kind_of(channel).fallback if channel in Channel.values else None
+    return [f"{base}:{other}"[:200] for other in ([fallback] if fallback else []) + related]
 
 
 # --- The inbox -------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import channel_table
+from members import channel_table, outbox_fallback
 from members import channels as delivery
 from members.models import Notification, User
 from members_portal.db_retry import DATABASE_ERRORS, write_with_retries
@@ -130,6 +130,14 @@ def _record_refusal(row: Notification, token: str, error: Exception) -> str:
     mine = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claim_token=token)
     reason = str(error) if isinstance(error, delivery.ChannelError) else f"{type(error).__name__}: {error}"
     logger.warning("Notification %s (%s) attempt %s failed: %s", row.pk, row.channel, row.attempts, reason)
+    if channel_table.kind_of(row.channel).fallback:
+        # One try on a channel with a fallback (WhatsApp): the message goes by the fallback at once (SMS).
+        write_with_retries(
+            lambda: mine.update(status=Status.FAILED, last_error=reason[:2000], claim_token="", handed_over_at=None),
+            what=f"recording notification {row.pk} failed",
+        )
+        outbox_fallback.fall_back(notification_id=row.pk, reason=reason)
+        return "fell_back"
     if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         write_with_retries(
             lambda: mine.update(status=Status.FAILED, last_error=reason[:2000], claim_token="", handed_over_at=None),
@@ -174,7 +182,7 @@ def _send_claimed(row: Notification, token: str) -> str:
         return "skipped"  # our claim expired and another worker took the row
     try:
         taken_by = _hand_over(row)
-    except delivery.SmsOutcomeUnknown as error:
+    except delivery.OutcomeUnknown as error:
         return _record_uncertain(row, token, error)
     except Exception as error:  # a channel error, or anything unexpected: recorded on the row either way
         return _record_refusal(row, token, error)

@@ -167,6 +167,8 @@ COLUMNS: tuple[Column, ...] = (
         cleaners.yes_or_no("email_consent"),
         show=Show.ELSEWHERE,
     ),
+    # Never imported: a WhatsApp opt-in is given on the member's own page, with the words they saw (ConsentRecord).
+    Column("whatsapp_consent", Editor.MEMBER, show=Show.ELSEWHERE),
     Column("consent_updated_at", Editor.PORTAL, show=Show.ELSEWHERE, ltr=True),
     Column("surveys_opt_out", Editor.MEMBER, show=Show.ELSEWHERE),
 )

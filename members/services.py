@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members import channel_table, code_delivery, outbox, register_columns, selectors, validators
-from members.models import AccessLog, CorrectionRequest, Member, User
+from members.models import AccessLog, ConsentRecord, CorrectionRequest, Member, User
 from members_portal.arabic import normalise
 
 MAX_HOLDING_PERCENT = 10  # DOMAIN.md a.4: no member above 10 % of the capital
@@ -179,8 +179,20 @@ def update_preferences(*, member: Member, by: User, language: str, surveys_opt_o
         if kind.consent_field in consents:
             kind.check_consent(member, consents[kind.consent_field])
     locked = Member.objects.select_for_update().get(pk=member.pk)
-    if any(getattr(locked, name) != given for name, given in consents.items()):
+    changed = {name: given for name, given in consents.items() if getattr(locked, name) != given}
+    if changed:
         locked.consent_updated_at = timezone.now()
+    for kind in channel_table.TABLE:
+        if kind.consent_field in changed:
+            # The words the member saw on the page, in the language they read it in: what they agreed to.
+            wording = kind.wording or Member._meta.get_field(kind.consent_field).verbose_name
+            ConsentRecord.objects.create(
+                member=locked,
+                channel=kind.channel,
+                given=changed[kind.consent_field],
+                wording=str(wording),
+                language=translation.get_language() or "ar",
+            )
     locked.language = language
     for name, given in consents.items():
         setattr(locked, name, given)

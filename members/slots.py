@@ -98,3 +98,18 @@ def member_requests(member: Member, *, limit: int, visible_to=None) -> list[Memb
     for provider in _member_requests:
         rows += provider(member, limit=limit, visible_to=visible_to)
     return rows[:limit]
+
+
+# Where a member's own message from another channel (a WhatsApp reply) lands: the app that keeps requests puts it on
+# their open request's timeline or opens an inquiry, and answers with where it went (a reference number).
+_reply_receivers: list[Callable[..., str]] = []
+
+
+def register_reply_receiver(receiver: Callable[..., str]) -> None:
+    _reply_receivers[:] = [receiver]
+
+
+def receive_reply(*, member: Member, text: str, reference: str) -> str:
+    if not _reply_receivers:
+        raise LookupError("no app receives members' replies")
+    return _reply_receivers[0](member=member, text=text, reference=reference)

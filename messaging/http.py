@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from members.channels import SmsError, SmsOutcomeUnknown
+from members.channels import ChannelError, SmsError, SmsOutcomeUnknown
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +31,21 @@ class Reply:
 
 
 def post(
-    url: str, *, provider: str, form: dict | None = None, json_body: dict | None = None, headers: dict | None = None
+    url: str,
+    *,
+    provider: str,
+    form: dict | None = None,
+    json_body: dict | None = None,
+    headers: dict | None = None,
+    timeout_s: float | None = None,
+    refused: type[ChannelError] = SmsError,
+    unknown: type[ChannelError] = SmsOutcomeUnknown,
 ) -> Reply:
-    """POST a form or a JSON body to a provider; returns its answer, or raises as the module says."""
+    """POST a form or a JSON body to a provider; returns its answer, or raises as the module says (`refused` and
+    `unknown` are the channel's own errors: SMS by default, WhatsApp's for its client)."""
+    timeout_s = settings.SMS_PROVIDER_TIMEOUT_S if timeout_s is None else timeout_s
     if not url.startswith(("https://", "http://")):
-        raise SmsError(f"{provider}: the API address must be an http(s) URL, not {url!r}")
+        raise refused(f"{provider}: the API address must be an http(s) URL, not {url!r}")
     all_headers = {"Accept": "application/json", **(headers or {})}
     if json_body is not None:
         data = json.dumps(json_body, ensure_ascii=False).encode()
@@ -45,22 +55,20 @@ def post(
         all_headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
     request = urllib.request.Request(url, data=data, headers=all_headers, method="POST")  # noqa: S310 (checked)
     try:
-        with urllib.request.urlopen(request, timeout=settings.SMS_PROVIDER_TIMEOUT_S) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
             status, text = response.status, response.read(4000).decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         status, text = error.code, (error.read(4000).decode("utf-8", "replace") if error.fp else "")
     except TimeoutError as error:
-        raise SmsOutcomeUnknown(f"{provider} did not answer within {settings.SMS_PROVIDER_TIMEOUT_S:g} s") from error
+        raise unknown(f"{provider} did not answer within {timeout_s:g} s") from error
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError | socket.timeout):
-            raise SmsOutcomeUnknown(
-                f"{provider} did not answer within {settings.SMS_PROVIDER_TIMEOUT_S:g} s"
-            ) from error
-        raise SmsError(f"{provider} unreachable: {error.reason}") from error
+            raise unknown(f"{provider} did not answer within {timeout_s:g} s") from error
+        raise refused(f"{provider} unreachable: {error.reason}") from error
     except OSError as error:  # the connection dropped mid-answer: as uncertain as a timeout
-        raise SmsOutcomeUnknown(f"{provider}: the connection broke before the answer: {error}") from error
+        raise unknown(f"{provider}: the connection broke before the answer: {error}") from error
     if status >= 500:
-        raise SmsError(f"{provider} answered HTTP {status}: {text[:300]}".strip())
+        raise refused(f"{provider} answered HTTP {status}: {text[:300]}".strip())
     try:
         body = json.loads(text) if text.strip() else {}
     except ValueError:

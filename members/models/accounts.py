@@ -114,6 +114,8 @@ class Member(models.Model):
     language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default="ar")
     sms_consent = models.BooleanField(_("agrees to text messages"), default=True)
     email_consent = models.BooleanField(_("agrees to e-mail"), default=False)
+    # Off until the member opts in on their preferences page (each yes and no is a ConsentRecord with its wording).
+    whatsapp_consent = models.BooleanField(_("agrees to WhatsApp"), default=False, db_default=False)
     consent_updated_at = models.DateTimeField(_("consent date"), null=True, blank=True)
     surveys_opt_out = models.BooleanField(_("does not want satisfaction surveys"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,7 @@ class Channel(models.TextChoices):
     INBOX = "inbox", _("Portal inbox")
     SMS = "sms", _("Text message")
     EMAIL = "email", _("E-mail")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class DeliveryState(models.TextChoices):
@@ -47,6 +48,8 @@ class Notification(models.Model):
     # The text as rendered (in `language`) when the row was queued: what the member reads or was sent.
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
+    # The text the fallback channel sends when this one refuses (WhatsApp's SMS), written with the row.
+    fallback_body = models.TextField(_("fallback text"), blank=True, db_default="")
     # Shared by the rows of one message (inbox, SMS, e-mail): the short link /n/<token>/ in an SMS opens
     # the message's page and marks the inbox copy read.
     token = models.CharField(max_length=12, blank=True, db_index=True)
@@ -112,3 +115,23 @@ class Notification(models.Model):
         """The text for other eyes (the operations view): its links carry the member's own tokens (a survey that
         opens without a password), so they are left out."""
         return _LINK.sub("…", self.subject or self.body)
+
+
+class ConsentRecord(models.Model):
+    """One yes or no a member gave to a channel on their preferences page: when, and the exact words they were shown
+    (in the language they read). Never changed: the member's current choice is on Member, its history here."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    given = models.BooleanField(_("agreed"))
+    wording = models.TextField(_("wording shown"))
+    language = models.CharField(_("language"), max_length=2)
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.channel} {'yes' if self.given else 'no'}"

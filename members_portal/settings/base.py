@@ -257,6 +257,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # provider's own API: "unifonic", "taqnyat", "msegat" (settings/sms_providers.py, the clients in messaging/).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms.log"))
+WHATSAPP_FILE_PATH = Path(os.environ.get("WHATSAPP_FILE_PATH", VAR_DIR / "whatsapp.log"))
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "NajranCoffee")
@@ -272,6 +273,7 @@ from .limits import *  # noqa: E402, F403 (per-member limits: submissions, the d
 from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead worker's task, the receipt sweep)
 from .redis_timeouts import redis_broker_options  # noqa: E402
 from .sms_providers import *  # noqa: E402, F403 (SMS_BACKEND=unifonic, taqnyat, msegat: credentials, report secrets)
+from .whatsapp import *  # noqa: E402, F403 (WhatsApp Business: the Cloud API's number, token and webhook secrets)
 
 REDIS_BROKER_OPTIONS = redis_broker_options(REDIS_REDELIVERY_OPTIONS)  # noqa: F405
 

@@ -31,6 +31,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     WALK_IN = "walk_in", _("Walk-in at headquarters")
     FIELD_VISIT = "field_visit", _("Field visit")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 # Not closed: what the staff queue shows by default (kept in step with ServiceRequest.CLOSED_STATUSES).

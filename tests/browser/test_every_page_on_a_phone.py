@@ -43,6 +43,7 @@ NOT_PAGES = {
     "readiness": "load balancer endpoint",
     "set_language": "POST: switches the language",
     "messaging:delivery-report": "POST from an SMS provider's servers: its delivery report",
+    "messaging:whatsapp-webhook": "Meta's servers: WhatsApp's signed statuses and members' messages",
     "account_logout": "POST: signs out",
     "account_signup": "open sign-up is closed: redirects to registration",
     "account_confirm_email": "e-mail confirmation link: redirects",

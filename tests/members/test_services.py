@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from members import services
-from members.models import AccessLog, CorrectionRequest, Member, Notification
+from members.models import AccessLog, ConsentRecord, CorrectionRequest, Member, Notification
 from tests.members.factories import MemberFactory, member_account
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,27 @@ def test_a_second_open_correction_of_the_same_field_is_refused(member):
 
     with pytest.raises(ValidationError):
         services.request_correction(member=member, by=member.user, field="village", requested_value="ثار")
+
+
+def test_a_whatsapp_opt_in_and_opt_out_are_each_kept_with_their_date_and_the_words_shown(member):
+    with translation.override("ar"):
+        services.update_preferences(
+            member=member, by=member.user, language="ar", surveys_opt_out=False, whatsapp_consent=True
+        )
+    services.update_preferences(
+        member=member, by=member.user, language="ar", surveys_opt_out=False, whatsapp_consent=False
+    )
+
+    opt_out, opt_in = ConsentRecord.objects.filter(member=member)
+    member.refresh_from_db()
+    assert member.whatsapp_consent is False
+    assert (opt_in.channel, opt_in.given, opt_in.language) == ("whatsapp", True, "ar")
+    assert "واتساب" in opt_in.wording and opt_in.at <= opt_out.at and opt_out.given is False
+
+
+def test_a_consent_left_as_it_was_records_nothing(member):
+    services.update_preferences(
+        member=member, by=member.user, language="ar", surveys_opt_out=False, whatsapp_consent=member.whatsapp_consent
+    )
+
+    assert not ConsentRecord.objects.exists()

@@ -7,7 +7,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from members.models import AccessLog, CorrectionRequest, Member, MemberImport, ShareAcquisition
+from members.models import (
+    AccessLog,
+    ConsentRecord,
+    CorrectionRequest,
+    Member,
+    MemberImport,
+    Notification,
+    ShareAcquisition,
+)
 from members.roles import Role
 from tests.members.factories import MemberFactory, UserFactory, member_account
 from tests.members.test_importing import as_csv, rows
@@ -199,6 +207,36 @@ def test_preferences_change_directly_and_switch_the_language(as_user, member):
     assert (member.language, member.email_consent) == ("en", True)
     assert member.consent_updated_at is not None
     assert response.cookies["django_language"].value == "en"
+
+
+def test_opting_in_to_whatsapp_on_the_page_keeps_the_arabic_words_the_member_saw(as_user, member):
+    client = as_user(member.user)
+    page = client.get(reverse("members:preferences"), HTTP_ACCEPT_LANGUAGE="ar")
+    wording = str(page.context["form"].fields["whatsapp_consent"].label)
+
+    client.post(
+        reverse("members:preferences"),
+        {"language": "ar", "sms_consent": "on", "whatsapp_consent": "on", "surveys_opt_out": ""},
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+
+    [record] = ConsentRecord.objects.filter(member=member)
+    assert wording in page.content.decode() and "واتساب" in wording
+    assert (record.channel, record.given, record.wording) == ("whatsapp", True, wording)
+
+
+def test_the_preferences_page_shows_which_channels_reach_the_member_and_the_last_result(as_user, member):
+    Notification.objects.create(
+        member=member, channel="sms", event="test_message", language="ar", key="t:1:sms",
+        status=Notification.Status.SENT, delivery_state=Notification.DeliveryState.FAILED,
+    )  # fmt: skip
+
+    response = as_user(member.user).get(reverse("members:preferences"))
+
+    reach = {line.channel: line for line in response.context["reach"]}
+    assert list(reach) == ["inbox", "sms", "email", "whatsapp"]
+    assert reach["sms"].reaches and not reach["sms"].last_ok and reach["sms"].last_status
+    assert not reach["whatsapp"].reaches and reach["whatsapp"].last_status == ""
 
 
 def test_a_correction_request_goes_to_staff_without_changing_the_record(as_user, member, staff_user):

@@ -18,3 +18,33 @@ def provider(request, settings):
         settings.MSEGAT_API_KEY = CREDENTIALS["msegat"]
         setattr(settings, URL_SETTINGS[request.param], fake.url)
         yield fake
+
+
+@pytest.fixture
+def whatsapp(settings, tmp_path):
+    """The fake WhatsApp Cloud API with the portal pointing at it; text messages (the fallback) to a file."""
+    from messaging import fake_whatsapp
+
+    with fake_whatsapp.FakeWhatsApp(slow_s=1.0) as fake:
+        settings.WHATSAPP_BACKEND = "cloud"
+        settings.WHATSAPP_API_URL = fake.url
+        settings.WHATSAPP_PHONE_NUMBER_ID = fake_whatsapp.PHONE_NUMBER_ID
+        settings.WHATSAPP_ACCESS_TOKEN = fake_whatsapp.ACCESS_TOKEN
+        settings.WHATSAPP_APP_SECRET = fake_whatsapp.APP_SECRET
+        settings.WHATSAPP_TIMEOUT_S = 0.5  # "slow" answers after 1 s
+        settings.SMS_BACKEND = "file"
+        settings.SMS_FILE_PATH = tmp_path / "sms.log"
+        yield fake
+
+
+@pytest.fixture
+def texts_sent(settings):
+    """The text messages the file backend wrote (what phones got by SMS)."""
+    import json
+
+    def read() -> list[dict]:
+        if not settings.SMS_FILE_PATH.exists():
+            return []
+        return [json.loads(line) for line in settings.SMS_FILE_PATH.read_text(encoding="utf-8").splitlines()]
+
+    return read
