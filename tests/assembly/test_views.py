@@ -76,6 +76,23 @@ def test_a_member_reads_the_next_meeting_on_their_home_and_a_member_not_eligible
     assert 'data-testid="next-meeting"' not in client.get(reverse("home")).content.decode()
 
 
+def test_the_home_panel_shows_the_first_five_items_and_says_where_the_whole_agenda_is(
+    client, member_user, secretary, django_capture_on_commit_callbacks
+):
+    MemberFactory(user=member_user, shares=3)
+    meeting = draft_meeting(secretary, items=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_notice(meeting=meeting, by=secretary)
+    client.force_login(member_user)
+
+    home = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("assembly:meeting-member", args=[meeting.pk])).content.decode()
+
+    assert "البند 5:" in home and "البند 6:" not in home
+    assert "جدول الأعمال كاملًا (7 بنود) في صفحة الاجتماع." in home
+    assert "البند 7:" in page and "جدول الأعمال كاملًا" not in page
+
+
 def test_a_draft_is_not_shown_to_members(member_client, member_user, secretary):
     MemberFactory(user=member_user, shares=3)
     meeting = draft_meeting(secretary)
