@@ -128,3 +128,25 @@ def test_only_the_meetings_members_and_the_board_read_the_minutes(secretary, sec
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(second)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_minutes_whose_task_was_lost_are_caught_up_by_the_sweep(
+    secretary, second, monkeypatch, django_capture_on_commit_callbacks
+):
+    from assembly import tasks
+
+    lost = []
+    monkeypatch.setattr(tasks.issue_minutes, "apply_async", lambda args: lost.append(args))  # the broker was down
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = held_meeting(secretary, second)
+    assert lost == [(meeting.pk,)] and minutes.missing() == []  # within its grace the task may still come
+    Meeting.objects.filter(pk=meeting.pk).update(closed_at=timezone.now() - minutes.GRACE * 2)
+    monkeypatch.undo()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.issue_missing_minutes() == 1
+
+    meeting.refresh_from_db()
+    assert meeting.minutes and meeting.minutes_sent_at is not None
+    assert minutes.missing() == []
