@@ -1,9 +1,11 @@
 """`{% next_meeting %}`: the member's next General Assembly meeting on their home page, with its agenda;
-`{% past_minutes %}`: the minutes of the meetings held."""
+`{% past_minutes %}`: the minutes of the meetings held; `{% governance_calendar %}`: the board's calendar of the
+law's deadlines before the annual Assembly."""
 
 from django import template
 
-from assembly import selectors
+from assembly import calendar, selectors
+from members.roles import Role, has_role
 
 register = template.Library()
 
@@ -35,3 +37,13 @@ def past_minutes(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     return {"meetings": selectors.minutes_for(user) if user is not None else []}
+
+
+@register.inclusion_tag("assembly/_governance_calendar.html", takes_context=True)
+def governance_calendar(context) -> dict:
+    """The board's home: the law's chain from the year end to the annual Assembly, with its warnings."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not has_role(user, Role.BOARD):
+        return {"chain": None}
+    return {"chain": calendar.for_board()}
