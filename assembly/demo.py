@@ -1,5 +1,6 @@
-"""Demo General Assembly: the ordinary annual meeting 20 days ahead, its agenda, its notice published and two proxies
-(one accepted by the README's member, whose pass then names whom they vote for, one waiting for its holder); and an
+"""Demo General Assembly: the ordinary annual meeting 20 days ahead, its agenda, its notice published, two proxies
+(one accepted by the README's member with its code, whose pass then names whom they vote for, one whose holder was
+sent the code and has not entered it yet) and its three documents published (small Arabic PDFs); and an
 extraordinary meeting the secretary is still drafting.
 
 Runs after members.demo (the register, the board's accounts). Idempotent: a second run finds the meeting and
@@ -10,7 +11,7 @@ import datetime
 
 from django.utils import timezone
 
-from assembly import notices, proxies, services
+from assembly import demo_documents, notices, proxies, services
 from assembly.models import AgendaItem, Meeting
 from members.models import Member, User
 from members.roles import Role
@@ -55,6 +56,7 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     eligible = services.publish_notice(meeting=meeting, by=secretary)
     notices.send_notice(meeting_id=meeting.pk)
     _give_proxies(meeting)
+    demo_documents.publish(meeting=meeting, by=secretary)
     draft = services.create_meeting(
         by=secretary,
         kind=Meeting.Kind.EXTRAORDINARY,
@@ -70,7 +72,8 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         title_en="Amending the cooperative's basic bylaws",
     )
     stdout.write(
-        f"  General Assembly: a meeting on {day.isoformat()}, notice published to {eligible} members; one drafted"
+        f"  General Assembly: a meeting on {day.isoformat()}, notice and documents published to {eligible} members;"
+        " one drafted"
     )
     return []
 

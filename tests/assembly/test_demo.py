@@ -3,11 +3,17 @@ import io
 import pytest
 
 from assembly import demo
-from assembly.models import Meeting
+from assembly.models import Meeting, Proxy
 from members import demo as members_demo
 from members.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    default = {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}}
+    settings.STORAGES = {**settings.STORAGES, "default": default}
 
 
 def test_the_demo_has_an_upcoming_meeting_with_its_notice_published_once_and_a_draft(
@@ -26,6 +32,11 @@ def test_the_demo_has_an_upcoming_meeting_with_its_notice_published_once_and_a_d
     assert meeting.eligible.filter(member__user__phone="+966500000201").exists()
     inbox = Notification.objects.filter(event="assembly_notice", channel="inbox")
     assert inbox.count() == meeting.eligible.count() == inbox.values("member").distinct().count()
+    published = meeting.documents.filter(published_at__isnull=False)
+    assert sorted(published.values_list("kind", flat=True)) == ["accounts", "auditor_report", "board_report"]
+    assert all(document.file.open("rb").read(5) == b"%PDF-" for document in published)
+    waiting = Proxy.objects.get(meeting=meeting, status=Proxy.Status.OFFERED)
+    assert waiting.code_hash and waiting.code_sent_at  # its holder was sent the code
 
 
 def test_the_demo_has_a_past_meeting_held_with_its_chair_decisions_and_minutes_once(
