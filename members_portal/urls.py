@@ -19,6 +19,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("requests/", include("requests_app.urls")),
     path("assembly/", include("assembly.urls")),
+    path("ballots/", include("ballots.urls")),
     # The SMS providers' delivery reports (their servers call these, checked by a shared secret).
     path("messaging/", include("messaging.urls")),
     # Short links for text messages (SMS has little room): a message, an announcement.

@@ -112,6 +112,11 @@ NOT_PAGES = {
     "assembly:item-counts": "POST: an officer's counts of an item's vote",
     "assembly:meeting-close": "POST: closes the meeting",
     "assembly:meeting-minutes": "download (PDF)",
+    "ballots:meeting-ballots": "the demo has no secret question yet: visited in tests/browser/test_ballots_journey.py",
+    "ballots:meeting-record": "the demo has no secret question yet: visited in tests/browser/test_ballots_journey.py",
+    "ballots:slot-ballot": "voting again with the code: the form of tests/browser/test_ballots_journey.py's ballot",
+    "ballots:slot-open": "POST: opens voting (its page is visited in tests/browser/test_ballots_journey.py)",
+    "ballots:slot-cast": "POST: casts the ballot (its receipt is visited in tests/browser/test_ballots_journey.py)",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
