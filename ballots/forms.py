@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assembly.models import EligibleMember
 from ballots.models import Question
 
 
@@ -30,3 +31,45 @@ class BallotForm(forms.Form):
     def chosen(self) -> list[int]:
         value = self.cleaned_data["options"]
         return list(value) if isinstance(value, list) else [value]
+
+
+class QuestionForm(forms.Form):
+    """A secret question an officer prepares: an item, or an election of `seats` among candidates named by their
+    membership numbers (each must be on the meeting's list: the service checks)."""
+
+    kind = forms.ChoiceField(label=_("Kind of question"), choices=Question.Kind.choices, widget=forms.RadioSelect)
+    title_ar = forms.CharField(label=_("Question (Arabic)"), max_length=200)
+    title_en = forms.CharField(label=_("Question (English)"), max_length=200)
+    seats = forms.IntegerField(label=_("Seats to fill (elections)"), min_value=1, max_value=30, initial=1)
+    candidates = forms.CharField(
+        label=_("Candidates' membership numbers (elections)"),
+        required=False,
+        help_text=_("Separated by spaces or commas, in the order they appear on the ballot."),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+
+    def __init__(self, meeting, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean_candidates(self) -> list:
+        numbers = self.cleaned_data["candidates"].replace("،", " ").replace(",", " ").split()
+        found = {
+            row.membership_no: row.member
+            for row in EligibleMember.objects.filter(meeting=self.meeting, membership_no__in=numbers).select_related(
+                "member"
+            )
+        }
+        missing = [number for number in numbers if number not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No member on this meeting's list has the membership number %(numbers)s.")
+                % {"numbers": "، ".join(missing)}
+            )
+        return [found[number] for number in numbers]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("kind") == Question.Kind.ELECTION and not cleaned.get("candidates"):
+            self.add_error("candidates", _("An election needs its candidates."))
+        return cleaned

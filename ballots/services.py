@@ -83,7 +83,7 @@ def create_question(
             raise ValidationError(_("Every candidate must be on this meeting's list of members."), code="not_eligible")
         labels = [(person.full_name_ar, person.full_name_en or person.full_name_ar) for person in candidates]
     else:
-        labels = ITEM_OPTIONS
+        labels, candidates = ITEM_OPTIONS, ()
     question.save()
     Option.objects.bulk_create(
         Option(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import views
+from ballots import officer_views, views
 
 app_name = "ballots"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("slots/<int:pk>/", views.slot_ballot, name="slot-ballot"),
     path("slots/<int:pk>/open/", views.slot_open, name="slot-open"),
     path("slots/<int:pk>/cast/", views.slot_cast, name="slot-cast"),
+    path("<int:pk>/questions/", officer_views.meeting_questions, name="meeting-questions"),
+    path("questions/<int:pk>/open/", officer_views.question_open, name="question-open"),
+    path("questions/<int:pk>/close/", officer_views.question_close, name="question-close"),
 ]

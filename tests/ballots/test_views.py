@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from ballots import services
-from ballots.models import Ballot, Slot
+from ballots.models import Ballot, Question, Slot
 from tests.ballots.helpers import open_item, option_ids, published_meeting, secretary
 from tests.members.factories import member_account
 
@@ -66,3 +66,32 @@ def test_someone_elses_slot_is_not_found(client, voting_member):
     assert client.post(reverse("ballots:slot-open", args=[other.pk])).status_code == 404
     assert client.get(reverse("ballots:slot-ballot", args=[other.pk])).status_code == 404
     assert not Slot.objects.filter(issued=True).exists()
+
+
+def test_only_the_board_prepares_opens_and_closes(client, voting_member):
+    _officer, meeting, question, _voter, _people = voting_member
+
+    assert client.get(reverse("ballots:meeting-questions", args=[meeting.pk])).status_code == 403
+    assert client.post(reverse("ballots:question-close", args=[question.pk])).status_code == 403
+    question.refresh_from_db()
+    assert question.status == question.Status.OPEN
+
+
+def test_an_election_with_a_number_off_the_list_is_refused_in_arabic_and_prepares_nothing(client, voting_member):
+    officer, meeting, _question, _voter, people = voting_member
+    client.force_login(officer)
+    before = list(Question.objects.values_list("pk", flat=True))
+
+    page = client.post(
+        reverse("ballots:meeting-questions", args=[meeting.pk]),
+        {
+            "kind": "election",
+            "title_ar": "انتخاب",
+            "title_en": "Election",
+            "seats": 1,
+            "candidates": f"{people[0].membership_no}, 99999",
+        },
+    )
+
+    assert "لا يوجد في قائمة أعضاء هذا الاجتماع عضو برقم العضوية 99999" in page.content.decode()
+    assert list(Question.objects.values_list("pk", flat=True)) == before

@@ -117,6 +117,9 @@ NOT_PAGES = {
     "ballots:slot-ballot": "voting again with the code: the form of tests/browser/test_ballots_journey.py's ballot",
     "ballots:slot-open": "POST: opens voting (its page is visited in tests/browser/test_ballots_journey.py)",
     "ballots:slot-cast": "POST: casts the ballot (its receipt is visited in tests/browser/test_ballots_journey.py)",
+    "ballots:meeting-questions": "the officers' page: visited in tests/browser/test_ballots_election_journey.py",
+    "ballots:question-open": "POST: opens voting on a question",
+    "ballots:question-close": "POST: closes voting on a question",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
