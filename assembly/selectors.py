@@ -1,5 +1,7 @@
 """Reads of the General Assembly, scoped to who asks."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -30,11 +32,13 @@ def meeting_for_member(user: User, pk: int) -> QuerySet[Meeting]:
 
 def next_meeting_for(user: User) -> Meeting | None:
     """The member's next published meeting (they are on its eligible list), with its agenda and its published
-    documents (`published_documents`); None when none."""
+    documents (`published_documents`); None when none. A meeting stays "next" all through its day, until it is held
+    or adjourned: the member opens their pass at the door after the hour has begun."""
     if not getattr(user, "is_authenticated", False):
         return None
+    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
     upcoming = Meeting.objects.filter(
-        status=Meeting.Status.PUBLISHED, starts_at__gt=timezone.now(), eligible__member__user=user
+        status=Meeting.Status.PUBLISHED, starts_at__gte=today, eligible__member__user=user
     )
     published = Document.objects.filter(published_at__isnull=False).order_by("kind")
     upcoming = upcoming.prefetch_related(Prefetch("documents", queryset=published, to_attr="published_documents"))
