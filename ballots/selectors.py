@@ -1,6 +1,7 @@
 """Reads for the ballot pages, scoped to who asks: a member reaches only the slots they may use."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from assembly.models import Meeting, Proxy
 from ballots.models import Question, Slot
@@ -22,3 +23,20 @@ def open_slots(member: Member, meeting: Meeting) -> list[Slot]:
     """What the member may vote on now at this meeting: their own first, then the principal's."""
     slots = usable_slots(member).filter(question__meeting=meeting, question__status=Question.Status.OPEN)
     return sorted(slots, key=lambda slot: (slot.question_id, slot.member_id != member.pk))
+
+
+def meetings_open_to(member: Member) -> list[Meeting]:
+    """The meetings, not yet begun, with a secret question open on which the member may vote (one query)."""
+    slots = usable_slots(member).filter(question__status=Question.Status.OPEN)
+    return list(
+        Meeting.objects.filter(pk__in=slots.values("question__meeting_id"), starts_at__gt=timezone.now()).order_by(
+            "starts_at"
+        )
+    )
+
+
+def meetings_for_officers() -> list[Meeting]:
+    """The published meetings not yet begun: those whose secret questions the board may still prepare and open."""
+    return list(
+        Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gt=timezone.now()).order_by("starts_at")
+    )

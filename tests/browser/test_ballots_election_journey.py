@@ -39,7 +39,9 @@ def test_a_board_election_runs_from_preparing_to_published_results(new_context, 
 
     officer = phone(new_context)
     login(officer, live_server, secretary.email, PASSWORD)
-    officer.goto(questions_page)
+    officer.goto(live_server.url + "/")
+    officer.get_by_test_id("open-ballots").get_by_role("link", name="مسائل الاقتراع السري لاجتماع").click()
+    assert officer.url == questions_page
     visit(officer, "ballots-officer-empty")
     form = officer.get_by_test_id("question-form")
     form.get_by_label("انتخاب أعضاء مجلس الإدارة").check()

@@ -39,7 +39,10 @@ def test_a_member_votes_in_secret_and_finds_the_receipt_in_the_results(new_conte
 
     page = phone(new_context)
     login(page, live_server, saad_account.email, PASSWORD)
-    page.goto(live_server.url + reverse("ballots:meeting-ballots", args=[meeting.pk]))
+    page.goto(live_server.url + "/")
+    expect(page.get_by_test_id("open-ballots")).not_to_contain_text("<span")
+    visit(page, "ballots-home")
+    page.get_by_test_id("open-ballots").get_by_role("link", name="صوّت سرًّا في اجتماع").click()
     expect(page.get_by_test_id("slot")).to_contain_text("إبراء ذمة مجلس الإدارة")
     visit(page, "ballots-list")
     page.get_by_role("button", name="افتح التصويت").click()
