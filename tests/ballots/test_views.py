@@ -3,9 +3,11 @@ a 404; the credential stays out of the session, the URL and the messages; the re
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ballots import services
+from ballots import services, voting
 from ballots.models import Ballot, Question, Slot
 from tests.ballots.helpers import open_item, option_ids, published_meeting, secretary
 from tests.members.factories import member_account
@@ -95,3 +97,29 @@ def test_an_election_with_a_number_off_the_list_is_refused_in_arabic_and_prepare
 
     assert "لا يوجد في قائمة أعضاء هذا الاجتماع عضو برقم العضوية 99999" in page.content.decode()
     assert list(Question.objects.values_list("pk", flat=True)) == before
+
+
+def test_the_results_page_reads_in_the_same_queries_however_many_ballots(
+    client, voting_member, django_assert_num_queries
+):
+    officer, meeting, question, _voter, people = voting_member
+    url = reverse("ballots:meeting-record", args=[meeting.pk])
+
+    def vote(member) -> None:
+        slot = Slot.objects.get(question=question, member=member)
+        credential = voting.open_voting(slot=slot, by=member)
+        voting.cast(slot=slot, by=member, credential=credential, option_ids=option_ids(question)[:1])
+
+    vote(people[0])
+    services.close_question(question=question, by=officer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.OPEN)
+    for member in people[1:]:
+        vote(member)
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.CLOSED)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+
+    assert page.content.decode().count("data-receipt=") == len(people)
