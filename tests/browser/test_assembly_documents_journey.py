@@ -1,6 +1,7 @@
 """The Assembly's documents on 360 px phones, in Arabic (issue 17 item 4): the secretary is refused a file that is not
 a PDF, uploads the accounts as a PDF and publishes them; a member finds them on his home and on the meeting page and
-opens them; the secretary then reads «opened by 1» and never the member's name. axe on every page."""
+opens them (and reads the list in English too); the secretary then reads «opened by 1» and never the member's name.
+axe on every page."""
 
 import datetime
 
@@ -79,6 +80,15 @@ def test_the_board_publishes_the_accounts_a_member_opens_them_and_the_board_sees
     assert response.body() == PDF
     member.request.get(live_server.url + link.get_attribute("href"))  # a second look counts once
     assert DocumentView.objects.count() == 1
+
+    english = phone(new_context)
+    english.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    login(english, live_server, saad_account.email, PASSWORD)
+    english.goto(live_server.url + reverse("assembly:meeting-member", args=[meeting.pk]))
+    expect(english.get_by_test_id("documents")).to_contain_text("The balance sheet and final accounts")
+    expect(english.locator("html")).to_have_attribute("dir", "ltr")
+    width = english.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360
 
     board.reload()
     expect(board.get_by_test_id("document-readers")).to_have_text("عدد الأعضاء الذين فتحوه: 1")
