@@ -3,13 +3,13 @@ that shows it, never in a URL, a message, the session or an error report (`sensi
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly.models import Meeting
-from ballots import record, selectors, voting
+from ballots import log, record, selectors, voting
 from ballots.forms import BallotForm
 from ballots.models import Slot
 from members.roles import Role, role_required
@@ -85,4 +85,16 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         for ballot in published["ballots"]:
             ballot["labels"] = [labels[option] for option in ballot["options"]]
         questions.append({"question": question, **published})
-    return render(request, "ballots/record.html", {"meeting": meeting, "questions": questions})
+    chain = log.entries(meeting)
+    head = chain[-1]["digest"] if chain else log.GENESIS
+    return render(request, "ballots/record.html", {"meeting": meeting, "questions": questions, "head": head})
+
+
+@role_required(Role.MEMBER, Role.BOARD)
+@require_GET
+def meeting_record_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same record as `manage.py export_ballot_record`, for scripts/verify_ballot_record.py."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    response = JsonResponse(record.build(meeting), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="ballot-record-{meeting.pk}.json"'
+    return response

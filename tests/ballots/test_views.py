@@ -46,6 +46,9 @@ def test_a_member_opens_voting_casts_and_reads_the_receipt(client, voting_member
     services.close_question(question=question, by=officer)
     results = client.get(reverse("ballots:meeting-record", args=[meeting.pk]))
     assert receipt in results.content.decode()
+    downloaded = client.get(reverse("ballots:meeting-record-json", args=[meeting.pk])).json()
+    assert [ballot["receipt"] for ballot in downloaded["questions"][0]["ballots"]] == [receipt]
+    assert downloaded["log"][-1]["digest"] in results.content.decode()
 
 
 def test_a_bad_cast_is_shown_in_arabic_and_stores_nothing(client, voting_member):

@@ -120,6 +120,7 @@ NOT_PAGES = {
     "ballots:meeting-questions": "the officers' page: visited in tests/browser/test_ballots_election_journey.py",
     "ballots:question-open": "POST: opens voting on a question",
     "ballots:question-close": "POST: closes voting on a question",
+    "ballots:meeting-record-json": "download (JSON): the published ballot record",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
