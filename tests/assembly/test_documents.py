@@ -12,6 +12,7 @@ from assembly.models import Document, DocumentView, Meeting
 from members.roles import Role
 from requests_app import uploads
 from tests.assembly.conftest import days_from_now, draft_meeting
+from tests.concurrency import at_once, needs_postgresql
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,20 @@ def test_the_board_page_refuses_a_non_pdf_beside_the_field_and_stores_nothing(cl
     assert response.status_code == 400
     assert "يجب أن يكون المستند ملف PDF" in response.content.decode()
     assert not Document.objects.exists()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_member_opening_a_document_in_two_tabs_at_once_is_counted_once(make_user, tmp_path, settings):
+    secretary = make_user("secretary@example.org", Role.BOARD)
+    saad = MemberFactory(shares=2)
+    meeting = draft_meeting(secretary, days=20)
+    services.publish_notice(meeting=meeting, by=secretary)
+    document = documents.upload_document(meeting=meeting, by=secretary, kind="accounts", upload=pdf())
+    documents.publish_documents(meeting=meeting, by=secretary)
+
+    for _round in range(3):
+        DocumentView.objects.all().delete()
+        results = at_once(*(lambda: documents.record_view(document=document, member=saad) for _ in range(4)))
+        assert not [result for result in results if isinstance(result, Exception)], results
+        assert DocumentView.objects.filter(document=document, member=saad).count() == 1
