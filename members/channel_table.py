@@ -36,6 +36,9 @@ class Kind:
     optional: bool = False
     # The channel a message goes by when this one refuses it, and which it replaces while it is used (WhatsApp: SMS).
     fallback: Channel | None = None
+    # The provider reports what became of each message (delivered, not delivered): SMS, WhatsApp; e-mail stops at the
+    # mail server.
+    reports_delivery: bool = False
     # The words a member agrees to, shown beside the yes (stored with each yes or no); the field's label otherwise.
     wording: str = ""
 
@@ -99,6 +102,7 @@ class Sms(Kind):
     address_field: str | None = "mobile"
     label: str = gettext_lazy("Text messages")
     has_subject: bool = False
+    reports_delivery: bool = True
 
     def sender(self) -> str:
         return settings.SMS_SENDER_NAME
@@ -164,6 +168,7 @@ class WhatsApp(Kind):
     label: str = gettext_lazy("WhatsApp")
     optional: bool = True
     fallback: Channel | None = Channel.SMS
+    reports_delivery: bool = True
     wording: str = gettext_lazy(
         "Send me the cooperative's notices on WhatsApp, to my registered mobile: changes to my requests, requests "
         "returned for completion, satisfaction survey invitations and General Assembly notices. I can stop them here "

@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.models import Aggregate, Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Channel, Notification
+from members import channel_table
+from members.models import Notification
 
 Status = Notification.Status
 DeliveryState = Notification.DeliveryState
@@ -28,6 +29,7 @@ BACKEND_LABELS = {
     "file": _("a file on the server (development)"),
     "console": _("the server's console (development)"),
     "gateway": _("the HTTP gateway"),
+    "whatsapp": _("WhatsApp"),
 }
 
 
@@ -55,8 +57,9 @@ class DeliveryRow:
 
     @property
     def has_reports(self) -> bool:
-        """Only SMS providers report delivery; e-mail stops at the mail server."""
-        return self.channel == Channel.SMS
+        """Only channels whose provider reports delivery (SMS, WhatsApp: the channel table); e-mail stops at the mail
+        server."""
+        return channel_table.kind_of(self.channel).reports_delivery
 
 
 def _time_to_delivery():
@@ -67,7 +70,7 @@ def delivery_summary(*, since: datetime) -> list[DeliveryRow]:
     """SMS and e-mail queued since `since` (the inbox copy is written delivered, so it is left out)."""
     rows = (
         Notification.objects.filter(created_at__gte=since)
-        .exclude(channel=Channel.INBOX)
+        .filter(channel__in=channel_table.sent_channels())
         .annotate(
             kind=Case(When(announcement__isnull=True, then=Value(EVERYDAY)), default=Value(ANNOUNCEMENTS)),
         )

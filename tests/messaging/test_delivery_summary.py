@@ -119,3 +119,13 @@ def test_the_page_reads_in_a_fixed_number_of_queries(board_client, django_assert
 
     with django_assert_max_num_queries(8):
         board_client.get(URL)
+
+
+def test_whatsapp_has_its_own_line_with_what_its_statuses_reported():
+    row(channel=Channel.WHATSAPP, provider="whatsapp", state=DeliveryState.DELIVERED, took_s=5)
+    row(channel=Channel.WHATSAPP, provider="whatsapp", status=Status.FAILED, state=DeliveryState.FAILED)
+
+    [line] = selectors.delivery_summary(since=timezone.now() - timedelta(days=1))
+
+    assert (line.channel, line.provider_label, line.has_reports) == (Channel.WHATSAPP, "واتساب", True)
+    assert (line.total, line.delivered, line.not_delivered, line.failed) == (2, 1, 1, 1)
