@@ -192,8 +192,9 @@ def _labelled(model, instance, fields) -> list[dict]:
 def member_data_export(member: Member) -> dict:
     """Everything the portal holds about one member, for the member (Saudi PDPL right of access).
 
-    The record, the account, correction requests, messages sent to them, their service requests, and the
-    dates and kinds of staff access to their record (not staff names). Never includes another member.
+    The record, the account, correction requests, messages sent to them, consents given to channels, their service
+    requests, and the dates and kinds of staff access to their record (not staff names). Never includes another
+    member.
     """
     user = member.user
     account = None
@@ -237,6 +238,11 @@ def member_data_export(member: Member) -> dict:
             for row in Notification.objects.filter(member=member)
             .order_by("created_at", "pk")
             .values(*notification_fields)
+        ],
+        # Each yes and no given to a channel on the preferences page, with the words shown (a WhatsApp opt-in).
+        "consents": [
+            {"when": _plain(record.at), "channel": record.channel, "agreed": record.given, "wording": record.wording}
+            for record in member.consents.order_by("at", "pk")
         ],
         "share_acquisitions": [
             {

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from members import services
+from members import selectors, services
 from members.models import AccessLog, ConsentRecord, CorrectionRequest, Member, Notification
 from tests.members.factories import MemberFactory, member_account
 
@@ -198,3 +198,14 @@ def test_a_consent_left_as_it_was_records_nothing(member):
     )
 
     assert not ConsentRecord.objects.exists()
+
+
+def test_the_data_export_lists_each_consent_with_the_words_shown(member):
+    services.update_preferences(
+        member=member, by=member.user, language="ar", surveys_opt_out=False, whatsapp_consent=True
+    )
+
+    [consent] = selectors.member_data_export(member)["consents"]
+
+    record = ConsentRecord.objects.get(member=member)
+    assert (consent["channel"], consent["agreed"], consent["wording"]) == ("whatsapp", True, record.wording)
