@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import bulk_outbox, outbox, outbox_sending, slots
+from members import bulk_outbox, channel_table, outbox, outbox_sending, slots
 from members.models import Announcement, Channel, Governorate, Member, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -222,11 +222,12 @@ def requeue_stuck(*, grace_s: float) -> int:
 
 
 def report(announcement: Announcement) -> dict[str, dict[str, int]]:
-    """{channel: {status: count}} for one announcement: one GROUP BY."""
-    table: dict[str, dict[str, int]] = {channel: {} for channel in Channel.values}
+    """{channel: {status: count}} for one announcement: one GROUP BY. Every channel of the table that a message
+    always has a text on, and an optional one (WhatsApp) only when the announcement went by it."""
+    table: dict[str, dict[str, int]] = {kind.channel: {} for kind in channel_table.TABLE if not kind.optional}
     rows = announcement.notifications.values("channel", "status").annotate(total=Count("pk")).order_by()
     for row in rows:
-        table[row["channel"]][row["status"]] = row["total"]
+        table.setdefault(row["channel"], {})[row["status"]] = row["total"]
     return table
 
 
