@@ -29,6 +29,8 @@ class WesternDigitsMixin:
 class NumberField(WesternDigitsMixin, forms.DecimalField):
     """A text box with a numeric keyboard: type=number refuses the Arabic-Indic digits many members type."""
 
+    default_error_messages = {"invalid": _("Enter a number in digits only, such as 12500.")}
+
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
         super().__init__(**kwargs)
@@ -42,6 +44,8 @@ class NumberField(WesternDigitsMixin, forms.DecimalField):
 
 class WholeNumberField(WesternDigitsMixin, forms.IntegerField):
     """A count (shares, trees, seedlings): digits only, Western or Arabic-Indic."""
+
+    default_error_messages = {"invalid": _("Enter a whole number in digits only, such as 4.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))

@@ -80,7 +80,7 @@ def test_a_member_corrects_what_the_form_refused_and_the_clerk_reads_the_values(
     expect(error_beside(page, "iban")).to_contain_text("رقم الآيبان هذا غير صحيح")
     expect(error_beside(page, "deceased_id")).to_contain_text("رقم الهوية هذا غير صحيح")
     expect(error_beside(page, "agent_mobile")).to_contain_text("هذا ليس رقم جوال على شبكة سعودية (052…)")
-    expect(error_beside(page, "amount")).to_contain_text("أدخل رقمًا")
+    expect(error_beside(page, "amount")).to_contain_text("أدخل رقمًا بالأرقام فقط")
     expect(error_beside(page, "heirs")).to_have_count(0)  # Arabic-Indic digits are digits
     expect(page.get_by_label("عدد الورثة")).to_have_value("٤")  # what he typed is kept
     assert not ServiceRequest.objects.exists()

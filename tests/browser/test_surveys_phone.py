@@ -78,7 +78,8 @@ def test_a_member_answers_the_survey_from_the_sms_link_on_a_phone_in_arabic(phon
     response = Response.objects.get()
     assert (response.overall, response.speed, response.courtesy, response.recommend) == (4, 5, 5, 9)
     assert response.comment == "شكرًا، اتصلوا على [•••]"
-    assert response.governorate == Governorate.THAR
+    # His is the only answer of the month: the governorate would point at him, so it is not stored (coarsening).
+    assert (response.governorate, response.request_type) == ("", None)
 
     page.goto(survey_sms["link"])
     expect(page.get_by_role("heading", level=1)).to_have_text("سبقت الإجابة عن هذه الاستبانة")
