@@ -8,13 +8,20 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+LEFT_TO_RIGHT_MARK = "\u200e"
+
+
 @register.filter
 def figure(value, decimals: int = 0) -> str:
-    """A number with the locale's separators, or an em dash when there is none."""
+    """A number with the locale's separators, or an em dash when there is none. A negative number starts with a
+    left-to-right mark, so that an Arabic page shows «-31» and not «31-» (the minus is a weak character that the
+    right-to-left paragraph would otherwise carry to the number's other side)."""
     if value is None or value == "":
         return "—"
     decimals = int(decimals or 0)
-    return number_format(round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    rounded = round(float(value), decimals)
+    text = number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return LEFT_TO_RIGHT_MARK + text if text.startswith("-") else text
 
 
 @register.simple_tag

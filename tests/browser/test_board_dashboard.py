@@ -88,3 +88,23 @@ def test_a_member_is_refused_the_board_reports(live_server, page, make_user):
     response = page.goto(f"{live_server.url}/surveys/board/")
 
     assert response.status == 403
+
+
+def test_a_negative_figure_reads_with_its_minus_before_the_digits_on_an_arabic_page(page):
+    """A net promoter score of -31 on the Arabic dashboard: the minus must be drawn to the left of the digits, as
+    the number is written, not carried to the right by the right-to-left paragraph («31-»)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("ar"):
+        card = render_to_string("surveys/board/_kpi.html", {"label": "مؤشر التوصية", "value": -31})
+    page.set_content(f'<html lang="ar" dir="rtl"><body><div class="row">{card}</div></body></html>')
+    box_of = """(character) => {
+        const node = document.querySelector('.board-kpi .value').firstChild;
+        const at = node.textContent.indexOf(character);
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 1);
+        return range.getBoundingClientRect().left;
+    }"""
+    assert page.evaluate(box_of, "-") < page.evaluate(box_of, "3") < page.evaluate(box_of, "1")
