@@ -55,6 +55,16 @@ def quorum_rule(meeting: Meeting) -> tuple[int, bool]:
     return settings.ASSEMBLY_QUORUM_PERCENT, False
 
 
+def counted_member_ids(meeting: Meeting) -> set[int]:
+    """The members counted as there now: present in person, or represented by the present holder of their accepted
+    proxy. The same members `attendance` counts (its `counted`); the room's paper ballots are theirs."""
+    present_ids = set(Registration.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+    represented = Proxy.objects.filter(
+        meeting=meeting, status=Proxy.Status.ACCEPTED, holder_id__in=present_ids
+    ).values_list("principal_id", flat=True)
+    return present_ids | set(represented)
+
+
 def attendance(meeting: Meeting) -> Attendance:
     """The meeting's attendance now, in three counting queries."""
     present_ids = Registration.objects.filter(meeting=meeting).values("member_id")

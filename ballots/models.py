@@ -9,7 +9,8 @@ Secrecy is the shape of the data. "Who voted" and "what was voted" live in two t
 The two are written in different transactions (ballots.voting), and the ballots are rewritten in a random order after
 each cast (PostgreSQL's `xmin` and the table's order would otherwise tell which transaction wrote which row).
 
-`LogEntry` is the hash-chained log of what officers do (create, open, close), published with the record.
+`LogEntry` is the hash-chained log of what officers do (create, open, enter and confirm the paper count, close),
+published with the record. `PaperCount` (ballots.paper_models) holds the counts of the paper ballots of the room.
 """
 
 from django.conf import settings
@@ -168,6 +169,8 @@ class LogEntry(models.Model):
     class Action(models.TextChoices):
         CREATED = "created", _("Question prepared")
         OPENED = "opened", _("Voting opened")
+        ENTERED = "entered", _("Paper count entered")
+        CONFIRMED = "confirmed", _("Paper count confirmed")
         CLOSED = "closed", _("Voting closed")
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="+")
@@ -187,3 +190,6 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}#{self.seq} {self.action}"
+
+
+from ballots.paper_models import PaperCount  # noqa: E402, F401 (Django finds the app's models here)

@@ -1,8 +1,10 @@
 """The published record of a meeting's secret ballots (issue 18 item 4): what anyone may check, as JSON.
 
 For each closed question: its options, how many credentials were issued, every ballot by receipt code (the options
-chosen and the nonce, so its receipt can be recomputed) and the tally; and the meeting's hash-chained log of the
-officers' actions, whose closing entries hold each tally and a digest of the ballot list. Nothing in it names a
+chosen and the nonce, so its receipt can be recomputed), the room's paper count as its own line (null when there
+was none) and the tally, online ballots plus paper counts; and the meeting's hash-chained log of the
+officers' actions (among them each officer's paper count entry and its confirmation), whose closing entries hold
+each tally, the paper line and a digest of the ballot list. Nothing in it names a
 voter or dates a ballot. scripts/verify_ballot_record.py checks it with the standard library alone.
 """
 
@@ -29,6 +31,7 @@ def question_record(question: Question) -> dict:
         "options": services.options_payload(question),
         "credentials_issued": Slot.objects.filter(question=question, issued=True).count(),
         "ballots": rows,
+        "paper": services.paper_line(question),
         "tally": services.count(question, rows),
     }
 

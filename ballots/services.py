@@ -3,7 +3,8 @@ the meeting's hash-chained log (ballots.log), in the same transaction.
 
 A question is put only to a meeting whose notice is published (the eligible list is frozen at the record date) and
 that has not begun. Opening writes one slot per eligible member. Closing writes the tally and a digest of the ballot
-list into the log, so the published record commits to exactly the ballots counted.
+list into the log, so the published record commits to exactly the ballots counted; once the meeting has begun it
+waits for the room's paper count confirmed by two officers (ballots.paper), which joins the tally.
 """
 
 import hashlib
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly.models import AgendaItem, EligibleMember, Meeting
-from ballots import log, tally
+from ballots import log, paper, tally
 from ballots.models import Ballot, LogEntry, Option, Question, Slot
 from members.models import Member, User
 
@@ -146,10 +147,21 @@ def ballots_digest(rows: list[dict]) -> str:
     return hashlib.sha256(log.canonical(rows)).hexdigest()
 
 
+def paper_line(question: Question) -> dict | None:
+    """The room's confirmed paper count of the question (ballots.paper), or None."""
+    count = paper.confirmed(question)
+    return paper.payload(count) if count is not None else None
+
+
 def count(question: Question, rows: list[dict]) -> dict:
+    """The tally: the online ballots plus the confirmed paper count."""
     option_ids = list(question.options.order_by("order").values_list("pk", flat=True))
     return tally.count(
-        kind=question.kind, seats=question.seats, option_ids=option_ids, ballots=(row["options"] for row in rows)
+        kind=question.kind,
+        seats=question.seats,
+        option_ids=option_ids,
+        ballots=(row["options"] for row in rows),
+        paper=paper_line(question),
     )
 
 
@@ -160,6 +172,12 @@ def close_question(*, question: Question, by: User) -> Question:
     locked = Question.objects.select_for_update().select_related("meeting").get(pk=question.pk)
     if locked.status != Question.Status.OPEN:
         raise ValidationError(_("Voting on this question is not open."), code="not_open")
+    begun = locked.meeting.status == Meeting.Status.PUBLISHED and timezone.now() >= locked.meeting.starts_at
+    if begun and paper.confirmed(locked) is None:
+        raise ValidationError(
+            _("The meeting has begun: two officers enter the paper ballots' counts before voting closes."),
+            code="paper_first",
+        )
     locked.status = Question.Status.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])
@@ -172,6 +190,7 @@ def close_question(*, question: Question, by: User) -> Question:
             "question": locked.pk,
             "credentials_issued": Slot.objects.filter(question=locked, issued=True).count(),
             "ballots_digest": ballots_digest(rows),
+            "paper": paper_line(locked),
             "tally": count(locked, rows),
         },
     )

@@ -11,7 +11,11 @@ Recomputes and compares:
     one, at most the seats), no receipt twice, no more ballots than credentials issued; the tally (votes per option,
     most first, ties in the ballot's order; for an election the first `seats` elected, the rest reserves in order);
   - against the log: the question was prepared with these options, opened and closed, and its closing entry holds
-    the same tally, credentials count and digest of the ballot list; every closing entry has its question here.
+    the same tally, credentials count and digest of the ballot list; every closing entry has its question here;
+  - the room's paper line, when there is one: votes per option that fit the paper ballots (an item's add up to
+    them; an election's at most the seats per ballot), valid and spoiled ballots no more than the members who could
+    vote on paper, the same counts entered by one officer and confirmed by another in the log before the close, and
+    sealed by the close; the tally is the online ballots plus these counts.
 Prints what it found; exits 0 when everything matches, 1 on any difference, 2 when the file cannot be read.
 """
 
@@ -34,13 +38,19 @@ def receipt(question_id: int, options: list, nonce: str) -> str:
     return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode()[:10]
 
 
-def tally(kind: str, seats: int, option_ids: list, ballots: list) -> dict:
+def tally(kind: str, seats: int, option_ids: list, ballots: list, paper: dict | None = None) -> dict:
     votes = Counter()
     for chosen in ballots:
         votes.update(chosen)
+    cast = len(ballots)
+    if paper is not None:
+        votes.update({row["option"]: row["votes"] for row in paper["votes"]})
+        cast += paper["ballots"]
     position = {option: index for index, option in enumerate(option_ids)}
     ranked = sorted(option_ids, key=lambda option: (-votes[option], position[option]))
-    result = {"ballots": len(ballots), "ranked": [{"option": option, "votes": votes[option]} for option in ranked]}
+    result = {"ballots": cast, "ranked": [{"option": option, "votes": votes[option]} for option in ranked]}
+    if paper is not None:
+        result.update(online_ballots=len(ballots), paper_ballots=paper["ballots"], spoiled=paper["spoiled"])
     if kind == "election":
         result["elected"] = ranked[:seats]
         result["reserves"] = ranked[seats:]
@@ -63,6 +73,45 @@ def check_chain(log: list, head: str | None) -> list[str]:
         previous = entry.get("digest", "")
     if head is not None and previous != head:
         problems.append("the log's last digest is not the one announced")
+    return problems
+
+
+def check_paper(name: str, question: dict, option_ids: list, log: list) -> list[str]:
+    """The room's paper line: counts that add up, within those who could vote on paper, entered by one officer and
+    confirmed by another with the same counts in the log, before the close."""
+    qid, paper = question["id"], question.get("paper")
+    confirmations = entries_for(log, "confirmed", qid)
+    if paper is None:
+        return [f"{name}: the log confirms a paper count the record does not show"] if confirmations else []
+    problems = []
+    counts = [row.get("votes") for row in paper.get("votes", [])]
+    numbers = [*counts, paper.get("ballots"), paper.get("spoiled"), paper.get("allowed")]
+    if [row.get("option") for row in paper.get("votes", [])] != option_ids:
+        problems.append(f"{name}: the paper count's options are not the question's")
+    if not all(isinstance(number, int) and not isinstance(number, bool) and number >= 0 for number in numbers):
+        return [*problems, f"{name}: a paper count is not a whole number of zero or more"]
+    ballots, seats = paper["ballots"], question["seats"]
+    if question["kind"] == "item" and sum(counts) != ballots:
+        problems.append(f"{name}: the paper votes do not add up to the paper ballots")
+    if question["kind"] == "election" and (
+        any(votes > ballots for votes in counts) or not ballots <= sum(counts) <= ballots * seats
+    ):
+        problems.append(f"{name}: the paper votes do not fit the paper ballots and the seats")
+    if ballots + paper["spoiled"] > paper["allowed"]:
+        problems.append(f"{name}: more paper ballots than members who could vote on paper")
+    if len(confirmations) != 1:
+        return [*problems, f"{name}: the paper count is not confirmed once in the log"]
+    confirmation = confirmations[0]
+    entered = [entry for entry in entries_for(log, "entered", qid) if entry.get("seq", 0) < confirmation.get("seq", 0)]
+    if confirmation["payload"].get("paper") != paper:
+        problems.append(f"{name}: the paper count is not the one the officers confirmed")
+    if not entered or entered[-1]["payload"].get("paper") != paper:
+        problems.append(f"{name}: the paper count was not entered by a first officer as confirmed")
+    elif entered[-1]["payload"].get("officer") == confirmation["payload"].get("officer"):
+        problems.append(f"{name}: one officer entered and confirmed the paper count")
+    closing = entries_for(log, "closed", qid)
+    if closing and closing[0].get("seq", 0) < confirmation.get("seq", 0):
+        problems.append(f"{name}: the paper count was confirmed after the close")
     return problems
 
 
@@ -90,7 +139,9 @@ def check_question(question: dict, log: list) -> list[str]:
             problems.append(f"{name}: ballot {ballot['receipt']} holds options the question does not allow")
     if len(ballots) > question["credentials_issued"]:
         problems.append(f"{name}: more ballots ({len(ballots)}) than credentials issued")
-    counted = tally(question["kind"], seats, option_ids, [ballot["options"] for ballot in ballots])
+    problems += check_paper(name, question, option_ids, log)
+    paper = question.get("paper")
+    counted = tally(question["kind"], seats, option_ids, [ballot["options"] for ballot in ballots], paper)
     if counted != question["tally"]:
         problems.append(f"{name}: the published tally is not the count of its ballots")
     created = entries_for(log, "created", qid)
@@ -112,6 +163,8 @@ def check_question(question: dict, log: list) -> list[str]:
             problems.append(f"{name}: the tally at the close differs from the count of the ballots")
         if payload.get("ballots_digest") != hashlib.sha256(canonical(ballots)).hexdigest():
             problems.append(f"{name}: the ballots are not those the close sealed")
+        if payload.get("paper") != paper:
+            problems.append(f"{name}: the paper count differs from the one the close sealed")
         if payload.get("credentials_issued") != question["credentials_issued"]:
             problems.append(f"{name}: the credentials issued differ from the close")
     return problems
