@@ -41,6 +41,22 @@ def test_online_voting_ends_when_the_meeting_begins(room):
     assert not Slot.objects.get(pk=slot.pk).issued
 
 
+def test_a_credential_replayed_after_the_meeting_began_changes_nothing():
+    chair = secretary()
+    meeting, people = published_meeting(chair, members=4)
+    item = open_item(meeting, chair)
+    slot = Slot.objects.get(question=item, member=people[0])
+    credential = voting.open_voting(slot=slot, by=people[0])
+    voting.cast(slot=slot, by=people[0], credential=credential, option_ids=option_ids(item)[:1])
+    before = list(Ballot.objects.values_list("digest", "options", "receipt"))
+    held_now(meeting, chair, present=people[:2])
+
+    with pytest.raises(ValidationError, match="أُغلق التصويت الإلكتروني عند بدء الاجتماع. لم يُسجَّل شيء"):
+        voting.cast(slot=slot, by=people[0], credential=credential, option_ids=option_ids(item)[1:2])
+
+    assert list(Ballot.objects.values_list("digest", "options", "receipt")) == before
+
+
 def test_two_officers_who_agree_add_the_paper_count_to_the_online_ballots(room):
     _meeting, item, _people, first, second = room
 
