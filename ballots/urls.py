@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import officer_views, views
+from ballots import officer_views, paper_views, views
 
 app_name = "ballots"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/questions/", officer_views.meeting_questions, name="meeting-questions"),
     path("questions/<int:pk>/open/", officer_views.question_open, name="question-open"),
     path("questions/<int:pk>/close/", officer_views.question_close, name="question-close"),
+    path("<int:pk>/paper/", paper_views.meeting_paper, name="meeting-paper"),
+    path("questions/<int:pk>/paper/", paper_views.paper_enter, name="paper-enter"),
+    path("<int:pk>/door-list/", paper_views.door_list, name="door-list"),
 ]

@@ -51,7 +51,7 @@ def test_a_credential_replayed_after_the_meeting_began_changes_nothing():
     before = list(Ballot.objects.values_list("digest", "options", "receipt"))
     held_now(meeting, chair, present=people[:2])
 
-    with pytest.raises(ValidationError, match="أُغلق التصويت الإلكتروني عند بدء الاجتماع. لم يُسجَّل شيء"):
+    with pytest.raises(ValidationError, match="أُغلق التصويت الإلكتروني عند بدء الاجتماع"):
         voting.cast(slot=slot, by=people[0], credential=credential, option_ids=option_ids(item)[1:2])
 
     assert list(Ballot.objects.values_list("digest", "options", "receipt")) == before

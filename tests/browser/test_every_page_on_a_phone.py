@@ -121,6 +121,9 @@ NOT_PAGES = {
     "ballots:question-open": "POST: opens voting on a question",
     "ballots:question-close": "POST: closes voting on a question",
     "ballots:meeting-record-json": "download (JSON): the published ballot record",
+    "ballots:meeting-paper": "the room on the meeting's day: visited in tests/browser/test_ballots_room_journey.py",
+    "ballots:paper-enter": "POST: an officer's paper counts (the paper page shows the result)",
+    "ballots:door-list": "the room on the meeting's day: visited in tests/browser/test_ballots_room_journey.py",
     "notification-link": "short link in a text message: redirects",
     "announcement-link": "short link in a text message: redirects",
 }
