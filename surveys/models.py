@@ -282,6 +282,12 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["month", "request_type"], name="response_month_service_idx"),
             models.Index(fields=["month", "department"], name="response_month_department_idx"),
+            # The board's latest comments: the newest months' few answers with a comment, without reading the rest.
+            models.Index(
+                fields=["-month", "id"],
+                name="response_comment_month_idx",
+                condition=models.Q(source="request") & ~models.Q(comment=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(overall__gte=1, overall__lte=5), name="response_overall_1_5"),
