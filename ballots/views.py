@@ -78,8 +78,14 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     for question in record.published_questions(meeting).prefetch_related("options"):
         published = record.question_record(question)
         labels = {option.pk: option.label for option in question.options.all()}
+        on_paper = {row["option"]: row["votes"] for row in (published["paper"] or {}).get("votes", [])}
         published["ranked"] = [
-            {**row, "label": labels[row["option"]], "elected": row["option"] in published["tally"].get("elected", [])}
+            {
+                **row,
+                "label": labels[row["option"]],
+                "elected": row["option"] in published["tally"].get("elected", []),
+                "paper": on_paper.get(row["option"], 0),
+            }
             for row in published["tally"]["ranked"]
         ]
         for ballot in published["ballots"]:
