@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from ballots import paper, services
+from ballots import log, paper, services
 from tests.ballots.helpers import open_item, option_ids, published_meeting, secretary
 from tests.ballots.room import held_now, officer, vote_online
 from tests.ballots.test_record import export, verify
@@ -82,26 +82,42 @@ def tamper(record: dict, how: str) -> None:
         question["paper"] = None
     elif how == "confirmation_dropped":
         del record["log"][confirmed]
-    elif how == "one_officer_twice":
+    elif how == "one_officer_twice_log_rewritten":
         record["log"][confirmed]["payload"]["officer"] = record["log"][confirmed - 1]["payload"]["officer"]
+        rechain(record)
+    elif how == "confirmation_dropped_log_rewritten":
+        del record["log"][confirmed]
+        rechain(record)
     elif how == "paper_above_allowed":
         line["allowed"] = 1
 
 
+def rechain(record: dict) -> None:
+    """Number the log again and recompute every digest, as a forger who rewrote the whole log would (only the
+    announced head would then catch it: these cases leave --head out, so the paper checks must)."""
+    previous = log.GENESIS
+    for seq, entry in enumerate(record["log"], start=1):
+        entry["seq"], entry["previous"] = seq, previous
+        entry["digest"] = previous = log.chain(
+            previous, {key: entry[key] for key in ("seq", "action", "at", "payload")}
+        )
+
+
 @pytest.mark.parametrize(
-    "how",
+    ("how", "caught"),
     [
-        "paper_count_edited",
-        "paper_count_edited_and_tally_matched",
-        "paper_count_moved_between_options",
-        "spoiled_edited",
-        "paper_line_dropped",
-        "confirmation_dropped",
-        "one_officer_twice",
-        "paper_above_allowed",
+        ("paper_count_edited", "the paper count is not the one the officers confirmed"),
+        ("paper_count_edited_and_tally_matched", "the paper count is not the one the officers confirmed"),
+        ("paper_count_moved_between_options", "the paper count is not the one the officers confirmed"),
+        ("spoiled_edited", "the paper count is not the one the officers confirmed"),
+        ("paper_line_dropped", "the log confirms a paper count the record does not show"),
+        ("confirmation_dropped", "the paper count is not confirmed once in the log"),
+        ("confirmation_dropped_log_rewritten", "the paper count is not confirmed once in the log"),
+        ("one_officer_twice_log_rewritten", "one officer entered and confirmed the paper count"),
+        ("paper_above_allowed", "more paper ballots than members who could vote on paper"),
     ],
 )
-def test_the_verifier_catches_every_change_to_the_paper_count(record, tmp_path, how):
+def test_the_verifier_catches_every_change_to_the_paper_count(record, tmp_path, how, caught):
     changed = copy.deepcopy(record)
 
     tamper(changed, how)
@@ -109,4 +125,4 @@ def test_the_verifier_catches_every_change_to_the_paper_count(record, tmp_path, 
     assert changed != record
     result = verify(changed, tmp_path)
     assert result.returncode == 1, result.stdout
-    assert "CHANGED:" in result.stdout
+    assert f"CHANGED: question {changed['questions'][0]['id']}: {caught}" in result.stdout, result.stdout
