@@ -218,6 +218,7 @@ def complete_activation(*, code: OneTimeCode, password: str) -> User:
     Raises ValidationError for a weak password, an expired step, or a mobile another account already uses.
     """
     _check_proven(code, OneTimeCode.Purpose.ACTIVATION)
+    assert code.member_id is not None, "an activation code is always issued for a record of the register"
     member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=code.member_id)
     user = member.user
     if user is None:
@@ -283,6 +284,7 @@ def complete_password_reset(*, code: OneTimeCode, password: str) -> User:
     Raises ValidationError for a weak password or an expired step.
     """
     _check_proven(code, OneTimeCode.Purpose.PASSWORD_RESET)
+    assert code.user_id is not None, "a new password's code is always issued for an account"
     user = User.objects.select_for_update().get(pk=code.user_id)
     _set_password(user, password)
     user.save(update_fields=["password"])

@@ -37,7 +37,7 @@ def send_email_later(message: EmailMessage) -> None:
 
     html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
     for to in message.to:
-        enqueue.after_commit(tasks.send_account_email, to, message.subject, message.body, html)
+        enqueue.after_commit(tasks.send_account_email, to, str(message.subject), str(message.body), html)
 
 
 def deliver_sms(phone: str, text: str) -> bool:

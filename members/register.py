@@ -207,7 +207,7 @@ def transfer_shares(*, from_member: Member, to_national_id: str, shares: int, by
 
 
 @transaction.atomic
-def withdraw_member(*, member: Member, by: User, refund_due: Decimal, on: date | None = None) -> Member:
+def withdraw_member(*, member: Member, by: User, refund_due: Decimal | None, on: date | None = None) -> Member:
     """The board accepted a withdrawal: membership ends on `on` (today) with the refund the board decided.
 
     The member keeps their account and their record (they still read their history); a withdrawn member's
@@ -230,7 +230,7 @@ def withdraw_member(*, member: Member, by: User, refund_due: Decimal, on: date |
 
 
 @transaction.atomic
-def refund_deceased_member(*, national_id: str, by: User, refund_due: Decimal, on: date | None = None) -> Member:
+def refund_deceased_member(*, national_id: str, by: User, refund_due: Decimal | None, on: date | None = None) -> Member:
     """The board accepted the heirs' request for a refund: the deceased member's membership ends on `on` (today) with
     the refund due to the heirs, as for a withdrawal (their shares no longer count in the capital).
 
@@ -269,8 +269,12 @@ def succeed_heir(*, deceased_national_id: str, heir_national_id: str, by: User) 
     _advisory_lock(MEMBERSHIP_NO_LOCK)
     _advisory_lock(SHARE_CAP_LOCK)
     deceased = _locked_deceased(deceased_national_id)
-    heir = Member.objects.select_for_update(of=("self",)).select_related("user").filter(national_id=heir_national_id)
-    heir = heir.first()
+    heir = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(national_id=heir_national_id)
+        .first()
+    )
     if heir is None or heir.status not in {Member.Status.APPLICANT, Member.Status.ACTIVE}:
         raise ValidationError(
             _(

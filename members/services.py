@@ -5,11 +5,11 @@ whole, and no member holds more than 10 % of the cooperative's shares. `name_sea
 mobile and e-mail follow the record in the same transaction.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ def _advisory_lock(key: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def check_share_cap(new_holdings: Mapping[str, int], *, exclude_pks: set[int] = frozenset()) -> None:
+def check_share_cap(new_holdings: Mapping[str, int], *, exclude_pks: Set[int] = frozenset()) -> None:
     """Raise ShareCapExceeded if any holding in `new_holdings` (label → shares) is above the cap of the total.
 
     The total is every share held by members whose membership has not ended, with the members in `exclude_pks`
@@ -66,6 +66,12 @@ def check_share_cap(new_holdings: Mapping[str, int], *, exclude_pks: set[int] = 
             )
             % {"percent": MAX_HOLDING_PERCENT, "total": total, "who": "، ".join(over[:5])}
         )
+
+
+def _column_label(name: str) -> str:
+    field = Member._meta.get_field(name)
+    assert isinstance(field, models.Field), "a consent is a column of the register, not a relation"
+    return str(field.verbose_name)
 
 
 def _sync_account(member: Member) -> None:
@@ -105,7 +111,7 @@ def _tell_the_old_contact(member: Member, before: Mapping[str, object], changed:
                         "The e-mail address on your membership record was changed. From now on messages go to the "
                         "new address. If you did not ask for it, call the cooperative at once."
                     ),
-                    to=[before["email"]],
+                    to=[str(before["email"])],
                 )
             )
 
@@ -185,7 +191,7 @@ def update_preferences(*, member: Member, by: User, language: str, surveys_opt_o
     for kind in channel_table.TABLE:
         if kind.consent_field in changed:
             # The words the member saw on the page, in the language they read it in: what they agreed to.
-            wording = kind.wording or Member._meta.get_field(kind.consent_field).verbose_name
+            wording = kind.wording or _column_label(kind.consent_field)
             ConsentRecord.objects.create(
                 member=locked,
                 channel=kind.channel,

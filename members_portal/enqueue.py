@@ -52,6 +52,7 @@ def broker_reachable() -> bool:
     return True
 
 
-def after_commit(task: Task, *ids: int) -> None:
-    """Enqueue `task(*ids)` once the current transaction commits; nothing is sent if it rolls back."""
+def after_commit(task: Task, *ids: int | str) -> None:
+    """Enqueue `task(*ids)` once the current transaction commits; nothing is sent if it rolls back. The arguments
+    are ids, or the few short strings a task needs (a code's token, a message to a number without an account)."""
     transaction.on_commit(partial(_send, task, ids))

@@ -53,7 +53,7 @@ def scope_of(user: User) -> StaffScope:
             if marked_supervisor and has_role(user, Role.SUPERVISOR):
                 supervised.add(department_id)
     scope = StaffScope(frozenset(department_ids), frozenset(supervised))
-    user._staff_scope = scope
+    user._staff_scope = scope  # type: ignore[attr-defined]  # a cache for this request, not a column of User
     return scope
 
 

@@ -101,21 +101,23 @@ def _transfer(service_request: ServiceRequest, by: User, decision: BoardDecision
 
 
 def _withdraw(service_request: ServiceRequest, by: User, decision: BoardDecision | None) -> str:
-    register.withdraw_member(member=service_request.member, by=by, refund_due=decision.refund_due)
-    return _("Membership ended; refund due: %(amount)s riyals.") % {"amount": _amount(decision.refund_due)}
+    refund_due = _refund_due(decision)
+    register.withdraw_member(member=service_request.member, by=by, refund_due=refund_due)
+    return _("Membership ended; refund due: %(amount)s riyals.") % {"amount": _amount(refund_due)}
 
 
 def _succeed_or_refund(service_request: ServiceRequest, by: User, decision: BoardDecision | None) -> str:
     deceased_id = answer(service_request, "deceased_id")
     choice = answer(service_request, HEIRS_CHOICE)
     if choice == REFUND:
-        deceased = register.refund_deceased_member(national_id=deceased_id, by=by, refund_due=decision.refund_due)
+        refund_due = _refund_due(decision)
+        deceased = register.refund_deceased_member(national_id=deceased_id, by=by, refund_due=refund_due)
         return _(
             "The membership of %(name)s (%(membership_no)s) ended by death; refund due to the heirs: %(amount)s riyals."
         ) % {
             "name": deceased.full_name_ar,
             "membership_no": deceased.membership_no,
-            "amount": _amount(decision.refund_due),
+            "amount": _amount(refund_due),
         }
     if choice != SUBSTITUTE_HEIR:
         raise ValidationError(
@@ -142,7 +144,14 @@ def _succeed_or_refund(service_request: ServiceRequest, by: User, decision: Boar
     }
 
 
-def _amount(value: Decimal) -> str:
+def _refund_due(decision: BoardDecision | None) -> Decimal | None:
+    """The refund the approving decision gave (take_effect has checked there is one); the register refuses a
+    missing refund."""
+    return decision.refund_due if decision is not None else None
+
+
+def _amount(value: Decimal | None) -> str:
+    assert value is not None, "the register has refused a missing refund before the summary is written"
     return format(value.quantize(Decimal("0.01")), "f")
 
 

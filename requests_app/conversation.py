@@ -33,7 +33,7 @@ def add_member_message(
     if not text and not files:
         raise ValidationError(_("Write a message or attach a document."), code="empty")
     ServiceRequest.objects.select_for_update().filter(pk=service_request.pk).update(version=F("version") + 1)
-    event = None
+    event: TimelineEvent | None = None
     for document, upload in files:
         attachment = attachments.store_attachment(
             upload=upload, document=document, by=by, service_request=service_request
@@ -46,6 +46,7 @@ def add_member_message(
         event = TimelineEvent.objects.create(
             service_request=service_request, kind=TimelineEvent.Kind.MEMBER_MESSAGE, actor=by, note=text
         )
+    assert event is not None, "a message or a document, checked above"
     return event
 
 

@@ -28,6 +28,7 @@ def delete_draft(*, draft: Draft, by: User) -> None:
         raise PermissionDenied
     attachments = list(locked.attachments.filter(service_request__isnull=True))
     for attachment in attachments:
-        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
+        # django-stubs types a file's name as optional; an attachment always has its file.
+        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))  # type: ignore[arg-type]
     locked.attachments.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
     locked.delete()

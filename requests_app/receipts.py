@@ -83,7 +83,7 @@ def issue_receipt(*, service_request_id: int, kind: str) -> Receipt:
     return receipt
 
 
-def missing_receipts(*, within_days: int = 7, limit: int = 500) -> list[tuple[int, str]]:
+def missing_receipts(*, within_days: int = 7, limit: int = 500) -> list[tuple[int, Receipt.Kind]]:
     """(request id, kind) of receipts that should exist and do not: their task was lost (broker or worker down).
 
     Only requests older than RECEIPT_SWEEP_GRACE_S (before that their own task may still be on its way) and only

@@ -4,6 +4,7 @@ import dataclasses
 import enum
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +44,7 @@ class StaffButton:
 
     action: str
     form: type[forms.Form]
-    label: str
+    label: str | Promise  # a lazy translation, read in the language of the page
     style: str = "btn-primary"
 
 

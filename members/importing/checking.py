@@ -79,6 +79,7 @@ def clean_row(line: int, cells: list, mapping: dict[int, str]) -> RowResult:
     for column in register_columns.IMPORTED:
         if column.name not in texts or (column.required and column.name in refused):
             continue
+        assert column.clean is not None, "an imported column names its cleaner (register_columns.COLUMNS)"
         try:
             value = column.clean(texts[column.name])
         except ValidationError as error:
@@ -163,8 +164,8 @@ def _check_share_cap(report: ImportReport, register: Register) -> None:
     """Every holding after the import within MAX_HOLDING_PERCENT of the total held by members whose membership has not
     ended (withdrawn or deceased)."""
     holdings: dict[str, tuple[int, str]] = {}
-    for membership_no, row in register.by_membership_no.items():
-        holdings[membership_no] = (row[5], row[6])
+    for number, record in register.by_membership_no.items():
+        holdings[number] = (record[5], record[6])
     unnumbered = (
         Member.objects.filter(membership_no="")
         .exclude(status__in=Member.ENDED_STATUSES)

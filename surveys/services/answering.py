@@ -114,6 +114,8 @@ def submit_response(*, invitation: Invitation, answer: Answer) -> Response:
         },
         month=month_of(today),
     )
+    # The invitation as it was before the claim emptied it: unanswered, so with its version (see Invitation).
+    assert invitation.questionnaire_version is not None
     response = _response_from(
         answer,
         version=invitation.questionnaire_version,

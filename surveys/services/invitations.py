@@ -37,6 +37,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Why an open invitation's version and expiry are set: only answering empties them.
+_UNANSWERED_KEEPS = "an unanswered invitation keeps its version and expiry (see Invitation)"
+
+
 def survey_path(invitation: Invitation) -> str:
     return reverse("surveys:survey-answer", args=[invitation_token(invitation)])
 
@@ -62,6 +66,7 @@ def find_invitation(*, token: str, user: User | None = None) -> Invitation:
         raise InvitationRefused(InvitationRefused.OTHER_MEMBER)
     if invitation.answered:
         raise InvitationRefused(InvitationRefused.ANSWERED)
+    assert invitation.expires_at is not None, _UNANSWERED_KEEPS
     if invitation.expires_at <= timezone.now():
         raise InvitationRefused(InvitationRefused.EXPIRED)
     return invitation
@@ -143,6 +148,7 @@ def portal_version(*, service_request: ServiceRequest, by: User) -> Questionnair
         return current_version(service_request.request_type)
     if invitation.answered:
         raise InvitationRefused(InvitationRefused.ANSWERED)
+    assert invitation.questionnaire_version is not None, _UNANSWERED_KEEPS
     return invitation.questionnaire_version
 
 
@@ -173,6 +179,7 @@ def invitation_for_portal(*, service_request: ServiceRequest, by: User) -> Invit
     if invitation.answered:
         raise InvitationRefused(InvitationRefused.ANSWERED)
     now = timezone.now()
+    assert invitation.expires_at is not None, _UNANSWERED_KEEPS
     if invitation.expires_at <= now:
         invitation.expires_at = now + datetime.timedelta(days=INVITATION_DAYS)
         invitation.save(update_fields=["expires_at"])
