@@ -20,8 +20,13 @@ def usable_slots(member: Member) -> QuerySet[Slot]:
 
 
 def open_slots(member: Member, meeting: Meeting) -> list[Slot]:
-    """What the member may vote on now at this meeting: their own first, then the principal's."""
-    slots = usable_slots(member).filter(question__meeting=meeting, question__status=Question.Status.OPEN)
+    """What the member may vote on online now at this meeting: their own first, then the principal's. Nothing once
+    the meeting has begun: online voting ends then, and the room votes on paper (ballots.paper)."""
+    slots = usable_slots(member).filter(
+        question__meeting=meeting,
+        question__status=Question.Status.OPEN,
+        question__meeting__starts_at__gt=timezone.now(),
+    )
     return sorted(slots, key=lambda slot: (slot.question_id, slot.member_id != member.pk))
 
 

@@ -4,11 +4,14 @@ tally is online plus paper, with the paper count as its own line in the log and 
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from ballots import paper, services, voting
 from ballots.models import Ballot, LogEntry, PaperCount, Slot
+from members.roles import Role
 from tests.ballots.helpers import open_election, open_item, option_ids, published_meeting, secretary
 from tests.ballots.room import held_now, officer, vote_online
+from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,18 @@ def test_online_voting_ends_when_the_meeting_begins(room):
         voting.open_voting(slot=slot, by=people[5])
 
     assert not Slot.objects.get(pk=slot.pk).issued
+
+
+def test_the_members_ballot_page_offers_nothing_online_once_the_meeting_began(room, client):
+    meeting, _item, people, _first, _second = room
+    people[5].user = UserFactory(roles=[Role.MEMBER])
+    people[5].save(update_fields=["user"])
+    client.force_login(people[5].user)
+
+    page = client.get(reverse("ballots:meeting-ballots", args=[meeting.pk]))
+
+    assert page.context["slots"] == []
+    assert 'data-testid="no-slots"' in page.content.decode()
 
 
 def test_a_credential_replayed_after_the_meeting_began_changes_nothing():
