@@ -10,7 +10,8 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 # `make test ARGS="tests/members -x"` runs a part of the suite.
 ARGS ?=
 # What mypy checks in `make lint`: the kernel every app uses, and the services that hold the rules (the use cases
-# of members, the request's life in requests_app, surveys' services). A new service module is added here.
+# of members, the request's life in requests_app, surveys' services), and the slots with the apps that fill them
+# (a provider registered with the wrong signature fails). A new service module is added here.
 TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.py members_portal/db_retry.py \
 	members_portal/enqueue.py members_portal/formats members_portal/hijri.py members_portal/locks.py \
 	members_portal/member_input.py members_portal/middleware.py members_portal/one_beat.py members_portal/pdf.py \
@@ -21,7 +22,8 @@ TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.
 	requests_app/services.py requests_app/workflow.py requests_app/completion.py requests_app/access.py \
 	requests_app/status_changes.py requests_app/conversation.py requests_app/notices.py requests_app/drafts.py \
 	requests_app/receipts.py \
-	surveys/services
+	surveys/services \
+	members/slots.py requests_app/slots.py requests_app/member_scope.py requests_app/apps.py surveys/apps.py
 
 # The first Python 3.12 or 3.13 that really runs. A pyenv shim only runs when its version is selected, so
 # the versions pyenv has are asked for by name (PYENV_VERSION=3.12.1 pyenv which python3).

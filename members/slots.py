@@ -1,15 +1,17 @@
 """Places on the members app's pages that the apps above fill in at start-up, so members never names them.
 
-An app registers a provider in its AppConfig.ready(); the page asks the slot, which asks every provider.
+An app registers a provider in its AppConfig.ready(); the page asks the slot, which asks every provider. Each kind
+of slot says what a provider is (a Protocol, checked by mypy where the provider is registered) and what it answers
+with (a dataclass, or a condition on Member).
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import Q
 
-from members.models import Member
+from members.models import Member, User
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,16 @@ class Link:
     detail: str = ""
 
 
-# The applicant's way to their membership application: "apply", or the application they already made.
-_applicant_links: list[Callable[[Member], Link | None]] = []
+class ApplicantLinkProvider(Protocol):
+    """The applicant's way to their membership application: "apply", or the application they already made."""
+
+    def __call__(self, member: Member, /) -> Link | None: ...
 
 
-def register_applicant_link(provider: Callable[[Member], Link | None]) -> None:
+_applicant_links: list[ApplicantLinkProvider] = []
+
+
+def register_applicant_link(provider: ApplicantLinkProvider) -> None:
     if provider not in _applicant_links:
         _applicant_links.append(provider)
 
@@ -32,17 +39,22 @@ def applicant_links(member: Member) -> list[Link]:
     return [link for provider in _applicant_links if (link := provider(member)) is not None]
 
 
-# Which members a staff member may find in the directory and open: the app that knows departments answers with a
-# condition on Member. Fail closed: with no provider, staff see nobody.
-_member_scopes: list[Callable[[object], Q]] = []
+class MemberScopeProvider(Protocol):
+    """Which members a staff member may find in the directory and open: the app that knows departments answers with
+    a condition on Member. Fail closed: with no provider, staff see nobody."""
+
+    def __call__(self, user: User, /) -> Q: ...
 
 
-def register_member_scope(provider: Callable[[object], Q]) -> None:
+_member_scopes: list[MemberScopeProvider] = []
+
+
+def register_member_scope(provider: MemberScopeProvider) -> None:
     if provider not in _member_scopes:
         _member_scopes.append(provider)
 
 
-def member_scope(user) -> Q:
+def member_scope(user: User) -> Q:
     if not _member_scopes:
         return Q(pk__in=[])
     condition = Q(pk__in=[])
@@ -51,12 +63,18 @@ def member_scope(user) -> Q:
     return condition
 
 
-# The members with a request not yet closed (the announcements' "with open requests" segment): the app that keeps
-# requests answers with a condition on Member. Without a provider the segment matches no one.
-_open_requests: list[Callable[[], Q]] = []
+class RecipientSegmentProvider(Protocol):
+    """The members of an announcement's recipient segment that a higher app knows: the members with a request not yet
+    closed (the "with open requests" segment), as a condition on Member. Without a provider the segment matches no
+    one."""
+
+    def __call__(self) -> Q: ...
 
 
-def register_open_requests(provider: Callable[[], Q]) -> None:
+_open_requests: list[RecipientSegmentProvider] = []
+
+
+def register_open_requests(provider: RecipientSegmentProvider) -> None:
     if provider not in _open_requests:
         _open_requests.append(provider)
 
@@ -79,33 +97,44 @@ class MemberRequest:
     submitted_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     outcome: str
-    answers: list
+    answers: list[dict[str, object]]  # the form as the member filled it in: key, labels, value
     staff_url: str  # the request's staff page
 
 
-# The member's service requests, newest first, from the app that keeps them: all of them for the member's own data
-# export (`visible_to` None), those a staff member may open for the staff member page. Without a provider: none.
-_member_requests: list[Callable[..., list[MemberRequest]]] = []
+class MemberRequestsProvider(Protocol):
+    """The member's service requests, newest first, from the app that keeps them: the section of the member's own
+    data export (`visible_to` None: all of them) and the panel of the staff member page (those `visible_to` may
+    open). Without a provider: none."""
+
+    def __call__(self, member: Member, *, limit: int, visible_to: User | None) -> list[MemberRequest]: ...
 
 
-def register_member_requests(provider: Callable[..., list[MemberRequest]]) -> None:
+_member_requests: list[MemberRequestsProvider] = []
+
+
+def register_member_requests(provider: MemberRequestsProvider) -> None:
     if provider not in _member_requests:
         _member_requests.append(provider)
 
 
-def member_requests(member: Member, *, limit: int, visible_to=None) -> list[MemberRequest]:
-    rows = []
+def member_requests(member: Member, *, limit: int, visible_to: User | None = None) -> list[MemberRequest]:
+    rows: list[MemberRequest] = []
     for provider in _member_requests:
         rows += provider(member, limit=limit, visible_to=visible_to)
     return rows[:limit]
 
 
-# Where a member's own message from another channel (a WhatsApp reply) lands: the app that keeps requests puts it on
-# their open request's timeline or opens an inquiry, and answers with where it went (a reference number).
-_reply_receivers: list[Callable[..., str]] = []
+class ReplyReceiver(Protocol):
+    """Where a member's own message from another channel (a WhatsApp reply) lands: the app that keeps requests puts it
+    on their open request's timeline or opens an inquiry, and answers with where it went (a reference number)."""
+
+    def __call__(self, *, member: Member, text: str, reference: str) -> str: ...
 
 
-def register_reply_receiver(receiver: Callable[..., str]) -> None:
+_reply_receivers: list[ReplyReceiver] = []
+
+
+def register_reply_receiver(receiver: ReplyReceiver) -> None:
     _reply_receivers[:] = [receiver]
 
 

@@ -10,12 +10,13 @@ see every member.
 from django.db.models import Q
 from django.urls import reverse
 
+from members.models import Member, User
 from members.slots import MemberRequest
 from requests_app.access import requests_for_staff, scope_of
 from requests_app.models import RequestType, ServiceRequest
 
 
-def members_of_departments(user) -> Q:
+def members_of_departments(user: User) -> Q:
     department_ids = scope_of(user).department_ids
     if not department_ids:
         return Q(pk__in=[])
@@ -28,7 +29,7 @@ def members_with_open_requests() -> Q:
     return Q(pk__in=ServiceRequest.objects.open().values("member_id"))
 
 
-def member_requests(member, *, limit: int, visible_to=None) -> list[MemberRequest]:
+def member_requests(member: Member, *, limit: int, visible_to: User | None) -> list[MemberRequest]:
     """Newest first; for a staff reader only those of their departments (the staff request page's scope)."""
     found = requests_for_staff(visible_to) if visible_to is not None else ServiceRequest.objects.all()
     return [
