@@ -81,7 +81,7 @@ def _send_code(*, phone: str, email: str, code: str, language: str) -> None:
         }
         subject = _("Your activation code for the members portal")
     try:
-        channels.send_sms(phone, text)
+        channels.send_code_sms(phone, text)
     except channels.SmsError:
         logger.exception("Could not send an activation code by SMS")
     if email:

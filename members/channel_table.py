@@ -41,6 +41,11 @@ class Kind:
     reports_delivery: bool = False
     # The words a member agrees to, shown beside the yes (stored with each yes or no); the field's label otherwise.
     wording: str = ""
+    # A critical notice (OUTBOX_CRITICAL_EVENTS) this channel could not deliver goes by this one (SMS: e-mail).
+    critical_fallback: Channel | None = None
+    # A critical notice may use this channel's address on record without the member's consent to the channel (e-mail:
+    # only as the fallback of a critical notice that failed on the channel the member chose).
+    critical_on_record: bool = False
 
     @property
     def member_fields(self) -> tuple[str, ...]:
@@ -63,6 +68,12 @@ class Kind:
         if self.address_field:
             parts.append(f"m.{self.address_field} <> ''")
         return " AND ".join(parts) or "TRUE"
+
+    def reaches(self, member: Member, event: str) -> bool:
+        """`accepts`, or for a critical notice on a channel that may use the address on record, an address."""
+        if self.accepts(member):
+            return True
+        return self.critical_on_record and is_critical(event) and bool(self.address(member))
 
     def check_consent(self, member: Member, given: bool) -> None:
         """Refuse a consent the member cannot give (ValidationError keyed on the field)."""
@@ -97,12 +108,30 @@ class Inbox(Kind):
 
 @dataclass(frozen=True)
 class Sms(Kind):
+    """Text messages through SMS_BACKEND, and SMS_FALLBACK_BACKEND (a second provider) when one is set.
+
+    The fallback rule for SMS: a try the provider refuses (an error answer, 5xx, a refusal inside a 200 answer, the
+    provider unreachable) is retried after the outbox's backoff, and the tries alternate between the two providers
+    (the first, the second, the first…), each with the row's key as the client reference. A provider that refused
+    took nothing, so the other one sending it is not a repeat. A try whose answer never came is never retried, on
+    either provider: it waits "to check" for the provider's delivery report. A critical notice (OUTBOX_CRITICAL_EVENTS)
+    whose tries are spent, whose report says undelivered, or whose answer never came and no report followed within
+    OUTBOX_UNCERTAIN_FALLBACK_S, goes by e-mail to the address on record (`critical_fallback`), once (the key
+    "<message>:email"). Codes are not outbox rows: see members.channels.send_code_sms.
+    """
+
     channel: Channel = Channel.SMS
     consent_field: str | None = "sms_consent"
     address_field: str | None = "mobile"
     label: str = gettext_lazy("Text messages")
     has_subject: bool = False
     reports_delivery: bool = True
+    critical_fallback: Channel | None = Channel.EMAIL
+
+    def provider_for(self, attempt: int) -> str:
+        """The SMS backend of a row's try number `attempt` (1 the first): the providers in turn."""
+        providers = delivery.sms_providers()
+        return providers[(max(attempt, 1) - 1) % len(providers)]
 
     def sender(self) -> str:
         return settings.SMS_SENDER_NAME
@@ -113,14 +142,20 @@ class Sms(Kind):
         return sms_length(text).segments
 
     def resends_uncertain(self) -> bool:
-        """Only where the gateway is known to drop a repeat of the same reference (SMS_GATEWAY_DROPS_REPEATS)."""
-        return settings.SMS_BACKEND == "gateway" and settings.SMS_GATEWAY_DROPS_REPEATS
+        """Only where the gateway is known to drop a repeat of the same reference (SMS_GATEWAY_DROPS_REPEATS), and only
+        with one provider (a second one would not know the first took it)."""
+        return (
+            settings.SMS_BACKEND == "gateway"
+            and settings.SMS_GATEWAY_DROPS_REPEATS
+            and len(delivery.sms_providers()) == 1
+        )
 
     def hand_over(self, row: Notification) -> dict[str, str]:
         if not self.consents(row.member):
             raise delivery.ChannelError("the member withdrew consent to text messages before sending")
-        message_id = delivery.send_sms(self.address(row.member), row.body, reference=row.key)
-        return {"provider": settings.SMS_BACKEND[:16], "provider_message_id": message_id[:64]}
+        provider = self.provider_for(row.attempts)
+        message_id = delivery.send_sms(self.address(row.member), row.body, reference=row.key, backend=provider)
+        return {"provider": provider[:16], "provider_message_id": message_id[:64]}
 
 
 @dataclass(frozen=True)
@@ -129,6 +164,13 @@ class Email(Kind):
     consent_field: str | None = "email_consent"
     address_field: str | None = "email"
     label: str = gettext_lazy("E-mail")
+    critical_on_record: bool = True
+
+    def reaches(self, member: Member, event: str) -> bool:
+        """`accepts`, or for a critical notice on a channel that may use the address on record, an address."""
+        if self.accepts(member):
+            return True
+        return self.critical_on_record and is_critical(event) and bool(self.address(member))
 
     def check_consent(self, member: Member, given: bool) -> None:
         if given and not member.email:
@@ -148,7 +190,7 @@ class Email(Kind):
         return settings.OUTBOX_RESEND_UNCERTAIN_EMAIL
 
     def hand_over(self, row: Notification) -> dict[str, str]:
-        if not self.accepts(row.member):
+        if not self.reaches(row.member, row.event):
             raise delivery.ChannelError("the member has no e-mail address or withdrew consent before sending")
         delivery.send_email(self.address(row.member), row.subject, row.body, reference=row.key)
         return {}
@@ -201,6 +243,20 @@ def kind_of(channel: str) -> Kind:
         return _BY_CHANNEL[Channel(channel)]
     except (KeyError, ValueError):
         raise delivery.ChannelError(f"unknown channel {channel!r}") from None
+
+
+def is_critical(event: str) -> bool:
+    """A notice that must reach the member even when its channel fails (OUTBOX_CRITICAL_EVENTS)."""
+    return event in settings.OUTBOX_CRITICAL_EVENTS
+
+
+def fallback_for(channel: str, event: str) -> Channel | None:
+    """The channel a message refused on `channel` goes by: the channel's own fallback (WhatsApp → SMS, every event),
+    else for a critical notice the channel's critical fallback (SMS → e-mail); None when there is none."""
+    kind = kind_of(channel)
+    if kind.fallback:
+        return kind.fallback
+    return kind.critical_fallback if is_critical(event) else None
 
 
 def consent_fields() -> list[str]:

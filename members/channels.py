@@ -158,21 +158,48 @@ def register_sms_backend(name: str, backend: SmsBackend) -> None:
     SMS_BACKENDS[name] = backend
 
 
-def send_sms(to: str, text: str, *, reference: str = "") -> str:
+def sms_providers() -> list[str]:
+    """The SMS backends in the order they are tried: SMS_BACKEND, then SMS_FALLBACK_BACKEND when one is set (a second
+    provider under contract, used only when the first refuses a message; see members.channel_table.Sms)."""
+    fallback = settings.SMS_FALLBACK_BACKEND
+    return [settings.SMS_BACKEND, *([fallback] if fallback and fallback != settings.SMS_BACKEND else [])]
+
+
+def send_sms(to: str, text: str, *, reference: str = "", backend: str = "") -> str:
     """Send one text message to a mobile number (any Saudi form; sent as E.164).
 
     `reference` is the caller's key for the message (the outbox row's key), given to the backend as the
-    provider's client reference so that a repeat can be recognised. Raises SmsError when the number is not
-    valid, the backend is unknown, or the gateway refuses. Returns the provider's id for the message ("" when the
-    backend gives none). Not idempotent by itself: callers that may retry (the outbox) guard against sending
-    twice, and pass a reference for the provider to drop what slips through.
+    provider's client reference so that a repeat can be recognised. `backend` names the provider (SMS_BACKEND when
+    empty). Raises SmsError when the number is not valid, the backend is unknown, or the gateway refuses. Returns
+    the provider's id for the message ("" when the backend gives none). Not idempotent by itself: callers that may
+    retry (the outbox) guard against sending twice, and pass a reference for the provider to drop what slips through.
     """
-    backend = SMS_BACKENDS.get(settings.SMS_BACKEND)
-    if backend is None:
-        raise SmsError(f"unknown SMS_BACKEND {settings.SMS_BACKEND!r}; use one of {', '.join(SMS_BACKENDS)}")
+    name = backend or settings.SMS_BACKEND
+    send = SMS_BACKENDS.get(name)
+    if send is None:
+        raise SmsError(f"unknown SMS backend {name!r}; use one of {', '.join(SMS_BACKENDS)}")
     if not text.strip():
         raise SmsError("empty text message")
-    return backend(_e164(to), text, reference) or ""
+    return send(_e164(to), text, reference) or ""
+
+
+def send_code_sms(to: str, text: str) -> str:
+    """Send a one-off text carrying a code (sign-in, activation): the first provider, and when it refuses the message,
+    the next one at once. A code lives minutes, so it is never retried later; an answer that never came
+    (SmsOutcomeUnknown) is not sent again on a guess (the code may be on its way; the person can ask for a new one).
+    Returns the provider's id; raises the last SmsError when every provider refused."""
+    to = _e164(to)  # a number that is not valid is refused once, not by each provider
+    providers = sms_providers()
+    for index, name in enumerate(providers):
+        try:
+            return send_sms(to, text, backend=name)
+        except SmsOutcomeUnknown:
+            raise
+        except SmsError as error:
+            if index == len(providers) - 1:
+                raise
+            logger.warning("A code SMS was refused by %s (%s); sending it by %s", name, error, providers[index + 1])
+    raise SmsError("no SMS backend is configured")
 
 
 # --- WhatsApp --------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def deliver_sms(phone: str, text: str) -> bool:
         logger.warning("Daily cap of code messages reached for a number; message not sent")
         return False
     try:
-        channels.send_sms(phone, text)
+        channels.send_code_sms(phone, text)
     except channels.SmsError:
         # The person can ask for the code again; the reason is in the log.
         logger.exception("Could not send a code by SMS")

@@ -90,6 +90,7 @@ def claim(notification_ids: list[int]) -> tuple[str, list[Notification]]:
             "pk",
             "key",
             "channel",
+            "event",
             "subject",
             "body",
             "attempts",
@@ -143,6 +144,9 @@ def _record_refusal(row: Notification, token: str, error: Exception) -> str:
             lambda: mine.update(status=Status.FAILED, last_error=reason[:2000], claim_token="", handed_over_at=None),
             what=f"recording notification {row.pk} failed",
         )
+        # A critical notice whose tries are spent goes by its critical fallback (SMS: e-mail); others end here.
+        if outbox_fallback.fall_back(notification_id=row.pk, reason=reason):
+            return "fell_back"
         return "failed"
     delay = backoff_s(row.attempts)
     write_with_retries(
@@ -336,6 +340,7 @@ def requeue_due(*, limit: int = 10_000) -> int:
     now, so the next sweep leaves it for the grace period. Idempotent: enqueuing a row twice costs a task that
     finds nothing to claim."""
     mark_unknown_outcomes()
+    outbox_fallback.fall_back_uncertain()
     now = timezone.now()
     due_before = now - timedelta(seconds=settings.OUTBOX_PENDING_GRACE_S)
     ids = list(

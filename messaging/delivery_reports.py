@@ -4,7 +4,8 @@ The provider's callback carries the shared secret (`<PROVIDER>_CALLBACK_SECRET`)
 report without it changes nothing. A report names the message by the provider's id (recorded when the provider
 took it) or, for a provider that carries it back, by our outbox key. The first final report is kept: a repeated
 one, or a late one that contradicts it, changes nothing, so a provider that calls twice is harmless. A report for
-a message the outbox had marked "to check" (its answer never came) settles it: the provider took it.
+a message the outbox had marked "to check" (its answer never came) settles it: the provider took it. A report that
+a critical notice was not delivered sends it by its fallback (members.outbox_fallback).
 """
 
 import base64
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from members import outbox_fallback
 from members.models import Channel, Notification
 from messaging.report import DELIVERED, FAILED, PENDING, Report
 
@@ -77,4 +79,7 @@ def record_report(*, provider: str, report: Report) -> str:
         changes.update(status=Status.SENT, sent_at=now, last_error="")
     Notification.objects.filter(pk=row.pk, delivery_state="").update(**changes)
     logger.info("Notification %s: %s reports it %s", row.pk, provider, report.state)
+    if report.state == FAILED:
+        # A critical notice the phone did not get goes by its fallback (e-mail), once (outbox_fallback).
+        outbox_fallback.fall_back(notification_id=row.pk, reason=f"{provider} reported it not delivered")
     return report.state

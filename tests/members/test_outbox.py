@@ -235,7 +235,7 @@ def test_a_failing_channel_retries_with_backoff_then_fails_with_the_reason(setti
     delays = []
     monkeypatch.setattr(sending, "_enqueue_quietly", lambda ids, countdown=None: delays.append(countdown))
 
-    def refuse(to, text, reference=""):
+    def refuse(to, text, reference="", backend=""):
         raise channels.SmsError("SMS gateway answered HTTP 503: busy")
 
     monkeypatch.setattr(channels, "send_sms", refuse)

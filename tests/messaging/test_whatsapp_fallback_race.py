@@ -36,3 +36,25 @@ def test_two_fallbacks_of_one_message_at_once_queue_one_text_message(settings, t
     assert sum(result is not None for result in results) == 1
     assert Notification.objects.filter(channel=Channel.SMS, member=member).count() == 1
     assert len(settings.SMS_FILE_PATH.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_two_fallbacks_of_one_critical_text_message_at_once_queue_one_email(mailoutbox):
+    member = MemberFactory(sms_consent=True, email_consent=False, email="member@example.org")
+    refused = Notification.objects.create(
+        member=member,
+        channel=Channel.SMS,
+        event="request_returned_to_member",
+        language="ar",
+        body="x",
+        context={"reference_no": "NJC-2026-000042", "service": "Seedlings", "note": "The deed is missing."},
+        link="/requests/42/",
+        key="timeline:42:sms",
+        status=Notification.Status.FAILED,
+    )
+
+    results = at_once(*[lambda: outbox_fallback.fall_back(notification_id=refused.pk, reason="refused")] * 4)
+
+    assert not any(isinstance(result, BaseException) for result in results), results
+    assert sum(result is not None for result in results) == 1
+    assert Notification.objects.filter(channel=Channel.EMAIL, member=member).count() == 1
+    assert len(mailoutbox) == 1
