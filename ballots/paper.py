@@ -38,9 +38,10 @@ def allowed_on_paper(question: Question) -> int:
 
 
 def marks(meeting: Meeting, member_ids: list[int]) -> dict[int, list[tuple[Question, bool]]]:
-    """For each member, each secret question put to the meeting and whether their slot was used online (True: no
-    paper ballot for it). From `Slot.issued` only: THAT a slot was used, never what was voted."""
-    questions = list(Question.objects.filter(meeting=meeting).exclude(status=Question.Status.DRAFT).order_by("pk"))
+    """For each member, each secret question still open at the meeting (the ones the room votes on) and whether
+    their slot was used online (True: no paper ballot for it). From `Slot.issued` only: THAT a slot was used, never
+    what was voted."""
+    questions = list(Question.objects.filter(meeting=meeting, status=Question.Status.OPEN).order_by("pk"))
     used = set(
         Slot.objects.filter(question__in=questions, member_id__in=member_ids, issued=True).values_list(
             "question_id", "member_id"
