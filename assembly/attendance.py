@@ -55,24 +55,28 @@ def quorum_rule(meeting: Meeting) -> tuple[int, bool]:
     return settings.ASSEMBLY_QUORUM_PERCENT, False
 
 
+def _present(meeting: Meeting):
+    return Registration.objects.filter(meeting=meeting).values("member_id")
+
+
+def _represented(meeting: Meeting):
+    """The accepted proxies whose holder is present and whose principal is not: each counts its principal once."""
+    present_ids = _present(meeting)
+    return Proxy.objects.filter(meeting=meeting, status=Proxy.Status.ACCEPTED, holder_id__in=present_ids).exclude(
+        principal_id__in=present_ids
+    )
+
+
 def counted_member_ids(meeting: Meeting) -> set[int]:
-    """The members counted as there now: present in person, or represented by the present holder of their accepted
-    proxy. The same members `attendance` counts (its `counted`); the room's paper ballots are theirs."""
-    present_ids = set(Registration.objects.filter(meeting=meeting).values_list("member_id", flat=True))
-    represented = Proxy.objects.filter(
-        meeting=meeting, status=Proxy.Status.ACCEPTED, holder_id__in=present_ids
-    ).values_list("principal_id", flat=True)
-    return present_ids | set(represented)
+    """The members `attendance` counts (its `counted`), by id: present in person, or represented by the present
+    holder of their accepted proxy. The room's paper ballots are theirs (ballots.paper)."""
+    present = set(_present(meeting).values_list("member_id", flat=True))
+    return present | set(_represented(meeting).values_list("principal_id", flat=True))
 
 
 def attendance(meeting: Meeting) -> Attendance:
     """The meeting's attendance now, in three counting queries."""
-    present_ids = Registration.objects.filter(meeting=meeting).values("member_id")
-    represented = (
-        Proxy.objects.filter(meeting=meeting, status=Proxy.Status.ACCEPTED, holder_id__in=present_ids)
-        .exclude(principal_id__in=present_ids)
-        .count()
-    )
+    represented = _represented(meeting).count()
     required_percent, majority = quorum_rule(meeting)
     return Attendance(
         eligible=meeting.eligible.count(),

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from assembly.attendance import attendance, counted_member_ids
+from ballots import paper
 from ballots.models import PaperCount, Slot
 from ballots.voting import cast, open_voting
 from members.roles import Role
@@ -124,3 +126,13 @@ def test_the_door_list_is_for_the_desk_only(client, room):
     client.force_login(people[1].user or UserFactory())
 
     assert client.get(reverse("ballots:door-list", args=[meeting.pk])).status_code in (302, 403)
+
+
+def test_the_members_who_may_vote_on_paper_are_those_attendance_counts(room):
+    meeting, item, people = room
+
+    there = counted_member_ids(meeting)
+
+    assert len(there) == attendance(meeting).counted == 6
+    assert people[5].pk in there  # represented by the present holder of their proxy
+    assert paper.allowed_on_paper(item) == 4
