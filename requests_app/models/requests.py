@@ -119,18 +119,34 @@ class ServiceRequest(models.Model):
             # completed requests latest due first: 149 ms walking request_due_idx → an index-only scan).
             models.Index(fields=["department", "status", "due_date", "id"], name="request_status_due_idx"),
             models.Index(fields=["assignee", "status"], name="request_assignee_idx"),
-            # The staff queue (requests_app/desk/queue.py): open requests of a department by due date or by
-            # submission, and one status by submission, each read in index order and stopped after a page.
+            # The staff queue (requests_app/desk/queue.py): open requests of a department in each order the page
+            # sorts by (due date, submission, request number), read in index order and stopped after a page. Each
+            # carries the columns the queue filters on, so a filter (service, assignee, service level, dates,
+            # governorate) is checked in the index without reading the table. EXPLAIN at 1,000,000 requests: the
+            # "late" view by request number walked the whole reference index (53 ms → 0.3 ms), late requests
+            # newest first read 17,000 table rows to skip the on-time ones (152 ms → 1 ms), a week's submissions by
+            # due date 234 ms → 1 ms, a service by due date counted from the table (47 ms → 3 ms).
             models.Index(
                 fields=["department", "due_date", "id"],
+                include=["status", "request_type", "assignee", "submitted_at", "member"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="request_open_due_idx",
             ),
             models.Index(
-                fields=["department", "submitted_at"],
+                fields=["department", "submitted_at", "id"],
+                include=["status", "request_type", "assignee", "due_date", "member"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="request_open_submitted_idx",
             ),
+            models.Index(
+                fields=["department", "reference_no"],
+                include=["id", "status", "request_type", "assignee", "due_date", "submitted_at", "member"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_reference_idx",
+            ),
+            # Every request of a department, newest first (the queue with closed ones included): without it the
+            # whole table's submission index was walked to skip other departments (52 ms at 1,000,000 → 0.3 ms).
+            models.Index(fields=["department", "submitted_at", "id"], name="request_submitted_idx"),
             models.Index(fields=["department", "status", "submitted_at"], name="request_status_submitted_idx"),
             # One status sorted by request number: without it PostgreSQL walked the whole reference_no index
             # (1.2 s at 1,000,000 requests for a status the department has none of; 0.1 ms with it).
