@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assembly import voting
+from assembly import slots, voting
 from assembly.attendance import attendance
 from assembly.models import AgendaItem, Decision, Meeting, Registration
 from members.models import Member, User
@@ -239,7 +239,8 @@ def close_meeting(*, meeting: Meeting, by: User) -> Meeting:
     _check_in_session(locked)
     if locked.chair_id is None:
         raise ValidationError(_("Elect the meeting's chair first: nothing is decided before."), code="no_chair")
-    undecided = locked.agenda_items.exclude(decision__confirmed_at__isnull=False).count()
+    secret = slots.items_decided_in_secret(locked)
+    undecided = locked.agenda_items.exclude(decision__confirmed_at__isnull=False).exclude(pk__in=secret).count()
     if undecided:
         raise ValidationError(
             _("Every agenda item needs its confirmed decision before the meeting is closed (%(count)s left).")

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assembly import conduct, selectors
+from assembly import approval, conduct, selectors, slots
 from assembly.attendance import attendance
 from assembly.forms import ChairForm, CountsForm
 from assembly.models import AgendaItem, Meeting
@@ -28,11 +28,15 @@ def _render(request: HttpRequest, meeting: Meeting, *, chair_form=None, counts_f
     counts_forms = counts_forms or {}
     items = list(meeting.agenda_items.all())
     decisions = selectors.decisions_of(meeting)
+    secret = slots.items_put_in_secret(meeting)
+    decided_in_secret = slots.items_decided_in_secret(meeting)
     rows = [
         {
             "item": item,
             "decision": decisions.get(item.pk),
             "form": counts_forms.get(item.pk, CountsForm(prefix_item=item.pk)),
+            "secret": item.pk in secret,
+            "secret_closed": item.pk in decided_in_secret,
         }
         for item in items
     ]
@@ -42,7 +46,9 @@ def _render(request: HttpRequest, meeting: Meeting, *, chair_form=None, counts_f
         "attendance": attendance(meeting),
         "chair_form": chair_form or ChairForm(),
         "rows": rows,
-        "undecided": sum(1 for row in rows if not (row["decision"] and row["decision"].is_confirmed)),
+        "undecided": sum(
+            1 for row in rows if not (row["secret_closed"] or (row["decision"] and row["decision"].is_confirmed))
+        ),
     }
     return render(request, "assembly/meeting_conduct.html", context, status=status)
 
@@ -112,3 +118,19 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     filename = f"minutes-{meeting.starts_at:%Y-%m-%d}.pdf"
     return serve_private(meeting.minutes, filename, "application/pdf", as_attachment=False)
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair of the meeting or a board member approves its minutes (assembly.approval), from the meeting page."""
+    meeting = selectors.meeting_for_member(request.user, pk).first()
+    if meeting is None:
+        raise Http404
+    try:
+        approval.approve_minutes(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The minutes are approved; their decisions take effect."))
+    return redirect("assembly:meeting-member", pk=pk)

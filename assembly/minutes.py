@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assembly import fan_out
+from assembly import fan_out, slots
 from assembly.attendance import attendance
 from assembly.models import Meeting
 from members.models import Channel, Notification
@@ -30,14 +30,16 @@ GRACE = datetime.timedelta(seconds=60)
 
 
 def minutes_context(meeting: Meeting) -> dict:
-    """What the minutes print: the meeting, who attended and the quorum (assembly.attendance), the chair, and each
-    item with its counts and result."""
+    """What the minutes print: the meeting, who attended and the quorum (assembly.attendance), the chair, each
+    item with its counts and result, and the count of each secret question (assembly.slots: ballots fills it; the
+    whole count only, never by governorate or any other slice)."""
     items = list(meeting.agenda_items.select_related("appeal", "decision").order_by("order"))
     return {
         "meeting": meeting,
         "attendance": attendance(meeting),
         "chair": meeting.chair,
         "items": items,
+        "secret": slots.secret_results(meeting),
         "issued_at": timezone.localtime(),
     }
 

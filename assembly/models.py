@@ -100,6 +100,16 @@ class Meeting(models.Model):
     )
     minutes = models.FileField(_("minutes of the meeting"), upload_to=minutes_path, max_length=200, blank=True)
     minutes_sent_at = models.DateTimeField(_("minutes sent to the members"), null=True, blank=True)
+    # The chair of the meeting or a board member (its secretary) approves the minutes (assembly.approval): once.
+    minutes_approved_at = models.DateTimeField(_("minutes approved"), null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("minutes approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("General Assembly meeting")

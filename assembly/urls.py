@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_member, name="meeting-member"),
     path("<int:pk>/documents/<int:doc_pk>/", document_views.document_file, name="document-file"),
     path("<int:pk>/minutes/", conduct_views.minutes_download, name="meeting-minutes"),
+    path("<int:pk>/minutes/approve/", conduct_views.minutes_approve, name="minutes-approve"),
     path("<int:pk>/proxy/", proxy_views.proxy_appoint, name="proxy-appoint"),
     path("<int:pk>/proxy/<int:proxy_pk>/code/", proxy_views.proxy_code, name="proxy-code"),
     path("<int:pk>/proxy/<int:proxy_pk>/accept/", proxy_views.proxy_accept, name="proxy-accept"),

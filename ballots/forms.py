@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assembly.models import EligibleMember
 from ballots.models import Question
+from members.models import Member
+from members.roles import Role
 
 
 class BallotForm(forms.Form):
@@ -34,42 +35,55 @@ class BallotForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    """A secret question an officer prepares: an item, or an election of `seats` among candidates named by their
-    membership numbers (each must be on the meeting's list: the service checks)."""
+    """A secret question an officer prepares: an item, or an election of `seats` whose candidates are the standing
+    nominations (ballots.nominations), naming the board members whose seats it fills."""
 
     kind = forms.ChoiceField(label=_("Kind of question"), choices=Question.Kind.choices, widget=forms.RadioSelect)
     title_ar = forms.CharField(label=_("Question (Arabic)"), max_length=200)
     title_en = forms.CharField(label=_("Question (English)"), max_length=200)
     seats = forms.IntegerField(label=_("Seats to fill (elections)"), min_value=1, max_value=30, initial=1)
-    candidates = forms.CharField(
-        label=_("Candidates' membership numbers (elections)"),
+    outgoing = forms.ModelMultipleChoiceField(
+        label=_("Board members whose seats this election fills"),
+        queryset=Member.objects.none(),
         required=False,
-        help_text=_("Separated by spaces or commas, in the order they appear on the ballot."),
-        widget=forms.TextInput(attrs={"dir": "ltr"}),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "They leave the board when the minutes are approved, unless elected again. The other board members keep "
+            "their seats."
+        ),
     )
 
     def __init__(self, meeting, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-
-    def clean_candidates(self) -> list:
-        numbers = self.cleaned_data["candidates"].replace("،", " ").replace(",", " ").split()
-        found = {
-            row.membership_no: row.member
-            for row in EligibleMember.objects.filter(meeting=self.meeting, membership_no__in=numbers).select_related(
-                "member"
-            )
-        }
-        missing = [number for number in numbers if number not in found]
-        if missing:
-            raise forms.ValidationError(
-                _("No member on this meeting's list has the membership number %(numbers)s.")
-                % {"numbers": "، ".join(missing)}
-            )
-        return [found[number] for number in numbers]
+        self.fields["outgoing"].queryset = Member.objects.filter(user__groups__name=Role.BOARD).order_by(
+            "full_name_ar"
+        )
+        self.fields["outgoing"].label_from_instance = lambda member: member.full_name_ar
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("kind") == Question.Kind.ELECTION and not cleaned.get("candidates"):
-            self.add_error("candidates", _("An election needs its candidates."))
+        if cleaned.get("kind") != Question.Kind.ELECTION:
+            cleaned["outgoing"] = []
         return cleaned
+
+
+class NominationForm(forms.Form):
+    """The board enters a member's nomination by membership number."""
+
+    membership_no = forms.CharField(
+        label=_("Membership number of the candidate"), max_length=20, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+
+    def clean_membership_no(self) -> Member:
+        number = self.cleaned_data["membership_no"].strip()
+        member = Member.objects.filter(membership_no=number).first()
+        if member is None:
+            raise forms.ValidationError(_("No member has the membership number %(number)s.") % {"number": number})
+        return member
+
+
+class DisqualifyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the candidate reads it)"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -193,3 +193,4 @@ class LogEntry(models.Model):
 
 
 from ballots.paper_models import PaperCount  # noqa: E402, F401 (Django finds the app's models here)
+from ballots.board_models import BoardResult, Nomination, OutgoingSeat  # noqa: E402, F401 (Django finds them here)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assembly.models import Meeting
-from ballots import services
+from ballots import nominations, services
 from ballots.forms import QuestionForm
 from ballots.models import Question, Slot
 from members.roles import Role, role_required
@@ -32,7 +32,13 @@ def meeting_questions(request: HttpRequest, pk: int) -> HttpResponse:
         (question, Slot.objects.filter(question=question, issued=True).count())
         for question in Question.objects.filter(meeting=meeting).order_by("pk")
     ]
-    return render(request, "ballots/meeting_questions.html", {"meeting": meeting, "form": form, "questions": questions})
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "questions": questions,
+        "has_election": nominations.has_election(meeting),
+    }
+    return render(request, "ballots/meeting_questions.html", context)
 
 
 def _officer_step(request: HttpRequest, pk: int, step, done: str) -> HttpResponse:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly.models import AgendaItem, EligibleMember, Meeting
-from ballots import log, paper, tally
-from ballots.models import Ballot, LogEntry, Option, Question, Slot
+from ballots import log, nominations, paper, tally
+from ballots.models import Ballot, LogEntry, Option, OutgoingSeat, Question, Slot
 from members.models import Member, User
 
 # The options of a secret agenda item, in the ballot's order (stored in both languages, like the agenda's titles).
@@ -56,12 +56,22 @@ def create_question(
     title_en: str,
     seats: int = 1,
     agenda_item: AgendaItem | None = None,
-    candidates: Sequence[Member] = (),
+    candidates: Sequence[Member] | None = None,
+    outgoing: Sequence[Member] = (),
 ) -> Question:
     """Prepare a secret question: an item (for, against, abstain) or an election of `seats` among `candidates`, each
-    on the meeting's eligible list. Logged ("created") with its options."""
+    on the meeting's eligible list: by default the standing nominations (ballots.nominations). `outgoing` are the
+    board members whose seats the election fills (they leave the board when the minutes are approved, unless
+    elected). An election answers the agenda's board election item. Logged ("created") with its options and the
+    outgoing members' numbers."""
     meeting = Meeting.objects.get(pk=meeting.pk)
     _check_before_the_meeting(meeting)
+    if kind == Question.Kind.ELECTION:
+        if candidates is None:
+            candidates = nominations.candidates(meeting)
+        if agenda_item is None:
+            agenda_item = meeting.agenda_items.filter(kind=AgendaItem.Kind.BOARD_ELECTION).order_by("order").first()
+    candidates = list(candidates or ())
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError(_("This agenda item belongs to another meeting."), code="other_meeting")
     question = Question(
@@ -84,8 +94,9 @@ def create_question(
             raise ValidationError(_("Every candidate must be on this meeting's list of members."), code="not_eligible")
         labels = [(person.full_name_ar, person.full_name_en or person.full_name_ar) for person in candidates]
     else:
-        labels, candidates = ITEM_OPTIONS, ()
+        labels, candidates, outgoing = ITEM_OPTIONS, [], ()
     question.save()
+    OutgoingSeat.objects.bulk_create(OutgoingSeat(question=question, member=person) for person in outgoing)
     Option.objects.bulk_create(
         Option(
             question=question,
@@ -107,6 +118,7 @@ def create_question(
             "title_en": question.title_en,
             "seats": question.seats,
             "options": options_payload(question),
+            **({"outgoing": sorted(person.membership_no for person in outgoing)} if outgoing else {}),
         },
     )
     return question

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import officer_views, paper_views, views
+from ballots import nomination_views, officer_views, paper_views, views
 
 app_name = "ballots"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/paper/", paper_views.meeting_paper, name="meeting-paper"),
     path("questions/<int:pk>/paper/", paper_views.paper_enter, name="paper-enter"),
     path("<int:pk>/door-list/", paper_views.door_list, name="door-list"),
+    path("nominations/", nomination_views.my_nominations, name="my-nominations"),
+    path("<int:pk>/nominations/", nomination_views.meeting_nominations, name="meeting-nominations"),
+    path("nominations/<int:pk>/disqualify/", nomination_views.nomination_disqualify, name="nomination-disqualify"),
 ]

@@ -4,7 +4,7 @@ law's deadlines before the annual Assembly."""
 
 from django import template
 
-from assembly import calendar, selectors
+from assembly import approval, calendar, selectors
 from members.roles import Role, has_role
 
 register = template.Library()
@@ -47,3 +47,12 @@ def governance_calendar(context) -> dict:
     if user is None or not has_role(user, Role.BOARD):
         return {"chain": None}
     return {"chain": calendar.for_board()}
+
+
+@register.simple_tag(takes_context=True)
+def may_approve_minutes(context, meeting) -> bool:
+    """The minutes page's approval form: for the chair of the meeting or a board member, once, when rendered."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated or meeting.minutes_approved_at or not meeting.minutes:
+        return False
+    return approval.may_approve(meeting, user)

@@ -1,6 +1,6 @@
 from django import template
 
-from ballots import paper, selectors
+from ballots import nominations, paper, selectors
 from ballots.models import Question
 from members.roles import Role, has_role
 
@@ -10,12 +10,23 @@ register = template.Library()
 @register.inclusion_tag("ballots/_open_ballots.html", takes_context=True)
 def open_ballots(context) -> dict:
     """The home page: the meetings where the member may vote in secret now; for the board, the meetings whose secret
-    questions it prepares, opens and closes (published, not yet begun)."""
+    questions it prepares, opens and closes (published, not yet begun); standing for the board while nominations
+    are open (or the member has stood), and for the board the nominations to review."""
     user = getattr(context.get("request"), "user", None)
     member = getattr(user, "member", None) if user is not None and user.is_authenticated else None
     voting = selectors.meetings_open_to(member) if member is not None and has_role(user, Role.MEMBER) else []
-    officer = selectors.meetings_for_officers() if user is not None and has_role(user, Role.BOARD) else []
-    return {"voting": voting, "officer": officer, "open_status": Question.Status.OPEN}
+    board = user is not None and has_role(user, Role.BOARD)
+    officer = selectors.meetings_for_officers() if board else []
+    taking = list(nominations.meetings_taking_nominations().order_by("starts_at"))
+    standing = member is not None and has_role(user, Role.MEMBER) and (taking or nominations.of_member(member).exists())
+    return {
+        "voting": voting,
+        "officer": officer,
+        "open_status": Question.Status.OPEN,
+        "standing": standing,
+        "review": (taking + [meeting for meeting in officer if nominations.has_election(meeting)]) if board else [],
+    }
+
 
 
 @register.inclusion_tag("ballots/_online_marks.html")
