@@ -2,7 +2,7 @@
 secretary signs the minutes; the portal holds no separate secretary role) approves them once they are rendered.
 
 What the minutes decided takes effect then: `signals.minutes_approved` is sent inside the same transaction (an
-election's result becomes the board, ballots.receivers), so the approval and its effects commit or roll back
+election's result becomes the board, ballots.results), so the approval and its effects commit or roll back
 together. Once only: the meeting's row is locked and a second approval (a double click, the chair and the secretary
 at once) waits, finds the minutes approved and is refused; nothing is sent again.
 """

@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent inside the transaction that approves a held meeting's minutes, once per meeting, with `meeting` and `by`.
-# ballots answers it: an election's result becomes the board (ballots.receivers).
+# ballots answers it: an election's result becomes the board (ballots.results).
 minutes_approved = Signal()

@@ -58,7 +58,9 @@ class OutgoingSeat(models.Model):
     question = models.ForeignKey(
         "ballots.Question", verbose_name=_("election"), on_delete=models.CASCADE, related_name="outgoing"
     )
-    member = models.ForeignKey(Member, verbose_name=_("outgoing board member"), on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        Member, verbose_name=_("outgoing board member"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("outgoing board seat")

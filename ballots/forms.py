@@ -56,9 +56,7 @@ class QuestionForm(forms.Form):
     def __init__(self, meeting, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["outgoing"].queryset = Member.objects.filter(user__groups__name=Role.BOARD).order_by(
-            "full_name_ar"
-        )
+        self.fields["outgoing"].queryset = Member.objects.filter(user__groups__name=Role.BOARD).order_by("full_name_ar")
         self.fields["outgoing"].label_from_instance = lambda member: member.full_name_ar
 
     def clean(self) -> dict:

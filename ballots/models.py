@@ -192,5 +192,5 @@ class LogEntry(models.Model):
         return f"{self.meeting_id}#{self.seq} {self.action}"
 
 
-from ballots.paper_models import PaperCount  # noqa: E402, F401 (Django finds the app's models here)
 from ballots.board_models import BoardResult, Nomination, OutgoingSeat  # noqa: E402, F401 (Django finds them here)
+from ballots.paper_models import PaperCount  # noqa: E402, F401 (Django finds the app's models here)

@@ -100,7 +100,7 @@ def apply_to_board(*, meeting, by, **_kwargs) -> int:
 
 def board_results(meeting) -> list[BoardResult]:
     return list(
-        BoardResult.objects.filter(question__meeting=meeting).select_related("member", "question").order_by(
-            "question", "rank"
-        )
+        BoardResult.objects.filter(question__meeting=meeting)
+        .select_related("member", "question")
+        .order_by("question", "rank")
     )

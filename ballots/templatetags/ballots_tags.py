@@ -28,7 +28,6 @@ def open_ballots(context) -> dict:
     }
 
 
-
 @register.inclusion_tag("ballots/_online_marks.html")
 def online_marks(meeting, member) -> dict:
     """The door desk's mark for one member: per secret question of the meeting, "voted online" (no paper ballot for
