@@ -7,7 +7,8 @@ tests, the benchmark and drills; `make run` does not use it (WHATSAPP_BACKEND=fi
         fake.mode = "refuse"                 # the next answers refuse the message (HTTP 400, error 131026)
 
 Modes: "ok" (takes the message, answers its wamid), "refuse" (400: not a WhatsApp user), "server_error" (503, takes
-nothing), "slow" (takes the message, answers after `slow_s`). `taken` lists what reached a phone.
+nothing), "slow" (takes the message, answers after `slow_s`); `script`, when set, gives each request's mode in
+turn. `taken` lists what reached a phone.
 `status(...)` and `message(...)` post a status or a member's message to the portal's webhook, signed with the app
 secret (or with a wrong one, `secret="…"`); `times=2` posts it twice, as Meta does when an answer is slow.
 """
@@ -21,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -55,6 +57,7 @@ class _Server(ThreadingHTTPServer):
 class FakeWhatsApp:
     def __init__(self, *, port: int = 0, latency_s: float = 0.0, slow_s: float = 3.0):
         self.mode = "ok"
+        self.script: Iterator[str] | None = None  # a mode per request, in turn (a drill's mix of faults)
         self.latency_s = latency_s
         self.slow_s = slow_s
         self.taken: list[Taken] = []
@@ -95,7 +98,7 @@ class FakeWhatsApp:
         raw = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
         with self._lock:
             self.requests += 1
-            mode = self.mode
+            mode = next(self.script) if self.script is not None else self.mode
         if not handler.path.endswith(f"/{PHONE_NUMBER_ID}/messages"):
             return 404, {"error": {"message": "Unknown path", "code": 100}}
         if self.latency_s:
