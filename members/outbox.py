@@ -72,14 +72,16 @@ def _check_json(context: Mapping) -> None:
 
 
 def queue_notification(
-    *, member: Member, event: str, key: str, link: str = "", context: dict | None = None
+    *, member: Member, event: str, key: str, link: str = "", context: dict | None = None, new_key: bool = False
 ) -> list[Notification]:
     """Write one outbox row per channel the member accepts, and send the SMS/e-mail rows after commit.
 
     Call inside the transaction of the event itself, so the message exists exactly when the event does.
     Validates first: the event's inbox, SMS and e-mail texts must exist and render with `context` in the
     member's language, else NotificationTemplateError and nothing is written. Idempotent: a key already
-    queued adds nothing (returns only the rows it created). `link` is a path inside the portal.
+    queued adds nothing (returns only the rows it created). `link` is a path inside the portal. `new_key`: the key
+    names something created in this very transaction (a request just submitted), so nothing can be queued under it
+    yet and the look-up of what is queued is skipped.
     """
     context = dict(context or {})
     _check_json(context)
@@ -109,7 +111,7 @@ def queue_notification(
                 next_attempt_at=now if sends(channel) else None,
             )
         )
-    created = _insert_new(rows)
+    created = _insert_new(rows, look_up=not new_key)
     from members import tasks  # the tasks module imports this one
     from members_portal.enqueue import after_commit
 
@@ -119,28 +121,26 @@ def queue_notification(
     return created
 
 
-def _insert_new(rows: Iterable[Notification]) -> list[Notification]:
-    """Insert the rows whose key is not queued yet, in one statement that skips a key a concurrent call inserted at
-    the same moment (the unique key decides); returns them with their ids. A row a concurrent call inserted may be
-    returned as well: enqueuing it twice costs a task that finds nothing to claim."""
+def _insert_new(rows: Iterable[Notification], *, look_up: bool = True) -> list[Notification]:
+    """Insert the rows whose key is not queued yet, in one statement that leaves alone a key a concurrent call
+    inserted at the same moment (the unique key decides); returns them with their ids. A row a concurrent call
+    inserted may be returned as well: enqueuing it twice costs a task that finds nothing to claim."""
     rows = list(rows)
-    # A message already queued on a channel or on its fallback (the member changed channels since) adds nothing.
-    keys = {row.key: [row.key, *fallback_keys(row)] for row in rows}
-    queued = set(
-        Notification.objects.filter(key__in=[key for group in keys.values() for key in group]).values_list(
-            "key", flat=True
+    if look_up:
+        # A message already queued on a channel or on its fallback (the member changed channels since) adds nothing.
+        keys = {row.key: [row.key, *fallback_keys(row)] for row in rows}
+        queued = set(
+            Notification.objects.filter(key__in=[key for group in keys.values() for key in group]).values_list(
+                "key", flat=True
+            )
         )
-    )
-    new = [row for row in rows if not queued.intersection(keys[row.key])]
-    if not new:
+        rows = [row for row in rows if not queued.intersection(keys[row.key])]
+    if not rows:
         return []
-    Notification.objects.bulk_create(new, ignore_conflicts=True)
-    if any(row.pk is None for row in new):  # the database did not give the ids back with ignore_conflicts
-        ids = dict(Notification.objects.filter(key__in=[row.key for row in new]).values_list("key", "pk"))
-        for row in new:
-            row.pk = ids.get(row.key)
-            row._state.adding, row._state.db = False, Notification.objects.db
-    return [row for row in new if row.pk is not None]
+    # On a key inserted meanwhile the row stays as it is (its key set to itself): the statement gives every id
+    # back, where skipping the conflict needed a second query to read them.
+    Notification.objects.bulk_create(rows, update_conflicts=True, unique_fields=["key"], update_fields=["key"])
+    return [row for row in rows if row.pk is not None]
 
 
 def fallback_keys(row: Notification) -> list[str]:

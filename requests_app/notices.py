@@ -8,8 +8,11 @@ from requests_app.models import ServiceRequest
 Status = ServiceRequest.Status
 
 
-def notify_member(service_request: ServiceRequest, *, event: str, key: str, note: str = "") -> None:
-    """Queue the member's notice; names are resolved in the member's language (the templates render in it)."""
+def notify_member(
+    service_request: ServiceRequest, *, event: str, key: str, note: str = "", new_key: bool = False
+) -> None:
+    """Queue the member's notice; names are resolved in the member's language (the templates render in it).
+    `new_key`: the key names a request created in this transaction (see outbox.queue_notification)."""
     member = service_request.member
     context = {
         "reference_no": service_request.reference_no,
@@ -26,5 +29,10 @@ def notify_member(service_request: ServiceRequest, *, event: str, key: str, note
     own = member.language if member.language in ("ar", "en") else "ar"
     context["service"], context["status_label"] = context[f"service_{own}"], context[f"status_label_{own}"]
     outbox.queue_notification(
-        member=member, event=event, key=key, link=service_request.get_absolute_url(), context=context
+        member=member,
+        event=event,
+        key=key,
+        link=service_request.get_absolute_url(),
+        context=context,
+        new_key=new_key,
     )

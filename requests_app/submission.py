@@ -85,7 +85,32 @@ def allocate_reference_no(*, year: int) -> str:
     raise RuntimeError("could not allocate a reference number")
 
 
-@attachments.removes_files_on_rollback
+def _upsert_open_draft(*, member: Member, request_type: RequestType, token: uuid.UUID, answers: dict) -> Draft | None:
+    """The form's draft, created or given these answers, and locked until commit, in one statement; None when the
+    token names a draft that is not this member's open one for this service (then nothing is written)."""
+    table = connection.ops.quote_name(Draft._meta.db_table)
+    now = timezone.now()
+    value = Draft._meta.get_field("answers").get_db_prep_value(answers, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS draft (token, member_id, request_type_id, answers, created_at, updated_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (token) DO UPDATE "
+            "SET answers = EXCLUDED.answers, updated_at = EXCLUDED.updated_at "
+            "WHERE draft.member_id = EXCLUDED.member_id AND draft.request_type_id = EXCLUDED.request_type_id "
+            "AND draft.service_request_id IS NULL RETURNING id, created_at",
+            [token, member.pk, request_type.pk, value, now, now],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    draft = Draft(
+        pk=row[0], token=token, member=member, request_type=request_type, answers=answers, created_at=row[1],
+        updated_at=now,
+    )  # fmt: skip
+    draft._state.adding = False
+    return draft
+
+
 def save_draft(
     *,
     member: Member,
@@ -101,16 +126,27 @@ def save_draft(
     (uploads.check_upload) before they get here. Side effects: files written to private storage, each once per
     document and content (a double submit stores nothing twice; a draft already submitted takes no more files).
     """
-    draft, created = Draft.objects.select_for_update().get_or_create(
-        token=token, defaults={"member": member, "request_type": request_type, "answers": answers}
+    return attachments.removes_files_on_rollback(_save_draft)(
+        member=member, request_type=request_type, token=token, answers=answers, files=files, by=by
     )
-    if draft.member_id != member.pk or draft.request_type_id != request_type.pk:
-        raise PermissionDenied
-    if draft.service_request_id is not None:
+
+
+def _save_draft(
+    *,
+    member: Member,
+    request_type: RequestType,
+    token: uuid.UUID,
+    answers: dict,
+    files: Iterable[tuple[RequestDocument, UploadedFile]],
+    by: User,
+) -> Draft:
+    """save_draft inside a transaction already open (its files are removed by the outermost one)."""
+    draft = _upsert_open_draft(member=member, request_type=request_type, token=token, answers=answers)
+    if draft is None:  # the token names a draft already submitted, or someone else's
+        draft = Draft.objects.select_for_update().get(token=token)
+        if draft.member_id != member.pk or draft.request_type_id != request_type.pk:
+            raise PermissionDenied
         return draft  # submitted meanwhile (the other half of a double submit): its files are already there
-    if not created:
-        draft.answers = answers
-        draft.save(update_fields=["answers", "updated_at"])
     for document, upload in files:
         attachments.store_attachment(upload=upload, document=document, by=by, draft=draft)
     return draft
@@ -132,6 +168,12 @@ def submit_request(
     draft = Draft.objects.select_for_update().select_related("member", "request_type").get(pk=draft.pk)
     if draft.service_request_id:
         return draft.service_request
+    return _write(_prepare(draft=draft, answers=answers, by=by, channel=channel))
+
+
+def _prepare(*, draft: Draft, answers: list[dict], by: User, channel: str) -> tuple[ServiceRequest, Draft, bool]:
+    """Every check that may refuse the submission (ValidationError), before anything is written: who may ask,
+    the documents, the hourly limit (which locks the member's row), the fields' own checks."""
     member, request_type = draft.member, draft.request_type
     if channel == Channel.PORTAL and member.user_id != by.pk:
         raise PermissionDenied
@@ -150,7 +192,6 @@ def submit_request(
     now = timezone.now()
     today = timezone.localdate(now)
     service_request = ServiceRequest(
-        reference_no=allocate_reference_no(year=today.year),
         member=member,
         request_type=request_type,
         department_id=request_type.department_id,
@@ -162,14 +203,22 @@ def submit_request(
         due_date=calendar.add_working_days(today, request_type.sla_days),
         submission_token=draft.token,
     )
-    # The fields' own checks; uniqueness and the reference format are the database's (three queries fewer).
+    # The fields' own checks; uniqueness and the reference format are the database's (three queries fewer), and
+    # the number is taken after them, so a refusal takes none.
     service_request.full_clean(
-        exclude=["member", "request_type", "department", "submitted_by"],
+        exclude=["reference_no", "member", "request_type", "department", "submitted_by"],
         validate_unique=False,
         validate_constraints=False,
     )
+    return service_request, draft, bool(documents)
+
+
+def _write(prepared: tuple[ServiceRequest, Draft, bool]) -> ServiceRequest:
+    """The submission's writes, once _prepare has accepted it (inside the same transaction)."""
+    service_request, draft, has_documents = prepared
+    service_request.reference_no = allocate_reference_no(year=timezone.localdate(service_request.submitted_at).year)
     service_request.save(force_insert=True)
-    if documents:  # a service that asks for no document has no files to hand over
+    if has_documents:  # a service that asks for no document has no files to hand over
         draft.attachments.update(service_request=service_request)
     draft.service_request = service_request
     draft.save(update_fields=["service_request", "updated_at"])
@@ -177,9 +226,11 @@ def submit_request(
         service_request=service_request,
         kind=TimelineEvent.Kind.STATUS_CHANGED,
         to_status=Status.SUBMITTED,
-        actor=by,
+        actor=service_request.submitted_by,
     )
-    notify_member(service_request, event="request_submitted", key=f"request:{service_request.pk}:submitted")
+    notify_member(
+        service_request, event="request_submitted", key=f"request:{service_request.pk}:submitted", new_key=True
+    )
     after_commit(tasks.render_submission_receipt, service_request.pk)
     return service_request
 
@@ -203,12 +254,40 @@ def open_request(
     values); `raw_answers` what refills the form, by default the snapshot's values. The same `token` returns the
     same request (a double submit opens one).
     """
-    draft = save_draft(
+    outcome = _open(
         member=member,
         request_type=request_type,
-        token=token or uuid.uuid4(),
-        answers=raw_answers if raw_answers is not None else {item["key"]: item["value"] for item in answers},
-        files=files,
+        answers=answers,
         by=by,
+        channel=channel,
+        token=token or uuid.uuid4(),
+        raw_answers=raw_answers if raw_answers is not None else {item["key"]: item["value"] for item in answers},
+        files=files,
     )
-    return submit_request(draft=draft, answers=answers, by=by, channel=channel)
+    if isinstance(outcome, ValidationError):
+        raise outcome  # refused: the draft (what was typed, the files that passed) is committed and kept
+    return outcome
+
+
+@attachments.removes_files_on_rollback
+def _open(
+    *,
+    member: Member,
+    request_type: RequestType,
+    answers: list[dict],
+    by: User,
+    channel: str,
+    token: uuid.UUID,
+    raw_answers: dict,
+    files: Iterable[tuple[RequestDocument, UploadedFile]],
+) -> ServiceRequest | ValidationError:
+    """One transaction: the draft, and the request unless something refuses it, which is returned (not raised, so
+    the draft commits); nothing of the request is written before every check has passed."""
+    draft = _save_draft(member=member, request_type=request_type, token=token, answers=raw_answers, files=files, by=by)
+    if draft.service_request_id:
+        return draft.service_request
+    try:
+        prepared = _prepare(draft=draft, answers=answers, by=by, channel=channel)
+    except ValidationError as refused:
+        return refused
+    return _write(prepared)

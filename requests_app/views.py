@@ -77,7 +77,8 @@ def _token(value: str | None) -> uuid.UUID | None:
 @require_http_methods(["GET", "POST"])
 def request_submit(request: HttpRequest, code: str) -> HttpResponse:
     """The service's form. Invalid input or a bad file keeps the rest in a draft; a double click submits once."""
-    request_type = get_object_or_404(selectors.guide_type(code))
+    # Its fields and documents read once: the form and the submission's checks share them.
+    request_type = get_object_or_404(selectors.guide_type(code).prefetch_related("fields", "documents"))
     member = selectors.member_of(request.user)
     try:
         services.check_may_request(member=member, request_type=request_type)
