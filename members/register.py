@@ -135,38 +135,12 @@ def transfer_shares(*, from_member: Member, to_national_id: str, shares: int, by
     if shares <= 0:
         raise ValidationError(_("The number of shares to transfer must be at least one."), code="no_shares")
     _advisory_lock(SHARE_CAP_LOCK)
-    to_member = Member.objects.filter(national_id=to_national_id, status=Member.Status.ACTIVE).first()
-    if to_member is None:
-        raise ValidationError(
-            _(
-                "The transferee (ID %(national_id)s) is not an active member in the register, so the shares "
-                "cannot move. Register them as a member first."
-            )
-            % {"national_id": to_national_id},
-            code="no_transferee",
-        )
-    if to_member.pk == from_member.pk:
-        raise ValidationError(_("A member cannot transfer shares to themselves."), code="same_member")
+    to_member = _transferee(to_national_id, from_member)
     # Both rows locked in one order (by pk), so two transfers between the same members cannot deadlock.
     rows = Member.objects.select_for_update(of=("self",)).filter(pk__in=[from_member.pk, to_member.pk]).order_by("pk")
     locked = {row.pk: row for row in rows}
     giver, taker = locked[from_member.pk], locked[to_member.pk]
-    if giver.shares < shares:
-        raise ValidationError(
-            _("%(name)s holds %(held)s shares, fewer than the %(shares)s to transfer.")
-            % {"name": giver.full_name_ar, "held": giver.shares, "shares": shares},
-            code="not_enough_shares",
-        )
-    left = giver.shares - shares
-    if 0 < left < settings.MEMBERSHIP_MIN_SHARES:
-        raise ValidationError(
-            _(
-                "After the transfer %(name)s would hold %(left)s shares, fewer than the %(minimum)s a member must "
-                "hold: transfer all the shares (which ends the membership) or fewer."
-            )
-            % {"name": giver.full_name_ar, "left": left, "minimum": settings.MEMBERSHIP_MIN_SHARES},
-            code="below_minimum",
-        )
+    _check_giver_can_give(giver, shares)
     giver.shares -= shares
     taker.shares += shares
     check_share_cap(
@@ -254,36 +228,11 @@ def succeed_heir(*, deceased_national_id: str, heir_national_id: str, by: User) 
     The heir must meet the membership conditions: a Saudi (ID starting with 1) already in the register as an
     applicant or an active member. Raises ValidationError (nothing changes) otherwise. The heir is told.
     """
-    heir_national_id = (heir_national_id or "").strip()
-    if not heir_national_id:
-        raise ValidationError(
-            _("The request does not name the substitute heir's national ID, so the heir cannot be registered."),
-            code="no_heir",
-        )
-    if not heir_national_id.startswith("1"):
-        raise ValidationError(
-            _("The heir (ID %(national_id)s) is not a Saudi national, so they cannot become a member.")
-            % {"national_id": heir_national_id},
-            code="heir_not_citizen",
-        )
+    heir_national_id = _check_heir_id(heir_national_id)
     _advisory_lock(MEMBERSHIP_NO_LOCK)
     _advisory_lock(SHARE_CAP_LOCK)
     deceased = _locked_deceased(deceased_national_id)
-    heir = (
-        Member.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .filter(national_id=heir_national_id)
-        .first()
-    )
-    if heir is None or heir.status not in {Member.Status.APPLICANT, Member.Status.ACTIVE}:
-        raise ValidationError(
-            _(
-                "The heir (ID %(national_id)s) is neither a membership applicant nor an active member in the "
-                "register, so they cannot take the deceased member's place. They register in the portal first."
-            )
-            % {"national_id": heir_national_id},
-            code="no_heir_in_register",
-        )
+    heir = _locked_heir(heir_national_id)
     if heir.pk == deceased.pk:
         raise ValidationError(_("The heir and the deceased member are the same person."), code="same_member")
     inherited = deceased.shares
@@ -324,6 +273,75 @@ def succeed_heir(*, deceased_national_id: str, heir_national_id: str, by: User) 
             context={"shares_count": inherited, "held_count": heir.shares},
         )
     return heir, deceased, inherited
+
+
+def _transferee(national_id: str, from_member: Member) -> Member:
+    """The active member the shares go to; ValidationError when there is none, or it is the transferor."""
+    to_member = Member.objects.filter(national_id=national_id, status=Member.Status.ACTIVE).first()
+    if to_member is None:
+        raise ValidationError(
+            _(
+                "The transferee (ID %(national_id)s) is not an active member in the register, so the shares "
+                "cannot move. Register them as a member first."
+            )
+            % {"national_id": national_id},
+            code="no_transferee",
+        )
+    if to_member.pk == from_member.pk:
+        raise ValidationError(_("A member cannot transfer shares to themselves."), code="same_member")
+    return to_member
+
+
+def _check_giver_can_give(giver: Member, shares: int) -> None:
+    """The transferor (locked) holds the shares and keeps either none or at least MEMBERSHIP_MIN_SHARES."""
+    if giver.shares < shares:
+        raise ValidationError(
+            _("%(name)s holds %(held)s shares, fewer than the %(shares)s to transfer.")
+            % {"name": giver.full_name_ar, "held": giver.shares, "shares": shares},
+            code="not_enough_shares",
+        )
+    left = giver.shares - shares
+    if 0 < left < settings.MEMBERSHIP_MIN_SHARES:
+        raise ValidationError(
+            _(
+                "After the transfer %(name)s would hold %(left)s shares, fewer than the %(minimum)s a member must "
+                "hold: transfer all the shares (which ends the membership) or fewer."
+            )
+            % {"name": giver.full_name_ar, "left": left, "minimum": settings.MEMBERSHIP_MIN_SHARES},
+            code="below_minimum",
+        )
+
+
+def _check_heir_id(heir_national_id: str) -> str:
+    """The substitute heir's national ID as the request gives it, stripped; a Saudi national's, or ValidationError."""
+    heir_national_id = (heir_national_id or "").strip()
+    if not heir_national_id:
+        raise ValidationError(
+            _("The request does not name the substitute heir's national ID, so the heir cannot be registered."),
+            code="no_heir",
+        )
+    if not heir_national_id.startswith("1"):
+        raise ValidationError(
+            _("The heir (ID %(national_id)s) is not a Saudi national, so they cannot become a member.")
+            % {"national_id": heir_national_id},
+            code="heir_not_citizen",
+        )
+    return heir_national_id
+
+
+def _locked_heir(national_id: str) -> Member:
+    """The heir's record, locked: a membership applicant or an active member of the register."""
+    heir = Member.objects.select_for_update(of=("self",)).select_related("user").filter(national_id=national_id).first()
+    if heir is None or heir.status not in {Member.Status.APPLICANT, Member.Status.ACTIVE}:
+        raise ValidationError(
+            _(
+                "The heir (ID %(national_id)s) is neither a membership applicant nor an active member in the "
+                "register, so they cannot take the deceased member's place. They register in the portal first."
+            )
+            % {"national_id": national_id},
+            code="no_heir_in_register",
+        )
+    return heir
 
 
 def _acquired(member: Member, shares: int, how: str, *, on: date | None = None) -> None:

@@ -184,10 +184,35 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         .prefetch_related("fields", "documents")
     )
     members = list(Member.objects.exclude(status=Member.Status.APPLICANT).order_by("membership_no"))
-    demo_member = next((member for member in members if member.membership_no == DEMO_MEMBER_NO), None)
-    now = timezone.now()
     document_pdf = _demo_document()
+    # The random draws come in this order (plan, requests, histories, receipts), so the demo is the same each time.
+    plan = _plan(members, types, rng)
+    counters: dict[int, int] = {
+        year: value for year, value in ReferenceCounter.objects.values_list("year", "last_value")
+    }
+    requests, histories = _requests(plan, members, actors, counters, rng)
+    ServiceRequest.objects.bulk_create(requests, batch_size=500)
+    history = _History(rng, board)
+    for service_request, route in zip(requests, histories, strict=True):
+        history.walk(service_request, route, actors.get(service_request.department_id))
+        history.attach_document(service_request, document_pdf)
+    history.save(requests)
+    for year, value in counters.items():
+        ReferenceCounter.objects.update_or_create(year=year, defaults={"last_value": value})
 
+    _render_some_receipts(requests, rng)
+    stdout.write(
+        f"  requests: {len(requests)} across {len(types)} services, "
+        f"{Receipt.objects.count()} receipts rendered (only for a few dozen, to keep the demo quick)"
+    )
+    return []
+
+
+def _plan(
+    members: list[Member], types: list[RequestType], rng: random.Random
+) -> list[tuple[Member, RequestType, int, Status]]:
+    """Who asks for what, how many days ago, and where the request stands now; oldest first."""
+    demo_member = next((member for member in members if member.membership_no == DEMO_MEMBER_NO), None)
     # Governance requests (a proxy, an appeal against a board decision) are rare beside everyday services: a year's
     # appeals fill a few agenda items of the General Assembly, not dozens.
     weights = [0.08 if request_type.code.startswith("GOV-") else 1.0 for request_type in types]
@@ -214,10 +239,19 @@ def seed(stdout) -> list[tuple[str, str, str]]:
             if code in by_code:
                 plan.append((demo_member, by_code[code], age, status))
     plan.sort(key=lambda row: -row[2])  # oldest first, so reference numbers rise with time
+    return plan
 
-    counters: dict[int, int] = {
-        year: value for year, value in ReferenceCounter.objects.values_list("year", "last_value")
-    }
+
+def _requests(
+    plan: list[tuple[Member, RequestType, int, Status]],
+    members: list[Member],
+    actors: dict[int, User],
+    counters: dict[int, int],
+    rng: random.Random,
+) -> tuple[list[ServiceRequest], list[list[Status]]]:
+    """The requests of the plan (not saved), each with the route of statuses it went through; `counters` (the
+    reference numbers per year) moves on."""
+    now = timezone.now()
     requests, histories = [], []
     for member, request_type, age, target in plan:
         submitted_at = now - datetime.timedelta(days=age, hours=rng.randint(0, 9), minutes=rng.randint(0, 59))
@@ -241,36 +275,34 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         )
         requests.append(service_request)
         histories.append(route)
-    ServiceRequest.objects.bulk_create(requests, batch_size=500)
+    return requests, histories
 
-    events, times, attachments = [], [], []
-    for service_request, route in zip(requests, histories, strict=True):
-        staff = actors.get(service_request.department_id)
+
+class _History:
+    """The timelines and documents of the demo requests, gathered to be written in bulk with their own dates."""
+
+    def __init__(self, rng: random.Random, board: User | None) -> None:
+        self.rng, self.board = rng, board
+        self.events: list[TimelineEvent] = []
+        self.times: list[datetime.datetime] = []
+        self.attachments: list[Attachment] = []
+
+    def _add(self, event: TimelineEvent, moment: datetime.datetime) -> None:
+        self.events.append(event)
+        self.times.append(moment)
+
+    def walk(self, service_request: ServiceRequest, route: list[Status], staff: User | None) -> None:
+        """The request's way along its route: who moved it, when, with what note."""
+        rng = self.rng
         moment = service_request.submitted_at
-        events.append(TimelineEvent(service_request=service_request, kind="status_changed", to_status=Status.SUBMITTED,
-                                    actor_id=service_request.submitted_by_id))  # fmt: skip
-        times.append(moment)
+        self._add(TimelineEvent(service_request=service_request, kind="status_changed", to_status=Status.SUBMITTED,
+                                actor_id=service_request.submitted_by_id), moment)  # fmt: skip
         current = Status.SUBMITTED
         for step in route:
             moment = min(moment + datetime.timedelta(hours=rng.randint(3, 60)), timezone.now())
-            actor, note = staff, ""
-            if step == Status.RETURNED_TO_MEMBER:
-                note = rng.choice(MISSING)
-                service_request.missing_items, service_request.paused_at = note, moment
-            elif current == Status.RETURNED_TO_MEMBER:
-                actor, note = service_request.member.user, "أرفقت المطلوب."
-                service_request.missing_items, service_request.paused_at = "", None
-            elif step == Status.COMPLETED:
-                note = rng.choice(OUTCOMES)
-                actor = board if current == Status.PENDING_BOARD_DECISION else staff
-            elif step == Status.REJECTED:
-                note = rng.choice(REJECTIONS)
-                actor = board if current == Status.PENDING_BOARD_DECISION else staff
-            elif step == Status.CANCELLED:
-                actor = service_request.member.user
-            events.append(TimelineEvent(service_request=service_request, kind="status_changed", from_status=current,
-                                        to_status=step, actor=actor, note=note))  # fmt: skip
-            times.append(moment)
+            actor, note = self._actor_and_note(service_request, current, step, staff, moment)
+            self._add(TimelineEvent(service_request=service_request, kind="status_changed", from_status=current,
+                                    to_status=step, actor=actor, note=note), moment)  # fmt: skip
             if step in {Status.COMPLETED, Status.REJECTED}:
                 service_request.outcome = note
             if step in ServiceRequest.CLOSED_STATUSES:
@@ -280,48 +312,69 @@ def seed(stdout) -> list[tuple[str, str, str]]:
                 # The staff member who takes the request is named on its timeline and does the work after.
                 service_request.assignee = staff
                 taken_note = f"أُسند إلى {staff.get_full_name()}"
-                events.append(
+                self._add(
                     TimelineEvent(
                         service_request=service_request,
                         kind="assigned",
                         actor=staff,
                         note=taken_note,
                         visible_to_member=False,
-                    )
+                    ),
+                    moment,
                 )
-                times.append(moment)
             current = step
             if step == Status.UNDER_REVIEW and rng.random() < 0.25 and staff:
                 moment = min(moment + datetime.timedelta(hours=1), timezone.now())  # never in the future
-                events.append(TimelineEvent(service_request=service_request, kind="reply", actor=staff,
-                                            note="نراجع طلبك، وسنوافيك بالنتيجة قريبًا."))  # fmt: skip
-                times.append(moment)
+                self._add(TimelineEvent(service_request=service_request, kind="reply", actor=staff,
+                                        note="نراجع طلبك، وسنوافيك بالنتيجة قريبًا."), moment)  # fmt: skip
+
+    def _actor_and_note(
+        self,
+        service_request: ServiceRequest,
+        current: Status,
+        step: Status,
+        staff: User | None,
+        moment: datetime.datetime,
+    ) -> tuple[User | None, str]:
+        rng = self.rng
+        actor, note = staff, ""
+        if step == Status.RETURNED_TO_MEMBER:
+            note = rng.choice(MISSING)
+            service_request.missing_items, service_request.paused_at = note, moment
+        elif current == Status.RETURNED_TO_MEMBER:
+            actor, note = service_request.member.user, "أرفقت المطلوب."
+            service_request.missing_items, service_request.paused_at = "", None
+        elif step == Status.COMPLETED:
+            note = rng.choice(OUTCOMES)
+            actor = self.board if current == Status.PENDING_BOARD_DECISION else staff
+        elif step == Status.REJECTED:
+            note = rng.choice(REJECTIONS)
+            actor = self.board if current == Status.PENDING_BOARD_DECISION else staff
+        elif step == Status.CANCELLED:
+            actor = service_request.member.user
+        return actor, note
+
+    def attach_document(self, service_request: ServiceRequest, document_pdf: bytes) -> None:
+        """A scanned document on the demo member's requests and a quarter of the others that ask for one."""
         if service_request.request_type.documents.all() and (
-            service_request.member.membership_no == DEMO_MEMBER_NO or rng.random() < 0.25
+            service_request.member.membership_no == DEMO_MEMBER_NO or self.rng.random() < 0.25
         ):
             document = service_request.request_type.documents.all()[0]
             attachment = Attachment(service_request=service_request, document=document, content_type="application/pdf",
                                     size=len(document_pdf), original_name="مستند.pdf",
                                     uploaded_by_id=service_request.member.user_id)  # fmt: skip
             attachment.file.save("demo.pdf", ContentFile(document_pdf), save=False)
-            attachments.append(attachment)
-    TimelineEvent.objects.bulk_create(events, batch_size=1000)
-    for event, moment in zip(events, times, strict=True):
-        event.created_at = moment  # bulk_create stamped "now"; the demo history has its own dates
-    TimelineEvent.objects.bulk_update(events, ["created_at"], batch_size=1000)
-    ServiceRequest.objects.bulk_update(
-        requests, ["missing_items", "paused_at", "outcome", "closed_at", "assignee"], batch_size=500
-    )
-    Attachment.objects.bulk_create(attachments, batch_size=500)
-    for year, value in counters.items():
-        ReferenceCounter.objects.update_or_create(year=year, defaults={"last_value": value})
+            self.attachments.append(attachment)
 
-    _render_some_receipts(requests, rng)
-    stdout.write(
-        f"  requests: {len(requests)} across {len(types)} services, "
-        f"{Receipt.objects.count()} receipts rendered (only for a few dozen, to keep the demo quick)"
-    )
-    return []
+    def save(self, requests: list[ServiceRequest]) -> None:
+        TimelineEvent.objects.bulk_create(self.events, batch_size=1000)
+        for event, moment in zip(self.events, self.times, strict=True):
+            event.created_at = moment  # bulk_create stamped "now"; the demo history has its own dates
+        TimelineEvent.objects.bulk_update(self.events, ["created_at"], batch_size=1000)
+        ServiceRequest.objects.bulk_update(
+            requests, ["missing_items", "paused_at", "outcome", "closed_at", "assignee"], batch_size=500
+        )
+        Attachment.objects.bulk_create(self.attachments, batch_size=500)
 
 
 def _render_some_receipts(requests: list[ServiceRequest], rng: random.Random) -> None:

@@ -76,30 +76,10 @@ def _change_status(
     locked = (
         ServiceRequest.objects.select_for_update().select_related("member", "request_type").get(pk=service_request.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleRequest(_("This request changed after you opened it. Please look at it again."), code="stale")
-    if not workflow.may_move(by, locked, Status(to)):
-        if to == Status.COMPLETED and not workflow.law_allows(locked, to):
-            raise ReservedToTheBoard(current=locked.status, requested=to)
-        raise TransitionNotAllowed(current=locked.status, requested=to)
-    if locked.status == Status.PENDING_BOARD_DECISION and not _is_the_boards_decision(decision, locked, to):
-        raise BoardDecisionRequired(current=locked.status, requested=to)
+    _check_move(locked, to=to, by=by, expected_version=expected_version, decision=decision)
     now = timezone.now()
     from_status = locked.status
-    update_fields = ["status", "version", "updated_at"]
-    # The service-level clock stops while the request waits on the member and resumes where it stopped.
-    if to == Status.RETURNED_TO_MEMBER:
-        locked.paused_at = now
-        update_fields.append("paused_at")
-    if from_status == Status.RETURNED_TO_MEMBER and locked.paused_at:
-        waited = calendar.working_days_between(timezone.localdate(locked.paused_at), timezone.localdate(now))
-        locked.paused_working_days += waited
-        locked.due_date = calendar.add_working_days(locked.due_date, waited) if waited else locked.due_date
-        locked.paused_at = None
-        update_fields += ["paused_working_days", "due_date", "paused_at"]
-    if to in ServiceRequest.CLOSED_STATUSES:
-        locked.closed_at = now
-        update_fields.append("closed_at")
+    update_fields = ["status", "version", "updated_at", *_run_the_clock(locked, to=to, now=now)]
     for field, value in (changes or {}).items():
         setattr(locked, field, value)
         update_fields.append(field)
@@ -124,6 +104,40 @@ def _change_status(
         request_rejected.send(sender=ServiceRequest, service_request=locked)
     service_request.refresh_from_db()
     return event
+
+
+def _check_move(
+    locked: ServiceRequest, *, to: Status, by: User, expected_version: int | None, decision: BoardDecision | None
+) -> None:
+    """Refuse a move on a stale view, one the table or the law does not allow, or out of the board's waiting
+    status without its decision."""
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRequest(_("This request changed after you opened it. Please look at it again."), code="stale")
+    if not workflow.may_move(by, locked, Status(to)):
+        if to == Status.COMPLETED and not workflow.law_allows(locked, to):
+            raise ReservedToTheBoard(current=locked.status, requested=to)
+        raise TransitionNotAllowed(current=locked.status, requested=to)
+    if locked.status == Status.PENDING_BOARD_DECISION and not _is_the_boards_decision(decision, locked, to):
+        raise BoardDecisionRequired(current=locked.status, requested=to)
+
+
+def _run_the_clock(locked: ServiceRequest, *, to: Status, now: datetime.datetime) -> list[str]:
+    """The service-level clock stops while the request waits on the member and resumes where it stopped; a closed
+    request records when. Returns the fields it changed (the status is not written yet)."""
+    changed = []
+    if to == Status.RETURNED_TO_MEMBER:
+        locked.paused_at = now
+        changed.append("paused_at")
+    if locked.status == Status.RETURNED_TO_MEMBER and locked.paused_at:
+        waited = calendar.working_days_between(timezone.localdate(locked.paused_at), timezone.localdate(now))
+        locked.paused_working_days += waited
+        locked.due_date = calendar.add_working_days(locked.due_date, waited) if waited else locked.due_date
+        locked.paused_at = None
+        changed += ["paused_working_days", "due_date", "paused_at"]
+    if to in ServiceRequest.CLOSED_STATUSES:
+        locked.closed_at = now
+        changed.append("closed_at")
+    return changed
 
 
 def _is_the_boards_decision(decision: BoardDecision | None, service_request: ServiceRequest, to: Status) -> bool:

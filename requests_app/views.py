@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members.models import Member
 from members_portal.private_files import serve_private
 from requests_app import receipts, selectors, services, slots, uploads
 from requests_app.forms import CancelForm, GuideSearchForm, MessageForm, RequestForm, ResubmitForm
-from requests_app.models import Draft, ServiceRequest
+from requests_app.models import Draft, RequestType, ServiceRequest
 
 # --- The public guide ------------------------------------------------------------------------------------------
 
@@ -102,17 +103,35 @@ def request_submit(request: HttpRequest, code: str) -> HttpResponse:
 
     form = RequestForm(request_type, request.POST, request.FILES, kept=kept, too_large=request.uploads_too_large)
     if "save_draft" in request.POST:
-        # On purpose, unfinished: nothing is checked but the files, which go in only if they pass.
-        services.save_draft(
-            member=member,
-            request_type=request_type,
-            token=token or uuid.uuid4(),
-            answers=form.raw_answers(),
-            files=form.good_files(),
-            by=request.user,
-        )
-        messages.success(request, _("Your draft was saved. Open it from “My drafts” to complete and submit it."))
-        return redirect("requests_app:draft-list")
+        return _save_draft_on_purpose(request, request_type, member, form, token)
+    return _submit_or_keep(request, request_type, member, form, draft, token)
+
+
+def _save_draft_on_purpose(
+    request: HttpRequest, request_type: RequestType, member: Member | None, form: RequestForm, token: uuid.UUID | None
+) -> HttpResponse:
+    """On purpose, unfinished: nothing is checked but the files, which go in only if they pass."""
+    services.save_draft(
+        member=member,
+        request_type=request_type,
+        token=token or uuid.uuid4(),
+        answers=form.raw_answers(),
+        files=form.good_files(),
+        by=request.user,
+    )
+    messages.success(request, _("Your draft was saved. Open it from “My drafts” to complete and submit it."))
+    return redirect("requests_app:draft-list")
+
+
+def _submit_or_keep(
+    request: HttpRequest,
+    request_type: RequestType,
+    member: Member | None,
+    form: RequestForm,
+    draft: Draft | None,
+    token: uuid.UUID | None,
+) -> HttpResponse:
+    """Submit a valid form; otherwise (or when the submission is refused) keep what passed in the draft."""
     token = token or uuid.uuid4()
     files = form.good_files() if not draft or not draft.service_request_id else []
     if form.is_valid():

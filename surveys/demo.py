@@ -105,16 +105,7 @@ def _answered_history(rng: random.Random, now: datetime.datetime) -> list[Respon
     for service_request in closed:
         if service_request.member.surveys_opt_out:
             continue
-        invitation = Invitation(
-            member=service_request.member,
-            service_request=service_request,
-            questionnaire_version=services.current_version(service_request.request_type),
-            origin=service_request.status,
-            sent_channels="inbox",
-            created_at=service_request.closed_at,
-            expires_at=service_request.closed_at + datetime.timedelta(days=services.INVITATION_DAYS),
-        )
-        invitation.token_hash = services.hash_token(services.invitation_token(invitation))
+        invitation = _invitation(service_request)
         if rng.random() < 0.6:
             answered_at = min(service_request.closed_at + datetime.timedelta(hours=rng.randint(1, 14 * 24)), now)
             month = services.month_of(timezone.localdate(answered_at))
@@ -139,7 +130,33 @@ def _answered_history(rng: random.Random, now: datetime.datetime) -> list[Respon
             handled.append((service_request, answered_at, responses[-1]))
         invitations.append(invitation)
     Invitation.objects.bulk_create(invitations, batch_size=500)
-    for response in responses:  # as submit_response stores them: coarsened where fewer than five share them
+    _store(responses, handled, rng)
+    return responses
+
+
+def _invitation(service_request: ServiceRequest) -> Invitation:
+    """The invitation the closing of the request sent, by the inbox, as the services write it."""
+    invitation = Invitation(
+        member=service_request.member,
+        service_request=service_request,
+        questionnaire_version=services.current_version(service_request.request_type),
+        origin=service_request.status,
+        sent_channels="inbox",
+        created_at=service_request.closed_at,
+        expires_at=service_request.closed_at + datetime.timedelta(days=services.INVITATION_DAYS),
+    )
+    invitation.token_hash = services.hash_token(services.invitation_token(invitation))
+    return invitation
+
+
+def _store(
+    responses: list[Response],
+    handled: list[tuple[ServiceRequest, datetime.datetime, Response]],
+    rng: random.Random,
+) -> None:
+    """The answers as submit_response stores them (coarsened where fewer than five share them), and the handling
+    staff members' tallies."""
+    for response in responses:
         fields = {name: getattr(response, name) for name in coarsening.DROP_ORDER}
         for name, value in coarsening.coarsened(fields, month=response.month).items():
             setattr(response, name, value)
@@ -151,7 +168,6 @@ def _answered_history(rng: random.Random, now: datetime.datetime) -> list[Respon
             answering._add_to_tally(
                 staff_id=staff_id, quarter=services.quarter_of(timezone.localdate(answered_at)), response=response
             )
-    return responses
 
 
 def _general_ratings(rng: random.Random, today: datetime.date) -> int:

@@ -32,13 +32,7 @@ def safe_cell(value) -> str | int | float:
 
 
 def rows(report: Report) -> list[list]:
-    hidden = _("not enough answers")
-
-    def shown(value, published=True):
-        if not published:
-            return hidden
-        return "" if value is None else value
-
+    """The report as the CSV's rows: what it is, the headline figures, the trend, and each breakdown."""
     out: list[list] = [
         [_("Report"), _("Najran Agricultural Cooperative Society for Coffee")],
         [_("Period"), report.period.gregorian_label(), report.period.hijri_label()],
@@ -48,21 +42,13 @@ def rows(report: Report) -> list[list]:
         [],
         [_("Section"), _("Figure"), _("This period"), _("Previous period")],
     ]
-    sections = {figures.SATISFACTION: _("Satisfaction"), figures.SERVICE: _("Service")}
-    for section, title in sections.items():
-        for row in report.headline(section):
-            label = f"{row.figure.label}, %" if row.figure.unit == "%" else str(row.figure.label)
-            current, previous = row.current, row.previous
-            if row.figure.anonymous:  # a survey figure of a slice not published reads "not enough answers"
-                current = hidden if not report.satisfaction.published else current
-                previous = hidden if not report.previous_satisfaction.published else previous
-            out.append([title, label, shown(current), shown(previous) if row.figure.compare else ""])
+    out += _headline_rows(report)
     out += [[], [_("Month"), _("Average rating"), _("Requests received"), _("Completed"), _("Within target, %")]]
     for point in report.trend:
         out.append(
             [
                 point.month.strftime("%Y-%m"),
-                point.average if point.average is not None else hidden,
+                point.average if point.average is not None else _hidden(),
                 point.received,
                 point.completed,
                 point.on_time_share,
@@ -70,37 +56,68 @@ def rows(report: Report) -> list[list]:
         )
     titles = {"service": _("Service"), "department": _("Department"), "governorate": _("Governorate")}
     for dimension, breakdown in report.breakdowns.items():
-        out += [
-            [],
+        out += _breakdown_rows(titles[dimension], breakdown)
+    return out
+
+
+def _hidden() -> str:
+    return _("not enough answers")
+
+
+def _shown(value, published=True):
+    if not published:
+        return _hidden()
+    return "" if value is None else value
+
+
+def _headline_rows(report: Report) -> list[list]:
+    """The table of figures (surveys.reports.figures), by section; a survey figure of a slice not published reads
+    "not enough answers"."""
+    out: list[list] = []
+    sections = {figures.SATISFACTION: _("Satisfaction"), figures.SERVICE: _("Service")}
+    for section, title in sections.items():
+        for row in report.headline(section):
+            label = f"{row.figure.label}, %" if row.figure.unit == "%" else str(row.figure.label)
+            current, previous = row.current, row.previous
+            if row.figure.anonymous:
+                current = _hidden() if not report.satisfaction.published else current
+                previous = _hidden() if not report.previous_satisfaction.published else previous
+            out.append([title, label, _shown(current), _shown(previous) if row.figure.compare else ""])
+    return out
+
+
+def _breakdown_rows(title: str, breakdown: list) -> list[list]:
+    out: list[list] = [
+        [],
+        [
+            _("Rank"),
+            title,
+            _("Answers"),
+            _("Average rating"),
+            _("Satisfied, %"),
+            _("Recommendation score"),
+            _("Requests received"),
+            _("Completed"),
+            _("Median working days"),
+            _("Within target, %"),
+        ],
+    ]
+    for row in breakdown:
+        published = row.satisfaction.published
+        out.append(
             [
-                _("Rank"),
-                titles[dimension],
-                _("Answers"),
-                _("Average rating"),
-                _("Satisfied, %"),
-                _("Recommendation score"),
-                _("Requests received"),
-                _("Completed"),
-                _("Median working days"),
-                _("Within target, %"),
-            ],
-        ]
-        for row in breakdown:
-            published = row.satisfaction.published
-            out.append(
-                [
-                    row.rank or "",
-                    row.label,
-                    shown(row.satisfaction.answers, published),
-                    shown(row.satisfaction.average, published),
-                    shown(row.satisfaction.satisfied_share, published),
-                    shown(row.satisfaction.recommendation_score, published),
-                    row.service.received,
-                    row.service.completed,
-                    row.service.median_days,
-                    row.service.on_time_share,
-                ]
-            )
+                row.rank or "",
+                row.label,
+                _shown(row.satisfaction.answers, published),
+                _shown(row.satisfaction.average, published),
+                _shown(row.satisfaction.satisfied_share, published),
+                _shown(row.satisfaction.recommendation_score, published),
+                row.service.received,
+                row.service.completed,
+                row.service.median_days,
+                row.service.on_time_share,
+            ]
+        )
     return out
 
 

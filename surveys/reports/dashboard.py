@@ -238,6 +238,49 @@ def _breakdown(cube, requests, scope, period, dimension, labels, today) -> list[
     return rows
 
 
+def _trend(
+    cube: Cube,
+    requests: service_performance.RequestFigures,
+    scope: Scope,
+    trend_months: list[datetime.date],
+    today: datetime.date,
+) -> list[TrendPoint]:
+    """Month by month: the average satisfaction where the month's figures may be published, and the requests."""
+    monthly = requests.monthly(scope, trend_months)
+    org, geo = cube.org_node(scope), scope.governorate or ALL
+    trend = []
+    monthly_stats = satisfaction.grouped_stats(scope, trend_months, "month")
+    for month in trend_months:
+        month_period = Period.month(month.year, month.month)
+        stats = monthly_stats.get(month, Stats())
+        published = cube.is_published(org, geo, month_period, today=today)
+        figures = monthly.get(month, {})
+        completed = figures.get("completed", 0)
+        trend.append(
+            TrendPoint(
+                month=month,
+                label=month_label(month),
+                average=stats.average if published else None,
+                received=figures.get("received", 0),
+                completed=completed,
+                on_time_share=100 * figures.get("completed_on_time", 0) / completed if completed else None,
+            )
+        )
+    return trend
+
+
+def _scope_labels(scope: Scope, labels: dict) -> list[tuple[str, str]]:
+    """What the report is narrowed to, in words: the service, the department, the governorate."""
+    scope_labels = []
+    if scope.request_type_id is not None:
+        scope_labels.append((_("Service"), labels["service"].get(scope.request_type_id, "")))
+    if scope.department_id is not None:
+        scope_labels.append((_("Department"), labels["department"].get(scope.department_id, "")))
+    if scope.governorate is not None:
+        scope_labels.append((_("Governorate"), str(labels["governorate"].get(scope.governorate, ""))))
+    return scope_labels
+
+
 def build(
     *,
     period: Period,
@@ -259,28 +302,7 @@ def build(
     current_service = requests.figures(scope, period)
     previous_service = requests.figures(scope, previous)
 
-    trend_months = period.trend_months()
-    monthly = requests.monthly(scope, trend_months)
-    org, geo = cube.org_node(scope), scope.governorate or ALL
-    trend = []
-    monthly_stats = satisfaction.grouped_stats(scope, trend_months, "month")
-    for month in trend_months:
-        month_period = Period.month(month.year, month.month)
-        stats = monthly_stats.get(month, Stats())
-        published = cube.is_published(org, geo, month_period, today=today)
-        figures = monthly.get(month, {})
-        completed = figures.get("completed", 0)
-        trend.append(
-            TrendPoint(
-                month=month,
-                label=month_label(month),
-                average=stats.average if published else None,
-                received=figures.get("received", 0),
-                completed=completed,
-                on_time_share=100 * figures.get("completed_on_time", 0) / completed if completed else None,
-            )
-        )
-
+    trend = _trend(cube, requests, scope, period.trend_months(), today)
     breakdowns = {
         dimension: _breakdown(cube, requests, scope, period, dimension, labels[dimension], today)
         for dimension in DIMENSIONS
@@ -291,19 +313,11 @@ def build(
     if period.is_complete(today) and cube.comments_allowed(scope, period, today=today):
         comments = satisfaction.latest_comments(scope, period)
 
-    scope_labels = []
-    if scope.request_type_id is not None:
-        scope_labels.append((_("Service"), labels["service"].get(scope.request_type_id, "")))
-    if scope.department_id is not None:
-        scope_labels.append((_("Department"), labels["department"].get(scope.department_id, "")))
-    if scope.governorate is not None:
-        scope_labels.append((_("Governorate"), str(labels["governorate"].get(scope.governorate, ""))))
-
     report = Report(
         period=period,
         previous=previous,
         scope=scope,
-        scope_labels=scope_labels,
+        scope_labels=_scope_labels(scope, labels),
         issued_at=now,
         satisfaction=current_sat,
         previous_satisfaction=previous_sat,

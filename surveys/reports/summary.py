@@ -267,6 +267,18 @@ def refresh(months: list[datetime.date]) -> int:
     SatisfactionSummary.objects.filter(month__in=survey_months).delete()
     RequestSummary.objects.filter(month__in=months).delete()
     CompletionDays.objects.filter(month__in=months).delete()
+    _write_cells(survey_months=survey_months, months=months)
+    now = timezone.now()
+    for month in months:
+        defaults = {"refreshed_at": now}
+        if month in survey_months:
+            defaults["satisfaction_on"] = today
+        SummarisedMonth.objects.update_or_create(month=month, defaults=defaults)
+    return len(months)
+
+
+def _write_cells(*, survey_months: list[datetime.date], months: list[datetime.date]) -> None:
+    """The summaries' cells, recomputed from the live rows: survey sums, request counts, completion days."""
     SatisfactionSummary.objects.bulk_create(
         [
             SatisfactionSummary(
@@ -307,13 +319,6 @@ def refresh(months: list[datetime.date]) -> int:
         ],
         batch_size=2000,
     )
-    now = timezone.now()
-    for month in months:
-        defaults = {"refreshed_at": now}
-        if month in survey_months:
-            defaults["satisfaction_on"] = today
-        SummarisedMonth.objects.update_or_create(month=month, defaults=defaults)
-    return len(months)
 
 
 def ensure_fresh(months: list[datetime.date], *, max_age_s: int = 300) -> None:
