@@ -79,13 +79,16 @@ class Attachment:
 
 
 def _e164(to: str) -> str:
-    """The recipient as E.164; a number that is not a valid phone number is refused before any backend runs."""
+    """The recipient as E.164; a number that is not a valid Saudi phone number is refused before any backend runs."""
     try:
         number = phonenumbers.parse(str(to), "SA")
     except phonenumbers.NumberParseException as error:
         raise SmsError(f"not a phone number: {to!r}") from error
     if not phonenumbers.is_valid_number(number):
         raise SmsError(f"not a valid phone number: {to!r}")
+    if phonenumbers.region_code_for_number(number) != "SA":
+        # The providers are Saudi and the member's record holds a Saudi mobile; anything else is a slip, not a member.
+        raise SmsError(f"not a Saudi mobile number: {to!r}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -86,10 +86,13 @@ def test_a_mobile_not_verified_on_the_account_is_an_unknown_number(webhook, memb
     assert outcomes == {"unknown_number": 1} and not TimelineEvent.objects.exists()
 
 
-def test_a_file_gets_a_clear_answer_and_nothing_is_stored(webhook, member, whatsapp):
+def test_a_file_gets_a_clear_answer_and_nothing_is_stored(webhook, member, whatsapp, caplog):
     ServiceRequestFactory(member=member, status=Status.UNDER_REVIEW)
 
-    outcomes = webhook(fake_whatsapp.message_payload(MOBILE, kind="document", message_id="wamid.F1"))
+    with caplog.at_level("INFO", logger="messaging.whatsapp_replies"):
+        outcomes = webhook(fake_whatsapp.message_payload(MOBILE, kind="document", message_id="wamid.F1"))
+
+    assert "is a document: refused, nothing stored" in caplog.text
 
     [answer] = whatsapp.taken
     assert outcomes == {"not_allowed": 1} and "البوابة" in answer.text
