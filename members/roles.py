@@ -40,14 +40,20 @@ def has_role(user, *wanted: Role) -> bool:
 
 
 def role_required(*wanted: Role) -> Callable:
-    """View decorator: sign-in first, then one of the roles, else 403."""
+    """View decorator: sign-in first, then one of the roles, else 403. A page only privileged roles open asks for
+    the second factor first when the role came after sign-in (members.two_factor)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         @login_required
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not has_role(request.user, *wanted):
+            held = roles_of(request.user).intersection(wanted)
+            if not held:
                 raise PermissionDenied
+            from members import two_factor
+
+            if held <= set(two_factor.PRIVILEGED) and two_factor.needs_second_factor_now(request):
+                return two_factor.ask_for_second_factor(request)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -7,6 +7,8 @@ the privileged roles:
 - At sign-in, a privileged account without a second factor is marked in its session; until it sets one up, every
   page sends it to the page where it chooses one (an authenticator app, or a security key where the browser has
   WebAuthn); the session holds the mark, so only marked sessions ask the database.
+- A role given after sign-in (a member elected to the board, staff appointed) is caught where it is used:
+  `role_required` asks `needs_second_factor_now` before a page only a privileged role opens, once per session.
 - An SMS code alone never signs in a privileged account that has no second factor yet (`refuses_code_only`): it
   signs in with its password, then sets up the authenticator app. With one, allauth asks for it after the code.
 """
@@ -29,6 +31,7 @@ from members.roles import Role, has_role
 
 PRIVILEGED = (Role.STAFF, Role.SUPERVISOR, Role.BOARD, Role.ADMINISTRATOR)
 NEEDS_SECOND_FACTOR = "portal_needs_second_factor"
+CHECKED = "portal_second_factor_checked"  # the session's account was privileged and asked for it: no need to ask again
 STRONG_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
@@ -48,8 +51,36 @@ def refuses_code_only(request: HttpRequest, user) -> bool:
 
 @receiver(user_logged_in, dispatch_uid="members.two_factor.mark")
 def mark_at_sign_in(sender, request: HttpRequest, user, **kwargs) -> None:
-    if request is not None and hasattr(request, "session") and lacks_second_factor(user):
+    if request is None or not hasattr(request, "session") or not is_privileged(user):
+        return
+    if lacks_second_factor(user):
         request.session[NEEDS_SECOND_FACTOR] = True
+    else:
+        request.session[CHECKED] = True
+
+
+def needs_second_factor_now(request: HttpRequest) -> bool:
+    """For a page only a privileged role opens: True (and the session marked, so every page now asks for it) when
+    the account became privileged after this session signed in and has no second factor yet."""
+    if request.session.get(CHECKED):
+        return False
+    if lacks_second_factor(request.user):
+        request.session[NEEDS_SECOND_FACTOR] = True
+        return True
+    request.session[CHECKED] = True
+    return False
+
+
+def ask_for_second_factor(request: HttpRequest) -> HttpResponse:
+    messages.warning(
+        request,
+        _(
+            "Your account sees members' data: before anything else, set up a second factor: an "
+            "authenticator app on your phone, or a security key. You will use it after your password at "
+            "every sign-in."
+        ),
+    )
+    return redirect(reverse("mfa_index"))
 
 
 class RequireSecondFactorMiddleware:
@@ -68,16 +99,9 @@ class RequireSecondFactorMiddleware:
         ):
             if not lacks_second_factor(request.user):  # set up since (asked only while the session is marked)
                 del request.session[NEEDS_SECOND_FACTOR]
+                request.session[CHECKED] = True
                 return self.get_response(request)
-            messages.warning(
-                request,
-                _(
-                    "Your account sees members' data: before anything else, set up a second factor: an "
-                    "authenticator app on your phone, or a security key. You will use it after your password at "
-                    "every sign-in."
-                ),
-            )
-            return redirect(reverse("mfa_index"))
+            return ask_for_second_factor(request)
         return self.get_response(request)
 
 

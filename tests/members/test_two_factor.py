@@ -140,3 +140,29 @@ def test_a_security_key_is_a_second_factor_like_the_authenticator_app(client):
 
     assert response.url == reverse("mfa_authenticate")  # the key is asked for after the password (browser test:
     # tests/browser/test_security_key.py, with a real key registered through the page)
+
+
+@pytest.mark.no_second_factor
+def test_a_member_elected_to_the_board_while_signed_in_sets_up_a_second_factor_before_any_board_page(client):
+    """The board role comes when the minutes are approved, while the member may be signed in with a password alone:
+    the first board page then asks for the second factor, and from then on every page does, as at sign-in."""
+    from django.contrib.auth.models import Group
+
+    member = member_account(mobile="+966500000842")
+    sign_in(client, "0500000842")
+    assert client.get(reverse("surveys:board-dashboard")).status_code == 403
+
+    member.user.groups.add(Group.objects.get_or_create(name=Role.BOARD)[0])  # elected: the minutes approved
+
+    response = client.get(reverse("surveys:board-dashboard"))
+    assert response.status_code == 302 and response.url == reverse("mfa_index")
+    assert client.get(reverse("requests_app:request-list")).url == reverse("mfa_index")  # every page now asks
+
+
+def test_a_board_member_who_signed_in_with_both_factors_is_not_asked_again(client):
+    UserFactory(email="chair@example.org", roles=[Role.BOARD])
+    sign_in(client, "chair@example.org")
+    client.post(reverse("mfa_authenticate"), {"code": current_totp_code(TEST_TOTP_SECRET)})
+
+    assert client.get(reverse("surveys:board-dashboard")).status_code == 200
+    assert client.get(reverse("surveys:board-dashboard")).status_code == 200
