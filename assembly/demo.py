@@ -1,7 +1,8 @@
 """Demo General Assembly: the ordinary annual meeting 20 days ahead, its agenda, its notice published, two proxies
 (one accepted by the README's member with its code, whose pass then names whom they vote for, one whose holder was
 sent the code and has not entered it yet) and its three documents published (small Arabic PDFs); and an
-extraordinary meeting the secretary is still drafting.
+extraordinary meeting the secretary is still drafting, with a board election on its agenda to fill a vacant seat
+(ballots.demo takes nominations for it).
 
 Runs after members.demo (the register, the board's accounts). Idempotent: a second run finds the meeting and
 changes nothing (the notice's rows are keyed).
@@ -70,6 +71,13 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         kind=AgendaItem.Kind.EXTRAORDINARY,
         title_ar="تعديل اللائحة الأساسية للجمعية",
         title_en="Amending the cooperative's basic bylaws",
+    )
+    services.add_agenda_item(
+        meeting=draft,
+        by=secretary,
+        kind=AgendaItem.Kind.BOARD_ELECTION,
+        title_ar="انتخاب عضو لشغل مقعد شاغر في مجلس الإدارة",
+        title_en="Electing a member to a vacant seat on the board",
     )
     stdout.write(
         f"  General Assembly: a meeting on {day.isoformat()}, notice and documents published to {eligible} members;"

@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "surveys.demo_reports",
     "assembly.demo",
     "assembly.demo_minutes",
+    "ballots.demo",
 ]
 
 
