@@ -126,9 +126,10 @@ def member_requests(member: Member, *, limit: int, visible_to: User | None = Non
 
 class ReplyReceiver(Protocol):
     """Where a member's own message from another channel (a WhatsApp reply) lands: the app that keeps requests puts it
-    on their open request's timeline or opens an inquiry, and answers with where it went (a reference number)."""
+    on their open request's timeline or opens an inquiry, and answers with where it went (a reference number), or
+    None when it refused the message (a member without a portal account: nothing written)."""
 
-    def __call__(self, *, member: Member, text: str, reference: str) -> str: ...
+    def __call__(self, *, member: Member, text: str, reference: str) -> str | None: ...
 
 
 _reply_receivers: list[ReplyReceiver] = []
@@ -138,7 +139,7 @@ def register_reply_receiver(receiver: ReplyReceiver) -> None:
     _reply_receivers[:] = [receiver]
 
 
-def receive_reply(*, member: Member, text: str, reference: str) -> str:
+def receive_reply(*, member: Member, text: str, reference: str) -> str | None:
     if not _reply_receivers:
         raise LookupError("no app receives members' replies")
     return _reply_receivers[0](member=member, text=text, reference=reference)

@@ -55,7 +55,8 @@ def _answer_once(message_id: str, to: str, text: str) -> None:
 
 
 def receive(message: dict) -> str:
-    """Handle one message: "landed", "duplicate", "unknown_number", "not_allowed" (media) or "empty"."""
+    """Handle one message: "landed", "duplicate", "unknown_number", "not_allowed" (media), "empty" or "refused" (the
+    receiver's, logged by it)."""
     message_id = str(message.get("id") or "")
     sender = str(message.get("from") or "")
     kind = str(message.get("type") or "")
@@ -95,5 +96,7 @@ def receive(message: dict) -> str:
             logger.info("WhatsApp message %s already landed: nothing changed", message_id)
             return "duplicate"
         where = slots.receive_reply(member=member, text=text, reference=message_id)
+    if where is None:  # a member without a portal account, which member_by_verified_mobile does not return today
+        return "refused"
     logger.info("WhatsApp message %s from member %s landed on %s", message_id, member.pk, where)
     return "landed"

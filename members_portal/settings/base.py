@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -269,6 +268,7 @@ SMS_GATEWAY_DROPS_REPEATS = env_bool("SMS_GATEWAY_DROPS_REPEATS")
 MEMBERSHIP_MIN_SHARES = int(os.environ.get("MEMBERSHIP_MIN_SHARES", "1"))
 # --- Celery -----------------------------------------------------------------------------------------
 from .assembly import *  # noqa: E402, F403 (the General Assembly: remote attendance, notice days, headquarters)
+from .beat import *  # noqa: E402, F403 (the beat schedule: sweeps, reminders, reports; CELERY_IMPORTS)
 from .limits import *  # noqa: E402, F403 (per-member limits: submissions, the data export)
 from .redelivery import *  # noqa: E402, F403 (time limits, redelivery of a dead worker's task, the receipt sweep)
 from .redis_timeouts import redis_broker_options  # noqa: E402
@@ -297,46 +297,6 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "clear-expired-sessions": {"task": "members.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=15)},
-    # The outbox sweep: re-enqueues messages left pending (broker or worker down) and those stuck "sending".
-    "outbox-sweep": {"task": "members.tasks.sweep_outbox", "schedule": 30.0, "options": {"expires": 25}},
-    # Proves beat, broker and a worker alive to /healthz/ready; a heartbeat not run within 25 s is dropped.
-    "worker-heartbeat": {"task": "members_portal.tasks.worker_heartbeat", "schedule": 30.0, "options": {"expires": 25}},
-    # The staff queue's escalation (requests_app/desk/escalation.py): early on working days, Riyadh time; idempotent.
-    "requests-escalation": {"task": "requests_app.tasks.escalate_requests", "schedule": crontab(hour=6, minute=30)},
-    # Survey reminders: once per invitation, 3 days after it was sent (each invitation is claimed by its row).
-    # Receipts whose rendering task was lost (broker or worker down, a worker killed): one task per receipt.
-    **CATCH_UP_SCHEDULE,  # noqa: F405 (settings/redelivery.py: lost receipts, orphaned files)
-    "survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": crontab(minute=17)},
-    # Rewrites recent anonymous survey rows in random order (no shared xmin/row order with invitations).
-    "survey-reseal": {"task": "surveys.tasks.reseal_anonymous_rows", "schedule": crontab(minute=47)},
-    # Board reports: last quarter's report on the first working day of a quarter (checked daily, idempotent),
-    # and the working-day index the reports count with, rebuilt from the holidays each night.
-    "quarterly-board-report": {
-        "task": "surveys.reports.tasks.issue_quarterly_report",
-        "schedule": crontab(hour=6, minute=5),
-    },
-    "working-day-index": {
-        "task": "surveys.reports.tasks.rebuild_working_day_index",
-        "schedule": crontab(hour=2, minute=40),
-    },
-    # General Assembly reminders, 3 days and 1 day before a published meeting (each member's once: keyed rows).
-    "assembly-reminders": {"task": "assembly.tasks.send_meeting_reminders", "schedule": crontab(minute=23)},
-    # Minutes of a closed meeting whose rendering task was lost: caught up within a minute or two (idempotent).
-    "assembly-missing-minutes": {
-        "task": "assembly.tasks.issue_missing_minutes",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "board-report-summaries": {
-        "task": "surveys.reports.tasks.refresh_report_summaries",
-        "schedule": 300.0,
-        "options": {"expires": 280},
-    },
-}
-# Task modules outside an app's tasks.py (autodiscovery finds only those): the board reports' tasks.
-CELERY_IMPORTS = ("surveys.reports.tasks",)
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))  # seconds, for /healthz/ready
 # The notification outbox (members/outbox_sending.py). A sending worker refreshes its claim every sixth of
 # OUTBOX_SENDING_TIMEOUT_S; a claim not refreshed that long belongs to a dead worker (keep it above the channels'
