@@ -8,8 +8,15 @@ SETTINGS_READ = re.compile(
 NAME_IN_TUPLE = re.compile(r'"([A-Z][A-Z0-9_]+)"')
 
 
+# The modules a deployment runs with (test.py is the suite's own; embedded.py the defaults of `make run`).
+NOT_DEPLOYED = {"test.py", "embedded.py", "__init__.py"}
+
+
 def names_the_settings_read() -> set[str]:
-    source = (settings.BASE_DIR / "members_portal" / "settings" / "base.py").read_text(encoding="utf-8")
+    folder = settings.BASE_DIR / "members_portal" / "settings"
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.py")) if path.name not in NOT_DEPLOYED
+    )
     names = set(SETTINGS_READ.findall(source))
     for line in source.splitlines():  # names kept in a tuple first, e.g. the S3 ones
         if re.match(r"\s*_\w+_names = \(", line):
