@@ -1,7 +1,7 @@
 """Benchmark of five pages over HTTP: gunicorn with the production settings, on PostgreSQL with generated data.
 
-    .venv/bin/python bench/http.py                         (make bench runs it; 100,000 requests)
-    QUEUE_REQUESTS=1000000 .venv/bin/python bench/http.py
+    .venv/bin/python bench/http_pages.py                   (make bench runs it; 100,000 requests)
+    QUEUE_REQUESTS=1000000 .venv/bin/python bench/http_pages.py
 
 Data: the staff queue benchmark's (bench/_queue_data.py: QUEUE_REQUESTS requests, 100,000 by default, in
 BENCH_QUEUE_DATABASE_URL, by default bench_queue_<size>, generated once and kept), plus a board member and a
@@ -19,25 +19,23 @@ PostgreSQL), one after the other on a kept-alive connection:
   load average and the data size;
 - http_worker_rss_mib: the largest gunicorn worker's resident memory after those pages (target 150 MiB).
 Exits 1 when a page does not answer 200 or the memory target is missed. gunicorn is stopped (its whole process
-group) whatever happens.
+group) whatever happens. Not named http.py: the other bench scripts, run from this folder, would import it in place
+of the standard library's http.
 """
 
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
-# This file is named like the standard library's http package: its folder must not come first on the path.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
-
-import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import statistics  # noqa: E402
-from urllib.parse import quote  # noqa: E402
 
 from cluster import Cluster, rss_mib  # noqa: E402
 from portal_http import Browser  # noqa: E402
