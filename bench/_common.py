@@ -4,6 +4,7 @@ Not a benchmark itself (make bench runs every bench/*.py; this one only defines 
 """
 
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,18 @@ def setup_django(database_url: str, var_dir: str) -> None:
     logging.disable(logging.WARNING)
 
 
+# The authenticator app's secret of every bench account that signs in with a second factor.
+SECOND_FACTOR_SECRET = "BENCHSTAFFSECONDFACTORNAJRANQAHW"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(fraction * 100) - 1]
+
+
 def with_second_factor(user):
     """Staff, supervisors and the board sign in with a second factor: give the bench's account an authenticator app,
     so a signed-in client reaches the pages instead of the set-up page the portal sends such accounts to first."""
@@ -51,7 +64,7 @@ def with_second_factor(user):
     from allauth.mfa.totp.internal.auth import TOTP
 
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, "BENCHSTAFFSECONDFACTORNAJRANQAHW")
+        TOTP.activate(user, SECOND_FACTOR_SECRET)
     return user
 
 

@@ -14,6 +14,9 @@ from bench._common import log
 
 REQUESTS = int(os.environ.get("QUEUE_REQUESTS", "100000"))
 MEMBERS = int(os.environ.get("QUEUE_MEMBERS", str(max(REQUESTS // 5, 1000))))
+# One database per size, kept between runs (bench/staff_queue.py and bench/http.py share it).
+DATABASE_URL = os.environ.get("BENCH_QUEUE_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/bench_queue_{REQUESTS}")
+STAFF_PASSWORD = "Qahwa-Najran-2026"
 DEPARTMENTS = 10
 STAFF_PER_DEPARTMENT = 5
 
@@ -145,7 +148,7 @@ def populate() -> dict:
                               "last_name": FAMILIES[d], "phone": f"+9665{70000000 + d * 100 + s}"},
                 )  # fmt: skip
                 if created:
-                    user.set_password("Qahwa-Najran-2026")
+                    user.set_password(STAFF_PASSWORD)
                     user.save(update_fields=["password"])
                     user.groups.add(supervisor_group if supervisor else staff_group)
                     DepartmentMembership.objects.create(department=department, user=user, is_supervisor=supervisor)
@@ -188,3 +191,25 @@ def populate() -> dict:
         cursor.execute("VACUUM ANALYZE")  # index-only scans need the visibility map, the planner the statistics
     log(f"generated in {time.perf_counter() - started:.1f} s")
     return {"departments": departments}
+
+
+def sample_references(department, rng, count: int) -> list[str]:
+    """`count` request numbers of the department, drawn from its first 5,000."""
+    from requests_app.models import ServiceRequest
+
+    numbers = ServiceRequest.objects.filter(department=department).values_list("reference_no", flat=True)[:5000]
+    return rng.sample(list(numbers), count)
+
+
+def sample_searches(department, rng, count: int) -> list[str]:
+    """What staff type in the queue's search box: for each of `count` requests of the department, its number, its
+    member's membership number, mobile (as a Saudi writes it, 05…) and the first two words of the Arabic name."""
+    from requests_app.models import ServiceRequest
+
+    rows = ServiceRequest.objects.filter(department=department).values_list(
+        "reference_no", "member__membership_no", "member__mobile", "member__full_name_ar"
+    )[:5000]
+    searches = []
+    for reference_no, membership_no, mobile, name in rng.sample(list(rows), count):
+        searches += [reference_no, membership_no, "0" + str(mobile)[4:], " ".join(name.split()[:2])]
+    return searches

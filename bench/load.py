@@ -19,7 +19,6 @@ import os
 import random
 import re
 import shutil
-import statistics
 import sys
 import threading
 import time
@@ -33,6 +32,7 @@ from cluster import Cluster, log, rss_mib  # noqa: E402
 from portal_http import Browser  # noqa: E402
 
 from bench import _load_data, _load_people  # noqa: E402
+from bench._common import percentile  # noqa: E402
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 USERS = int(os.environ.get("LOAD_USERS", "8"))
@@ -59,14 +59,6 @@ def sample_memory(cluster: Cluster, stop: threading.Event, peaks: dict) -> None:
                 except (FileNotFoundError, ProcessLookupError):
                     continue
         stop.wait(0.5)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return 0.0
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(fraction * 100) - 1]
 
 
 def mail_messages(cluster: Cluster) -> Counter:

@@ -32,7 +32,7 @@ from bench import _queue_data
 from bench._common import log, setup_django, with_second_factor
 
 REQUESTS = _queue_data.REQUESTS
-DATABASE_URL = os.environ.get("BENCH_QUEUE_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/bench_queue_{REQUESTS}")
+DATABASE_URL = _queue_data.DATABASE_URL
 RUNS = int(os.environ.get("QUEUE_RUNS", "5"))
 MILLION = REQUESTS >= 1_000_000
 TARGETS = {
@@ -120,7 +120,6 @@ def measure() -> list[dict]:
     from django.urls import reverse
 
     from members.models import User
-    from requests_app.models import ServiceRequest
 
     settings.DEBUG = False  # as in production: no query log kept in memory
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -145,8 +144,7 @@ def measure() -> list[dict]:
     results.append(figure("floor_page_ms", floor))
     results.append(figure("queue_page_vs_floor", queue_ms / statistics.median(floor), unit="ratio"))
 
-    numbers = list(ServiceRequest.objects.filter(department=department).values_list("reference_no", flat=True)[:5000])
-    sample = rng.sample(numbers, RUNS * 8)
+    sample = _queue_data.sample_references(department, rng, RUNS * 8)
     for reference_no in sample[:3]:
         timed(client, reverse("requests_app:staff-request", args=[reference_no]), 1)
     request_times = []
@@ -156,14 +154,7 @@ def measure() -> list[dict]:
         )
     results.append(figure("request_page_ms", request_times))
 
-    rows = list(
-        ServiceRequest.objects.filter(department=department).values_list(
-            "reference_no", "member__membership_no", "member__mobile", "member__full_name_ar"
-        )[:5000]
-    )
-    searches = []
-    for reference_no, membership_no, mobile, name in rng.sample(rows, RUNS * 2):
-        searches += [reference_no, membership_no, "0" + str(mobile)[4:], " ".join(name.split()[:2])]
+    searches = _queue_data.sample_searches(department, rng, RUNS * 2)
     for query in searches[:4]:
         timed(client, f"{queue_url}?q={query}", 1)
     search_times = []
