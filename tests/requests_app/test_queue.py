@@ -131,6 +131,18 @@ def test_search_by_name_ignores_hamza_and_diacritics(clerk, seedlings):
     assert refs(queue.queue_for(clerk, queue.QueueFilters(q="أَحْمَد"))) == [wanted.reference_no]
 
 
+@pytest.mark.parametrize("resolved", [5000, 1], ids=["few-members-by-id", "many-members-by-subquery"])
+def test_a_name_shared_by_several_members_finds_each_ones_requests(clerk, seedlings, monkeypatch, resolved):
+    monkeypatch.setattr(queue, "NAME_MATCHES_RESOLVED", resolved)  # a common name: more members than resolved
+    first = make_request(seedlings, member=MemberFactory(full_name_ar="فهد بن سالم آل يام"))
+    second = make_request(seedlings, member=MemberFactory(full_name_ar="فهد بن صالح آل يام"))
+    make_request(seedlings, member=MemberFactory(full_name_ar="سعيد بن محمد"))
+
+    found = refs(queue.queue_for(clerk, queue.QueueFilters(q="فهد يام")))
+    assert sorted(found) == sorted([first.reference_no, second.reference_no])
+    assert refs(queue.queue_for(clerk, queue.QueueFilters(q="فهد القحطاني"))) == []
+
+
 def test_search_never_reaches_another_departments_requests(clerk, statement):
     member = MemberFactory(mobile="+966551234567")
     make_request(statement, member=member)
