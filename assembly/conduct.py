@@ -130,16 +130,40 @@ def enter_counts(
     if meeting.chair_id is None:
         raise ValidationError(_("Elect the meeting's chair first: nothing is decided before."), code="no_chair")
     seen = _check_quorum(meeting)
+    entry = _checked_entry(
+        present=seen.counted,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstentions=abstentions,
+        chair_side=chair_side,
+    )
+    decision = Decision.objects.filter(item=item).first()
+    if decision is None or (not decision.is_confirmed and decision.entered_by_id == by.pk):
+        return _save_first_entry(decision or Decision(item=item, entered_by=by), entry=entry, present=seen.counted)
+    if decision.is_confirmed:
+        raise ValidationError(_("This item is already decided."), code="decided")
+    _check_same_as_first_entry(decision, entry=entry, present=seen.counted)
+    _confirm(decision, entry=entry, by=by)
+    if item.appeal_id:
+        _decide_appeal(item=item, decision=decision, officers=[by, decision.entered_by])
+    return decision
+
+
+def _checked_entry(
+    *, present: int, votes_for: int, votes_against: int, abstentions: int, chair_side: str
+) -> dict[str, int | str]:
+    """The counts as entered, refused below zero, above those `present`, or on a tie without the chair's vote among
+    them; the chair's side is kept only on a tie."""
     counts = {"votes_for": votes_for, "votes_against": votes_against, "abstentions": abstentions}
     if min(counts.values()) < 0:
         raise ValidationError(_("A count cannot be below zero."), code="negative")
-    if sum(counts.values()) > seen.counted:
+    if sum(counts.values()) > present:
         raise ValidationError(
             _("The counts add up to %(total)s, more than the %(counted)s members present in person or by proxy.")
-            % {"total": sum(counts.values()), "counted": seen.counted},
+            % {"total": sum(counts.values()), "counted": present},
             code="above_present",
         )
-    tie = voting.is_tie(votes_for=votes_for, present=seen.counted)
+    tie = voting.is_tie(votes_for=votes_for, present=present)
     if tie and chair_side not in Decision.Side.values:
         raise ValidationError(
             _("Half of those present voted for: on a tie the chair's side wins. Say how the chair voted."),
@@ -148,18 +172,21 @@ def enter_counts(
     chair_side = chair_side if tie else ""
     if tie and counts[{"for": "votes_for", "against": "votes_against", "abstain": "abstentions"}[chair_side]] < 1:
         raise ValidationError(_("The chair's vote is not among the counts entered."), code="chair_not_counted")
-    entry = {**counts, "chair_side": chair_side}
-    decision = Decision.objects.filter(item=item).first()
-    if decision is None or (not decision.is_confirmed and decision.entered_by_id == by.pk):
-        decision = decision or Decision(item=item, entered_by=by)
-        for field, value in entry.items():
-            setattr(decision, field, value)
-        decision.present = seen.counted
-        decision.full_clean()
-        decision.save()
-        return decision
-    if decision.is_confirmed:
-        raise ValidationError(_("This item is already decided."), code="decided")
+    return {**counts, "chair_side": chair_side}
+
+
+def _save_first_entry(decision: Decision, *, entry: dict[str, int | str], present: int) -> Decision:
+    """Write (or let its officer correct) the first entry, which waits for a second officer."""
+    for field, value in entry.items():
+        setattr(decision, field, value)
+    decision.present = present
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def _check_same_as_first_entry(decision: Decision, *, entry: dict[str, int | str], present: int) -> None:
+    """Refuse a second entry that differs from the first, naming every difference (and a change in those present)."""
     differences = [
         _("%(what)s: %(yours)s entered now, %(theirs)s in the first entry")
         % {
@@ -170,10 +197,9 @@ def enter_counts(
         for field, value in entry.items()
         if getattr(decision, field) != value
     ]
-    if decision.present != seen.counted:
+    if decision.present != present:
         differences.append(
-            _("Those present: %(now)s now, %(then)s at the first entry")
-            % {"now": seen.counted, "then": decision.present}
+            _("Those present: %(now)s now, %(then)s at the first entry") % {"now": present, "then": decision.present}
         )
     if differences:
         raise ValidationError(
@@ -181,14 +207,15 @@ def enter_counts(
             % {"differences": "؛ ".join(differences) if translation.get_language() == "ar" else "; ".join(differences)},
             code="differ",
         )
+
+
+def _confirm(decision: Decision, *, entry: dict[str, int | str], by: User) -> None:
+    """The second officer's matching entry confirms the decision; its result is assembly.voting's."""
     result = voting.outcome(present=decision.present, **entry)
     decision.adopted = result.adopted
     decision.confirmed_by = by
     decision.confirmed_at = timezone.now()
     decision.save(update_fields=["adopted", "confirmed_by", "confirmed_at"])
-    if item.appeal_id:
-        _decide_appeal(item=item, decision=decision, officers=[by, decision.entered_by])
-    return decision
 
 
 def _decide_appeal(*, item: AgendaItem, decision: Decision, officers: list[User]) -> None:

@@ -67,10 +67,7 @@ def create_question(
     meeting = Meeting.objects.get(pk=meeting.pk)
     _check_before_the_meeting(meeting)
     if kind == Question.Kind.ELECTION:
-        if candidates is None:
-            candidates = nominations.candidates(meeting)
-        if agenda_item is None:
-            agenda_item = meeting.agenda_items.filter(kind=AgendaItem.Kind.BOARD_ELECTION).order_by("order").first()
+        candidates, agenda_item = _election_defaults(meeting, candidates=candidates, agenda_item=agenda_item)
     candidates = list(candidates or ())
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError(_("This agenda item belongs to another meeting."), code="other_meeting")
@@ -85,18 +82,41 @@ def create_question(
     )
     question.full_clean()
     if kind == Question.Kind.ELECTION:
-        eligible = set(EligibleMember.objects.filter(meeting=meeting).values_list("member_id", flat=True))
-        if len({candidate.pk for candidate in candidates}) != len(candidates):
-            raise ValidationError(_("A candidate is named twice."), code="candidate_twice")
-        if len(candidates) < question.seats:
-            raise ValidationError(_("An election needs at least as many candidates as seats."), code="few_candidates")
-        if any(candidate.pk not in eligible for candidate in candidates):
-            raise ValidationError(_("Every candidate must be on this meeting's list of members."), code="not_eligible")
+        _check_candidates(question, candidates)
         labels = [(person.full_name_ar, person.full_name_en or person.full_name_ar) for person in candidates]
     else:
         labels, candidates, outgoing = ITEM_OPTIONS, [], ()
     question.save()
     OutgoingSeat.objects.bulk_create(OutgoingSeat(question=question, member=person) for person in outgoing)
+    _create_options(question, labels=labels, candidates=candidates)
+    _log_created(question, by=by, outgoing=outgoing)
+    return question
+
+
+def _election_defaults(
+    meeting: Meeting, *, candidates: Sequence[Member] | None, agenda_item: AgendaItem | None
+) -> tuple[Sequence[Member], AgendaItem | None]:
+    """What an election stands on when not named: the standing nominations, the agenda's board election item."""
+    if candidates is None:
+        candidates = nominations.candidates(meeting)
+    if agenda_item is None:
+        agenda_item = meeting.agenda_items.filter(kind=AgendaItem.Kind.BOARD_ELECTION).order_by("order").first()
+    return candidates, agenda_item
+
+
+def _check_candidates(question: Question, candidates: list[Member]) -> None:
+    """Each candidate once, at least as many as the seats, every one on the meeting's eligible list."""
+    eligible = set(EligibleMember.objects.filter(meeting=question.meeting).values_list("member_id", flat=True))
+    if len({candidate.pk for candidate in candidates}) != len(candidates):
+        raise ValidationError(_("A candidate is named twice."), code="candidate_twice")
+    if len(candidates) < question.seats:
+        raise ValidationError(_("An election needs at least as many candidates as seats."), code="few_candidates")
+    if any(candidate.pk not in eligible for candidate in candidates):
+        raise ValidationError(_("Every candidate must be on this meeting's list of members."), code="not_eligible")
+
+
+def _create_options(question: Question, *, labels: list[tuple[str, str]], candidates: list[Member]) -> None:
+    """The ballot's options in order from 1; an election's option N is its candidate N."""
     Option.objects.bulk_create(
         Option(
             question=question,
@@ -107,8 +127,11 @@ def create_question(
         )
         for index, (label_ar, label_en) in enumerate(labels, start=1)
     )
+
+
+def _log_created(question: Question, *, by: User, outgoing: Sequence[Member]) -> None:
     log.append(
-        meeting=meeting,
+        meeting=question.meeting,
         action=LogEntry.Action.CREATED,
         by=by,
         payload={
@@ -121,7 +144,6 @@ def create_question(
             **({"outgoing": sorted(person.membership_no for person in outgoing)} if outgoing else {}),
         },
     )
-    return question
 
 
 @transaction.atomic

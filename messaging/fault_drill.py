@@ -103,10 +103,7 @@ def run(*, count: int, sms_fakes: list, whatsapp, whatsapp_secret: str) -> dict:
     """Send `count` critical notices through the faults; returns the figures. The settings must point at the fakes
     (SMS_BACKEND the first of `sms_fakes`, SMS_FALLBACK_BACKEND the second, WhatsApp's cloud client at `whatsapp`)
     and the mail backend must keep messages in `django.core.mail.outbox` (the test environment)."""
-    sms_fakes[0].script = itertools.cycle(FIRST_SMS_FAULTS)
-    if len(sms_fakes) > 1:
-        sms_fakes[1].script = itertools.cycle(SECOND_SMS_FAULTS)
-    whatsapp.script = itertools.cycle(WHATSAPP_FAULTS)
+    _script_faults(sms_fakes, whatsapp)
     client = Client()
     clock = _Clock(timezone.now())
     start = clock.at
@@ -122,53 +119,87 @@ def run(*, count: int, sms_fakes: list, whatsapp, whatsapp_secret: str) -> dict:
         mail.outbox = []
         members = make_members(count)
         by_email = {member.email: _digits(member.mobile) for member in members if member.email}
-        for member in members:
-            with transaction.atomic():
-                outbox.queue_notification(
-                    member=member,
-                    event="request_returned_to_member",
-                    key=f"drill:{member.pk}",
-                    link="/requests/1/",
-                    context={"reference_no": f"NJC-2026-{member.pk:06d}", "service": "Seedlings", "note": "The deed"},
-                )
+        _queue_notices(members)
         rows = Notification.objects.filter(member__in=members, key__startswith="drill:")
         while clock.at - start <= WITHIN + 5 * STEP:
-            due = list(
-                rows.filter(status=Status.PENDING, next_attempt_at__lte=clock.at)
-                .exclude(channel=Channel.INBOX)
-                .values_list("pk", flat=True)
-            )
-            for chunk in range(0, len(due), sending.BATCH_SIZE):
-                sending.deliver_batch(due[chunk : chunk + sending.BATCH_SIZE])
+            _deliver_due(rows, at=clock.at)
             for fake in sms_fakes:
-                delivered_word, failed_word = WORDS[fake.provider]
-                secret = delivery_reports.callback_secret(fake.provider)
-                for index in range(seen[id(fake)], len(fake.taken)):
-                    taken = fake.taken[index]
-                    phone_off = index % 20 == 19
-                    word = failed_word if phone_off else delivered_word
-                    if not phone_off:
-                        reached[_digits(taken.to)].append((clock.at, fake.provider))
-                    for code in [_sms_report(client, fake, taken, word, secret) for _ in range(2)]:
-                        reports[f"sms_{code}"] += 1
-                    reports["forged_accepted"] += _sms_report(client, fake, taken, delivered_word, "guess") != 403
-                seen[id(fake)] = len(fake.taken)
-            for index in range(seen[id(whatsapp)], len(whatsapp.taken)):
-                taken = whatsapp.taken[index]
-                phone_off = index % 10 == 9
-                if not phone_off:
-                    reached[_digits(taken.to)].append((clock.at, "whatsapp"))
-                for _ in range(2):
-                    code = _whatsapp_status(client, taken, "failed" if phone_off else "delivered", whatsapp_secret)
-                    reports[f"whatsapp_{code}"] += 1
-                reports["forged_accepted"] += _whatsapp_status(client, taken, "delivered", "guess") != 403
-            seen[id(whatsapp)] = len(whatsapp.taken)
+                _report_sms(client, fake, seen=seen, reached=reached, reports=reports, at=clock.at)
+            _report_whatsapp(
+                client, whatsapp, whatsapp_secret, seen=seen, reached=reached, reports=reports, at=clock.at
+            )
             for message in mail.outbox[mails_seen:]:
                 reached[by_email.get(message.to[0], message.to[0])].append((clock.at, "email"))
             mails_seen = len(mail.outbox)
             sending.requeue_due()
             clock.at += STEP
         return _figures(count, members, rows, sms_fakes, whatsapp, reached, reports, start)
+
+
+def _script_faults(sms_fakes: list, whatsapp) -> None:
+    """The fakes answer their faults in a cycle: the first SMS provider's, the fallback's, WhatsApp's."""
+    sms_fakes[0].script = itertools.cycle(FIRST_SMS_FAULTS)
+    if len(sms_fakes) > 1:
+        sms_fakes[1].script = itertools.cycle(SECOND_SMS_FAULTS)
+    whatsapp.script = itertools.cycle(WHATSAPP_FAULTS)
+
+
+def _queue_notices(members: list[Member]) -> None:
+    """One critical notice (a request returned for completion) per member, each queued in its own transaction."""
+    for member in members:
+        with transaction.atomic():
+            outbox.queue_notification(
+                member=member,
+                event="request_returned_to_member",
+                key=f"drill:{member.pk}",
+                link="/requests/1/",
+                context={"reference_no": f"NJC-2026-{member.pk:06d}", "service": "Seedlings", "note": "The deed"},
+            )
+
+
+def _deliver_due(rows, *, at: datetime) -> None:
+    """What the broker does: deliver, in the outbox's batches, the rows whose next attempt has come."""
+    due = list(
+        rows.filter(status=Status.PENDING, next_attempt_at__lte=at)
+        .exclude(channel=Channel.INBOX)
+        .values_list("pk", flat=True)
+    )
+    for chunk in range(0, len(due), sending.BATCH_SIZE):
+        sending.deliver_batch(due[chunk : chunk + sending.BATCH_SIZE])
+
+
+def _report_sms(client: Client, fake, *, seen: dict, reached: dict, reports: Counter, at: datetime) -> None:
+    """The SMS provider reports on each message it took since the last step: twice, and once more with a wrong
+    secret. One in 20 phones is off (reported undelivered); the others count as reached."""
+    delivered_word, failed_word = WORDS[fake.provider]
+    secret = delivery_reports.callback_secret(fake.provider)
+    for index in range(seen[id(fake)], len(fake.taken)):
+        taken = fake.taken[index]
+        phone_off = index % 20 == 19
+        word = failed_word if phone_off else delivered_word
+        if not phone_off:
+            reached[_digits(taken.to)].append((at, fake.provider))
+        for code in [_sms_report(client, fake, taken, word, secret) for _ in range(2)]:
+            reports[f"sms_{code}"] += 1
+        reports["forged_accepted"] += _sms_report(client, fake, taken, delivered_word, "guess") != 403
+    seen[id(fake)] = len(fake.taken)
+
+
+def _report_whatsapp(
+    client: Client, whatsapp, secret: str, *, seen: dict, reached: dict, reports: Counter, at: datetime
+) -> None:
+    """WhatsApp reports the status of each message it took since the last step: twice, and once more with a wrong
+    signature. One in 10 phones is off (reported failed); the others count as reached."""
+    for index in range(seen[id(whatsapp)], len(whatsapp.taken)):
+        taken = whatsapp.taken[index]
+        phone_off = index % 10 == 9
+        if not phone_off:
+            reached[_digits(taken.to)].append((at, "whatsapp"))
+        for _ in range(2):
+            code = _whatsapp_status(client, taken, "failed" if phone_off else "delivered", secret)
+            reports[f"whatsapp_{code}"] += 1
+        reports["forged_accepted"] += _whatsapp_status(client, taken, "delivered", "guess") != 403
+    seen[id(whatsapp)] = len(whatsapp.taken)
 
 
 def _figures(count, members, rows, sms_fakes, whatsapp, reached, reports, start) -> dict:
