@@ -39,6 +39,15 @@ AGENDA = [
         "Appointing next year's external auditor and the fee",
     ),
 ]
+# The extraordinary meeting still in draft: a board election to fill a vacant seat takes nominations (ballots.demo).
+DRAFT_AGENDA = [
+    (AgendaItem.Kind.EXTRAORDINARY, "تعديل اللائحة الأساسية للجمعية", "Amending the cooperative's basic bylaws"),
+    (
+        AgendaItem.Kind.BOARD_ELECTION,
+        "انتخاب عضو لشغل مقعد شاغر في مجلس الإدارة",
+        "Electing a member to a vacant seat on the board",
+    ),
+]
 
 
 def seed(stdout) -> list[tuple[str, str, str]]:
@@ -65,20 +74,8 @@ def seed(stdout) -> list[tuple[str, str, str]]:
             datetime.datetime.combine(day + datetime.timedelta(days=25), datetime.time(10, 0))
         ),
     )
-    services.add_agenda_item(
-        meeting=draft,
-        by=secretary,
-        kind=AgendaItem.Kind.EXTRAORDINARY,
-        title_ar="تعديل اللائحة الأساسية للجمعية",
-        title_en="Amending the cooperative's basic bylaws",
-    )
-    services.add_agenda_item(
-        meeting=draft,
-        by=secretary,
-        kind=AgendaItem.Kind.BOARD_ELECTION,
-        title_ar="انتخاب عضو لشغل مقعد شاغر في مجلس الإدارة",
-        title_en="Electing a member to a vacant seat on the board",
-    )
+    for kind, title_ar, title_en in DRAFT_AGENDA:
+        services.add_agenda_item(meeting=draft, by=secretary, kind=kind, title_ar=title_ar, title_en=title_en)
     stdout.write(
         f"  General Assembly: a meeting on {day.isoformat()}, notice and documents published to {eligible} members;"
         " one drafted"

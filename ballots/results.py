@@ -40,28 +40,23 @@ def secret_results(meeting) -> list[SecretResult]:
     """Every secret question of the meeting; the closed ones with their count."""
     results = []
     for question in Question.objects.filter(meeting=meeting).order_by("pk"):
+        known = {
+            "title": question.title_ar,
+            "kind": question.kind,
+            "seats": question.seats,
+            "agenda_item_id": question.agenda_item_id,
+        }
         if question.status != Question.Status.CLOSED:
-            results.append(
-                SecretResult(
-                    title=question.title_ar,
-                    kind=question.kind,
-                    seats=question.seats,
-                    closed=False,
-                    agenda_item_id=question.agenda_item_id,
-                )
-            )
+            results.append(SecretResult(closed=False, **known))
             continue
         tally, rows = _ranked(question)
         results.append(
             SecretResult(
-                title=question.title_ar,
-                kind=question.kind,
-                seats=question.seats,
                 closed=True,
-                agenda_item_id=question.agenda_item_id,
                 ballots=tally["ballots"],
                 rows=[ResultRow(option.label_ar, votes, outcome, rank) for option, votes, outcome, rank in rows],
                 tie_at_last_seat=bool(tally.get("tie_at_last_seat")),
+                **known,
             )
         )
     return results

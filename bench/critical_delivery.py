@@ -31,33 +31,21 @@ os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
 
 NOTICES = int(os.environ.get("BENCH_CRITICAL_NOTICES", "300"))
-SECOND = {"unifonic": "taqnyat", "taqnyat": "msegat", "msegat": "unifonic"}
-URLS = {"unifonic": "UNIFONIC_URL", "taqnyat": "TAQNYAT_URL", "msegat": "MSEGAT_URL"}
 
 
 def one_run(first: str) -> dict:
     from django.conf import settings
 
     from messaging import fake_whatsapp, fault_drill
-    from messaging.fake_providers import CREDENTIALS, FakeProvider
+    from messaging.fake_providers import FakeProvider
 
-    second = SECOND[first]
+    second = fault_drill.SECOND_PROVIDER[first]
     with (
         FakeProvider(first, slow_s=0.8) as one,
         FakeProvider(second, slow_s=0.8) as two,
         fake_whatsapp.FakeWhatsApp(slow_s=0.8) as whatsapp,
     ):
-        settings.SMS_BACKEND, settings.SMS_FALLBACK_BACKEND = first, second
-        settings.SMS_PROVIDER_TIMEOUT_S = settings.WHATSAPP_TIMEOUT_S = 0.4
-        settings.UNIFONIC_APP_SID, settings.TAQNYAT_TOKEN = CREDENTIALS["unifonic"], CREDENTIALS["taqnyat"]
-        settings.MSEGAT_USERNAME, settings.MSEGAT_API_KEY = "najran", CREDENTIALS["msegat"]
-        setattr(settings, URLS[first], one.url)
-        setattr(settings, URLS[second], two.url)
-        settings.UNIFONIC_CALLBACK_SECRET = settings.TAQNYAT_CALLBACK_SECRET = settings.MSEGAT_CALLBACK_SECRET = "b"
-        settings.WHATSAPP_BACKEND, settings.WHATSAPP_API_URL = "cloud", whatsapp.url
-        settings.WHATSAPP_PHONE_NUMBER_ID = fake_whatsapp.PHONE_NUMBER_ID
-        settings.WHATSAPP_ACCESS_TOKEN = fake_whatsapp.ACCESS_TOKEN
-        settings.WHATSAPP_APP_SECRET = fake_whatsapp.APP_SECRET
+        fault_drill.configure_fakes(settings, one, two, whatsapp)
         fault_drill.clean_up()
         try:
             return fault_drill.run(
@@ -79,14 +67,16 @@ def main() -> None:
         from django.core.management import call_command
         from django.test.utils import setup_test_environment
 
+        from messaging.fault_drill import SECOND_PROVIDER
+
         call_command("migrate", verbosity=0)
         logging.disable(logging.ERROR)  # every injected fault and refused report logs a line: the figures say it
         setup_test_environment()  # e-mails kept in memory (counted), the test client's host allowed
         failed = []
-        for first in SECOND:
+        for first in SECOND_PROVIDER:
             figures = one_run(first)
             load = round(os.getloadavg()[0], 2)
-            common = {"sms": f"{first} then {SECOND[first]}", "notices": NOTICES, "load_average_1m": load}
+            common = {"sms": f"{first} then {SECOND_PROVIDER[first]}", "notices": NOTICES, "load_average_1m": load}
             lines = [
                 {"metric": "critical_delivered_15min_pct", "value": figures["critical_delivered_15min_pct"]}
                 | {"unit": "%", "target": ">= 98"},

@@ -21,6 +21,7 @@ WhatsApp messages taken are reported undelivered (a phone off), on top of the pr
 import base64
 import itertools
 import json
+import secrets
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from unittest import mock
@@ -46,6 +47,32 @@ SECOND_SMS_FAULTS = ["ok", "ok", "server_error", "ok", "refuse_http", "ok"]
 WHATSAPP_FAULTS = ["ok", "refuse", "ok", "server_error", "slow", "ok", "ok"]
 WORDS = {"unifonic": ("Delivered", "Undelivered"), "taqnyat": ("delivered", "failed"), "msegat": ("DELIVRD", "UNDELIV")}
 PREFIX = "DRILL"
+
+
+SECOND_PROVIDER = {"unifonic": "taqnyat", "taqnyat": "msegat", "msegat": "unifonic"}
+URL_SETTINGS = {"unifonic": "UNIFONIC_URL", "taqnyat": "TAQNYAT_URL", "msegat": "MSEGAT_URL"}
+
+
+def configure_fakes(settings, one, two, whatsapp) -> None:
+    """Point the portal's settings at two SMS providers' fakes (`one` first, `two` its fallback) and WhatsApp's
+    fake, with short timeouts; `settings` is Django's, or pytest-django's fixture (which restores it). The drill's
+    reports read the callback secret back from the settings."""
+    from messaging.fake_providers import CREDENTIALS
+
+    settings.SMS_BACKEND, settings.SMS_FALLBACK_BACKEND = one.provider, two.provider
+    settings.SMS_PROVIDER_TIMEOUT_S = settings.WHATSAPP_TIMEOUT_S = 0.4
+    settings.UNIFONIC_APP_SID, settings.TAQNYAT_TOKEN = CREDENTIALS["unifonic"], CREDENTIALS["taqnyat"]
+    settings.MSEGAT_USERNAME, settings.MSEGAT_API_KEY = "najran", CREDENTIALS["msegat"]
+    setattr(settings, URL_SETTINGS[one.provider], one.url)
+    setattr(settings, URL_SETTINGS[two.provider], two.url)
+    callback_secret = secrets.token_urlsafe(16)
+    settings.UNIFONIC_CALLBACK_SECRET = settings.TAQNYAT_CALLBACK_SECRET = settings.MSEGAT_CALLBACK_SECRET = (
+        callback_secret
+    )
+    settings.WHATSAPP_BACKEND, settings.WHATSAPP_API_URL = "cloud", whatsapp.url
+    settings.WHATSAPP_PHONE_NUMBER_ID = fake_whatsapp.PHONE_NUMBER_ID
+    settings.WHATSAPP_ACCESS_TOKEN = fake_whatsapp.ACCESS_TOKEN
+    settings.WHATSAPP_APP_SECRET = fake_whatsapp.APP_SECRET
 
 
 def _digits(number: str) -> str:
@@ -79,7 +106,8 @@ class _Clock:
         return self.at
 
 
-def _sms_report(client: Client, fake, taken, word: str, secret: str) -> int:
+def post_sms_report(client: Client, fake, taken, word: str, secret: str) -> int:
+    """The provider's delivery report of one message, as its servers post it (HTTP Basic with `secret`)."""
     credentials = base64.b64encode(f"{fake.provider}:{secret}".encode()).decode()
     return client.post(
         reverse("messaging:delivery-report", args=[fake.provider]),
@@ -179,9 +207,9 @@ def _report_sms(client: Client, fake, *, seen: dict, reached: dict, reports: Cou
         word = failed_word if phone_off else delivered_word
         if not phone_off:
             reached[_digits(taken.to)].append((at, fake.provider))
-        for code in [_sms_report(client, fake, taken, word, secret) for _ in range(2)]:
+        for code in [post_sms_report(client, fake, taken, word, secret) for _ in range(2)]:
             reports[f"sms_{code}"] += 1
-        reports["forged_accepted"] += _sms_report(client, fake, taken, delivered_word, "guess") != 403
+        reports["forged_accepted"] += post_sms_report(client, fake, taken, delivered_word, "guess") != 403
     seen[id(fake)] = len(fake.taken)
 
 

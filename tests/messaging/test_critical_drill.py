@@ -9,34 +9,22 @@ import json
 import pytest
 
 from messaging import fake_whatsapp, fault_drill
-from messaging.fake_providers import CREDENTIALS, FakeProvider
+from messaging.fake_providers import FakeProvider
 
 pytestmark = pytest.mark.django_db
 NOTICES = 200
-SECOND = {"unifonic": "taqnyat", "taqnyat": "msegat", "msegat": "unifonic"}
-URLS = {"unifonic": "UNIFONIC_URL", "taqnyat": "TAQNYAT_URL", "msegat": "MSEGAT_URL"}
 
 
 @pytest.mark.parametrize("first", ["unifonic", "taqnyat", "msegat"])
 def test_critical_notices_reach_members_through_the_fallbacks_under_provider_faults(first, settings):
-    second = SECOND[first]
+    second = fault_drill.SECOND_PROVIDER[first]
     with (
         FakeProvider(first, slow_s=0.8) as one,
         FakeProvider(second, slow_s=0.8) as two,
         fake_whatsapp.FakeWhatsApp(slow_s=0.8) as whatsapp,
     ):
-        settings.SMS_BACKEND, settings.SMS_FALLBACK_BACKEND = first, second
-        settings.SMS_PROVIDER_TIMEOUT_S = settings.WHATSAPP_TIMEOUT_S = 0.4
+        fault_drill.configure_fakes(settings, one, two, whatsapp)
         settings.SMS_SENDER_NAME = "NajranCoffee"
-        settings.UNIFONIC_APP_SID, settings.TAQNYAT_TOKEN = CREDENTIALS["unifonic"], CREDENTIALS["taqnyat"]
-        settings.MSEGAT_USERNAME, settings.MSEGAT_API_KEY = "najran", CREDENTIALS["msegat"]
-        setattr(settings, URLS[first], one.url)
-        setattr(settings, URLS[second], two.url)
-        settings.UNIFONIC_CALLBACK_SECRET = settings.TAQNYAT_CALLBACK_SECRET = settings.MSEGAT_CALLBACK_SECRET = "s3"
-        settings.WHATSAPP_BACKEND, settings.WHATSAPP_API_URL = "cloud", whatsapp.url
-        settings.WHATSAPP_PHONE_NUMBER_ID = fake_whatsapp.PHONE_NUMBER_ID
-        settings.WHATSAPP_ACCESS_TOKEN = fake_whatsapp.ACCESS_TOKEN
-        settings.WHATSAPP_APP_SECRET = fake_whatsapp.APP_SECRET
 
         figures = fault_drill.run(
             count=NOTICES, sms_fakes=[one, two], whatsapp=whatsapp, whatsapp_secret=fake_whatsapp.APP_SECRET

@@ -4,16 +4,15 @@ Prints one JSON line of figures per provider (`pytest -s` shows them) and holds 
 provider refused is marked sent or delivered, none reaches a phone twice, and a repeated or forged report changes
 nothing. A message whose answer never came stays "to check" unless the provider carries our key back (Unifonic)."""
 
-import base64
 import itertools
 import json
 
 import pytest
-from django.urls import reverse
 
 from members import outbox
 from members import outbox_sending as sending
 from members.models import Channel, Notification
+from messaging import fault_drill
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +20,6 @@ Status = Notification.Status
 MESSAGES = 40
 FAULTS = ["ok", "server_error", "ok", "refuse_in_body", "slow", "ok", "server_error", "ok", "ok"]
 WORDS = {"unifonic": ("Delivered", "Undelivered"), "taqnyat": ("delivered", "failed"), "msegat": ("DELIVRD", "UNDELIV")}
-
-
-def report(client, fake, taken, word, secret):
-    credentials = base64.b64encode(f"{fake.provider}:{secret}".encode()).decode()
-    return client.post(
-        reverse("messaging:delivery-report", args=[fake.provider]),
-        data=json.dumps(fake.report_payload(taken.message_id, word, reference=taken.reference)),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Basic {credentials}",
-    ).status_code
 
 
 def state(rows) -> list[tuple]:
@@ -59,10 +48,14 @@ def test_under_provider_faults_nothing_refused_is_marked_sent_and_nothing_reache
         sending.deliver_batch(due)
     delivered_word, failed_word = WORDS[provider.provider]
     for index, taken in enumerate(provider.taken):
-        report(client, provider, taken, failed_word if index % 10 == 9 else delivered_word, "s3cret")
+        fault_drill.post_sms_report(
+            client, provider, taken, failed_word if index % 10 == 9 else delivered_word, "s3cret"
+        )
     after_first = state(rows)
-    repeats = [report(client, provider, taken, delivered_word, "s3cret") for taken in provider.taken]
-    forged = [report(client, provider, taken, failed_word, "guess") for taken in provider.taken]
+    repeats = [
+        fault_drill.post_sms_report(client, provider, taken, delivered_word, "s3cret") for taken in provider.taken
+    ]
+    forged = [fault_drill.post_sms_report(client, provider, taken, failed_word, "guess") for taken in provider.taken]
 
     taken_texts = {(taken.to, taken.text) for taken in provider.taken}
     sent = rows.filter(status=Status.SENT)
