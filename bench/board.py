@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import log, setup_django, with_second_factor
+from bench._common import as_in_production, log, setup_django, with_second_factor
 
 DATABASE_URL = os.environ.get("BENCH_BOARD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_board")
 REQUESTS = int(os.environ.get("BOARD_REQUESTS", "200000"))
@@ -220,5 +220,6 @@ def measure() -> int:
 
 if __name__ == "__main__":
     setup_django(DATABASE_URL, "bench_board")
+    as_in_production()
     fill()
     sys.exit(measure())

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import _queue_data
-from bench._common import log, setup_django, with_second_factor
+from bench._common import as_in_production, log, setup_django, with_second_factor
 
 REQUESTS = _queue_data.REQUESTS
 DATABASE_URL = _queue_data.DATABASE_URL
@@ -113,7 +113,6 @@ def figure(metric: str, values: list[float] | float, unit: str = "ms") -> dict:
 
 
 def measure() -> list[dict]:
-    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -121,8 +120,7 @@ def measure() -> list[dict]:
 
     from members.models import User
 
-    settings.DEBUG = False  # as in production: no query log kept in memory
-    settings.ALLOWED_HOSTS = ["testserver"]
+    as_in_production()
     department = _queue_data.populate()["departments"][3]
     staff = User.objects.get(username="bench-q-3-0")
     client = Client()

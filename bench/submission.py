@@ -22,7 +22,7 @@ from pathlib import Path
 # bench/ holds a queue.py: the folder must not shadow the standard library's queue module.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import bench_member_and_service, log, setup_django  # noqa: E402
+from bench._common import as_in_production, bench_member_and_service, log, setup_django  # noqa: E402
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", os.environ.get("DATABASE_URL", ""))
 DATABASE_URL = DATABASE_URL or "postgres://postgres@127.0.0.1:5432/portal_bench"
@@ -109,6 +109,7 @@ def clean_up() -> None:
 
 def main() -> int:
     setup_django(DATABASE_URL, "bench_requests")
+    as_in_production()
     try:
         log("submitting requests with two 2 MB documents")
         median, fastest, slowest = measure()

@@ -43,6 +43,7 @@ class RowFormatter:
         self.english = (translation.get_language() or "ar").startswith("en")
         self._to_hijri = to_hijri
         self._hijri: dict[datetime.date, str] = {}
+        self._ages: dict[int, str] = {}
 
     def hijri(self, day: datetime.date) -> str:
         if day not in self._hijri:
@@ -52,9 +53,11 @@ class RowFormatter:
 
     def age(self, submitted_at: datetime.datetime) -> str:
         days = (self.today - timezone.localtime(submitted_at).date()).days
-        if days <= 0:
-            return str(_("today"))
-        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+        if days not in self._ages:
+            self._ages[days] = (
+                str(_("today")) if days <= 0 else ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+            )
+        return self._ages[days]
 
     def row(self, values: dict) -> dict:
         """One table row from a dict of ROW_VALUES (queue_values), plain strings ready for the template."""

@@ -9,7 +9,7 @@ from members_portal.arabic import to_western_digits
 from members_portal.readers import Readers, read_by
 from requests_app import sla
 from requests_app.desk import queue
-from requests_app.desk.queue_widgets import QuickSelect
+from requests_app.desk.queue_widgets import QuickHiddenInput, QuickInput, QuickSelect, QuickTextInput
 from requests_app.desk.staff_services import ON_BEHALF_CHANNELS
 from requests_app.forms import NumberField
 from requests_app.models import Channel, ServiceRequest
@@ -25,14 +25,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class QuickDateInput(QuickInput, DateInput):
+    pass
+
+
 class QueueFilterForm(forms.Form):
     """The queue's GET parameters. Invalid values are dropped (a stale bookmark still opens the queue)."""
 
-    view = forms.ChoiceField(label=_("View"), choices=queue.SavedView.CHOICES, required=False, widget=forms.HiddenInput)
+    view = forms.ChoiceField(label=_("View"), choices=queue.SavedView.CHOICES, required=False, widget=QuickHiddenInput)
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
+        widget=QuickTextInput,
         help_text=_("Request number, membership number, mobile or name; closed requests are searched too"),
     )
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect(fixed="status"))
@@ -45,8 +50,8 @@ class QueueFilterForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=QuickSelect())
     sla_state = forms.ChoiceField(label=_("Service level"), required=False, widget=QuickSelect(fixed="sla_state"))
     governorate = forms.ChoiceField(label=_("Governorate"), required=False, widget=QuickSelect(fixed="governorate"))
-    submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
-    submitted_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
+    submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=QuickDateInput())
+    submitted_to = forms.DateField(label=_("Submitted until"), required=False, widget=QuickDateInput())
     sort = forms.ChoiceField(
         label=_("Sort by"), choices=queue.Sort.CHOICES, required=False, widget=QuickSelect(fixed="sort")
     )

@@ -1,0 +1,40 @@
+"""The queue's filter fields are joined as strings for speed: they must give what Django's own widgets give (the
+same elements, attributes and text; attributes may come in another order)."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from requests_app.desk.queue_widgets import QuickHiddenInput, QuickSelect, QuickTextInput
+from requests_app.desk.staff_forms import DateInput, QuickDateInput
+
+HOSTILE = 'a "quoted" <b>&amp; \'x\''
+ATTRS = {"class": "form-control", "aria-describedby": "id_q_help", "required": True, "disabled": False}
+
+
+@pytest.mark.parametrize(
+    ("quick", "stock", "value"),
+    [
+        (QuickTextInput(attrs=ATTRS), forms.TextInput(attrs=ATTRS), HOSTILE),
+        (QuickTextInput(attrs=ATTRS), forms.TextInput(attrs=ATTRS), None),
+        (QuickTextInput(), forms.TextInput(), ""),
+        (QuickHiddenInput(), forms.HiddenInput(), "mine"),
+        (QuickDateInput(attrs=ATTRS), DateInput(attrs=ATTRS), datetime.date(2026, 12, 6)),
+        (QuickDateInput(), DateInput(), "2026-13-40"),
+        (QuickDateInput(), DateInput(), None),
+    ],
+)
+def test_a_quick_input_gives_the_html_of_djangos_widget(quick, stock, value):
+    rendered = quick.render("q", value, attrs={"id": "id_q"})
+    assert parse_html(rendered) == parse_html(stock.render("q", value, attrs={"id": "id_q"}))
+
+
+@pytest.mark.parametrize("selected", [None, "", "b", ["a", "b"], HOSTILE])
+def test_a_quick_select_gives_the_html_of_djangos_select(selected):
+    choices = [("", "---"), ("a", "Ä & <ö>"), ("b", "ب"), (HOSTILE, HOSTILE)]
+    quick = QuickSelect(attrs={"class": "form-select"}, choices=choices)
+    stock = forms.Select(attrs={"class": "form-select"}, choices=choices)
+    rendered = quick.render("status", selected, attrs={"id": "id_status"})
+    assert parse_html(rendered) == parse_html(stock.render("status", selected, attrs={"id": "id_status"}))
