@@ -10,11 +10,12 @@ whatever the data (plus one to resolve a number search), so its query count does
 import contextlib
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import CharField, F, Lookup, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +121,6 @@ class QueueFilters:
     q: str = ""
     sort: str = Sort.DUE
     department: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 # --- The queue -------------------------------------------------------------------------------------------------------
@@ -133,9 +133,10 @@ def _riyadh_midnight(day: datetime.date) -> datetime.datetime:
 NAME_MATCHES_RESOLVED = 5000  # members a name search resolves to ids before the queue's query
 
 
-def _search(query: str) -> Q | None:
+def _search(query: str) -> tuple[Q, bool] | None:
     """The condition for a search box entry: a request number, a membership number, a mobile, a national ID,
-    or words of the member's Arabic name (normalised like Member.name_search, so أحمد finds احمد).
+    or words of the member's Arabic name (normalised like Member.name_search, so أحمد finds احمد); and whether
+    its matches are few (bounded by the members it resolved to, see rows_between).
 
     Numbers are resolved to member ids first (one indexed query), so the row query stays an index lookup.
     """
@@ -144,7 +145,7 @@ def _search(query: str) -> Q | None:
         return None
     match = REFERENCE_FULL.match(text) or REFERENCE_SHORT.match(text)
     if match:
-        return Q(reference_no=f"NJC-{match.group(1)}-{int(match.group(2)):06d}")
+        return Q(reference_no=f"NJC-{match.group(1)}-{int(match.group(2)):06d}"), True
     compact = re.sub(r"[\s\-()]", "", text)
     if compact.lstrip("+").isdigit():
         condition = Q(pk__in=[])
@@ -160,7 +161,7 @@ def _search(query: str) -> Q | None:
         member_ids = list(Member.objects.filter(member_condition).values_list("pk", flat=True)[:50])
         if member_ids:
             condition |= Q(member_id__in=member_ids)
-        return condition
+        return condition, True
     words = normalise(text).split()
     members = Member.objects.all()
     for word in words:
@@ -171,8 +172,30 @@ def _search(query: str) -> Q | None:
     # subquery: the queue's own order then meets matches at once.
     member_ids = list(members.values_list("pk", flat=True)[: NAME_MATCHES_RESOLVED + 1])
     if len(member_ids) <= NAME_MATCHES_RESOLVED:
-        return Q(member_id__in=member_ids)
-    return Q(member_id__in=members.values("pk"))
+        return Q(_one_of_members(member_ids)), True
+    return Q(member_id__in=members.values("pk")), False
+
+
+class _OneOf(Lookup):
+    """`field = ANY(%s)`, the values sent as one array on PostgreSQL (an IN list elsewhere: SQLite). A common name
+    resolves thousands of members: as an IN list the ORM prepared and quoted each id one by one, twice a page (the
+    count, the rows): 60 ms of Python for 3,000 ids."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        values = [int(value) for value in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, values]
+        if not values:
+            return "1 = 0", [*params]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+
+
+def _one_of_members(member_ids: list[int]) -> _OneOf:
+    return _OneOf(F("member_id"), member_ids)
 
 
 def _apply_view(filters: QueueFilters, user: User) -> Q:
@@ -197,8 +220,22 @@ def in_queue_order(requests: QuerySet[ServiceRequest], sort: str) -> QuerySet[Se
     return requests.select_related("request_type", "member", "assignee").only(*ROW_FIELDS).order_by(*order)
 
 
+@dataclass(frozen=True)
+class Matching:
+    """The requests the filters select, without the joins a row displays (what the queue counts), and whether they
+    are few: a search that resolved its members finds at most their requests (rows_between reads them so)."""
+
+    requests: QuerySet[ServiceRequest]
+    few: bool = False
+
+
 def matching(user: User, filters: QueueFilters) -> QuerySet[ServiceRequest]:
     """The requests these filters select, without the joins a row displays: what the queue counts."""
+    return selection(user, filters).requests
+
+
+def selection(user: User, filters: QueueFilters) -> Matching:
+    """The requests these filters select, and whether a search bounded them (Matching)."""
     requests = requests_for_staff(user)
     if filters.department and filters.department in scope_of(user).department_ids:
         requests = requests.filter(department_id=filters.department)
@@ -224,9 +261,10 @@ def matching(user: User, filters: QueueFilters) -> QuerySet[ServiceRequest]:
     if filters.submitted_to:
         requests = requests.filter(submitted_at__lt=_riyadh_midnight(filters.submitted_to + datetime.timedelta(days=1)))
     search = _search(filters.q) if filters.q else None
-    if search is not None:
-        requests = requests.filter(search)
-    return requests
+    if search is None:
+        return Matching(requests)
+    condition, few = search
+    return Matching(requests.filter(condition), few=few)
 
 
 # What a queue row reads, as plain values: no model instances to build for 50 rows (the page's biggest cost).
@@ -254,16 +292,33 @@ def queue_values(requests: QuerySet[ServiceRequest]) -> QuerySet:
     return requests.values(*ROW_VALUES, mobile=Cast("member__mobile", output_field=CharField()))
 
 
-def rows_between(matching_requests: QuerySet[ServiceRequest], sort: str, start: int, stop: int) -> list[dict]:
+def rows_between(
+    matching_requests: QuerySet[ServiceRequest], sort: str, start: int, stop: int, *, few: bool = False
+) -> list[dict]:
     """Rows start..stop of the queue in its order, as queue_values dicts.
 
     In two steps, in one query: the page's ids are chosen from the requests alone (an index, or a top-N sort
     of narrow rows), and only those rows are joined to their member, service and assignee. Joined first, a
     filter that matches thousands (a service) made PostgreSQL join them all before sorting.
+
+    When the matches are `few` (a search resolved its members), the page's ids are sorted after reading them: the
+    order is given as expressions no index provides, so PostgreSQL reads the matches by their member index
+    (request_department_member_idx) and sorts them. Left to itself it walked the department's due-date index
+    until a page of them turned up: 200 ms at 1,000,000 requests for «حمد عبدالله» (51,000 rows read and
+    dropped), 8 ms read then sorted.
     """
     order = Sort.ORDER.get(sort, Sort.ORDER[Sort.DUE])
-    page_ids = matching_requests.order_by(*order).values("pk")[start:stop]
+    page_order = [_sorted_after_reading(name) for name in order] if few else order
+    page_ids = matching_requests.order_by(*page_order).values("pk")[start:stop]
     return list(queue_values(in_queue_order(ServiceRequest.objects.filter(pk__in=page_ids), sort)))
+
+
+def _sorted_after_reading(name: str) -> OrderBy:
+    """The same order as the field `name` ("-" for descending), as COALESCE(field, field): equal values (the
+    fields are never null), but an expression no index is sorted by."""
+    column = name.removeprefix("-")
+    expression = Coalesce(F(column), F(column))
+    return expression.desc() if name.startswith("-") else expression.asc()
 
 
 def queue_row(user: User, pk: int) -> dict:

@@ -38,10 +38,10 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     staff = list(access.department_staff(scope.department_ids))
     form = staff_forms.QueueFilterForm(request.GET or None, services=queue.services_in_scope(request.user), staff=staff)
     filters = form.filters() if request.GET else queue.QueueFilters()
-    matching = queue.matching(request.user, filters)
+    matching = queue.selection(request.user, filters)
     page = queue_paging.page_of(
-        lambda start, stop: queue.rows_between(matching, filters.sort, start, stop),
-        counted=matching,
+        lambda start, stop: queue.rows_between(matching.requests, filters.sort, start, stop, few=matching.few),
+        counted=matching.requests,
         number=request.GET.get("page"),
     )
     formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())

@@ -161,6 +161,11 @@ class ServiceRequest(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="request_open_member_idx",
             ),
+            # Every request of a department by member: a name search's requests, found by their members (the search
+            # box's whole queue, closed ones included). EXPLAIN at 1,000,000 requests, «حمد عبدالله» (3,000 members,
+            # 2,500 requests in the department): a bitmap of the department's 100,000 rows ANDed with the members'
+            # 15,000 took 20 ms; with it the bitmap reads the 2,500 rows at once (4 ms).
+            models.Index(fields=["department", "member"], name="request_department_member_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,7 +10,7 @@ from django.test.html import parse_html
 from requests_app.desk.queue_widgets import QuickHiddenInput, QuickSelect, QuickTextInput
 from requests_app.desk.staff_forms import DateInput, QuickDateInput
 
-HOSTILE = 'a "quoted" <b>&amp; \'x\''
+HOSTILE = "a \"quoted\" <b>&amp; 'x'"
 ATTRS = {"class": "form-control", "aria-describedby": "id_q_help", "required": True, "disabled": False}
 
 
