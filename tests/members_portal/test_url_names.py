@@ -1,5 +1,5 @@
-"""Every URL name the project reverses (templates' {% url %}, reverse/redirect in code) names a real URL: a link
-to a page that does not exist is found here, not by a person who clicks it."""
+"""Every URL name the project reverses (templates' {% url %} and {% fixed_url %}, reverse/redirect in code) names a
+real URL: a link to a page that does not exist is found here, not by a person who clicks it."""
 
 import re
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.urls import get_resolver
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ["members", "members_portal", "requests_app", "surveys"]
-TEMPLATE_NAME = re.compile(r"""{%\s*url\s+["']([^"']+)["']""")
+TEMPLATE_NAME = re.compile(r"""{%\s*(?:url|fixed_url)\s+["']([^"']+)["']""")
 CODE_NAME = re.compile(r"""\b(?:reverse|reverse_lazy|redirect|resolve_url)\(\s*["']([\w:-]+)["']""")
 # Any string literal that reads "<app namespace>:<name>", wherever it is kept (a tuple of names to try, a setting).
 NAMESPACED = re.compile(r"""["']((?:members|requests_app|surveys):[a-z][\w-]*)["']""")
