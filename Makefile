@@ -21,7 +21,8 @@ TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.
 	members/data_exports.py members/code_delivery.py members/importing \
 	requests_app/services.py requests_app/workflow.py requests_app/completion.py requests_app/access.py \
 	requests_app/status_changes.py requests_app/conversation.py requests_app/notices.py requests_app/drafts.py \
-	requests_app/receipts.py requests_app/member_replies.py \
+	requests_app/receipts.py requests_app/member_replies.py requests_app/submission.py \
+	requests_app/attachments.py \
 	surveys/services \
 	members/slots.py requests_app/slots.py requests_app/member_scope.py requests_app/apps.py surveys/apps.py
 
