@@ -10,9 +10,9 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 # `make test ARGS="tests/members -x"` runs a part of the suite.
 ARGS ?=
 # What mypy checks in `make lint`: the kernel every app uses, and the services that hold the rules (the use cases
-# of members, the request's life in requests_app, surveys' services, the secret ballot's rules, messaging's provider
-# clients and WhatsApp's webhook), and the slots with the apps that fill them (a provider registered with the wrong
-# signature fails). A new service module is added here.
+# of members, the request's life in requests_app, surveys' services, the General Assembly's and the secret ballot's
+# rules, messaging's provider clients and WhatsApp's webhook), and the slots with the apps that fill them (a provider
+# registered with the wrong signature fails). A new service module is added here.
 TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.py members_portal/db_retry.py \
 	members_portal/enqueue.py members_portal/formats members_portal/hijri.py members_portal/locks.py \
 	members_portal/member_input.py members_portal/middleware.py members_portal/one_beat.py members_portal/pdf.py \
@@ -26,6 +26,8 @@ TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.
 	requests_app/receipts.py requests_app/member_replies.py requests_app/submission.py \
 	requests_app/attachments.py \
 	surveys/services \
+	assembly/services.py assembly/proxies.py assembly/attendance.py assembly/voting.py assembly/approval.py \
+	assembly/adjournment.py assembly/notices.py assembly/minutes.py assembly/door.py assembly/passes.py \
 	ballots/services.py ballots/nominations.py ballots/voting.py ballots/tally.py ballots/record.py \
 	ballots/results.py ballots/credentials.py ballots/log.py \
 	messaging/http.py messaging/providers.py messaging/delivery_reports.py messaging/report.py \
