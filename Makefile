@@ -20,7 +20,8 @@ TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.
 	members_portal/storage.py members_portal/templatetags \
 	members/services.py members/activation.py members/register.py members/announcements.py \
 	members/data_exports.py members/code_delivery.py members/importing members/outbox.py \
-	members/channel_table.py members/channel_reach.py \
+	members/outbox_sending.py members/outbox_fallback.py members/channels.py members/channel_table.py \
+	members/channel_reach.py \
 	requests_app/services.py requests_app/workflow.py requests_app/completion.py requests_app/access.py \
 	requests_app/status_changes.py requests_app/conversation.py requests_app/notices.py requests_app/drafts.py \
 	requests_app/receipts.py requests_app/member_replies.py requests_app/submission.py \
