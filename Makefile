@@ -29,6 +29,7 @@ TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.
 	surveys/services \
 	assembly/services.py assembly/proxies.py assembly/attendance.py assembly/voting.py assembly/approval.py \
 	assembly/adjournment.py assembly/notices.py assembly/minutes.py assembly/door.py assembly/passes.py \
+	assembly/conduct.py assembly/documents.py assembly/calendar.py assembly/fan_out.py \
 	ballots/services.py ballots/nominations.py ballots/voting.py ballots/tally.py ballots/record.py \
 	ballots/results.py ballots/credentials.py ballots/log.py \
 	messaging/http.py messaging/providers.py messaging/delivery_reports.py messaging/report.py \
