@@ -9,10 +9,10 @@ PY := $(VENV)/bin/python
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 # `make test ARGS="tests/members -x"` runs a part of the suite.
 ARGS ?=
-# What mypy checks in `make lint`: the kernel every app uses, and the services that hold the rules (the use cases
-# of members, the request's life in requests_app, surveys' services, the General Assembly's and the secret ballot's
-# rules, messaging's provider clients and WhatsApp's webhook), and the slots with the apps that fill them (a provider
-# registered with the wrong signature fails). A new service module is added here.
+# What mypy checks in `make lint`: the kernel every app uses; the services that hold the rules (the use cases of
+# members and its outbox, the request's life in requests_app, surveys' services, the General Assembly's and the
+# secret ballot's rules, messaging's provider clients and WhatsApp's webhook); and the slots with the apps that fill
+# them (a provider registered with the wrong signature fails). A new service module is added here.
 TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.py members_portal/db_retry.py \
 	members_portal/enqueue.py members_portal/formats members_portal/hijri.py members_portal/locks.py \
 	members_portal/member_input.py members_portal/middleware.py members_portal/one_beat.py members_portal/pdf.py \
@@ -31,11 +31,12 @@ TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.
 	assembly/adjournment.py assembly/notices.py assembly/minutes.py assembly/door.py assembly/passes.py \
 	assembly/conduct.py assembly/documents.py assembly/calendar.py assembly/fan_out.py \
 	ballots/services.py ballots/nominations.py ballots/voting.py ballots/tally.py ballots/record.py \
-	ballots/results.py ballots/credentials.py ballots/log.py \
+	ballots/results.py ballots/credentials.py ballots/log.py ballots/paper.py \
 	messaging/http.py messaging/providers.py messaging/delivery_reports.py messaging/report.py \
 	messaging/unifonic.py messaging/taqnyat.py messaging/msegat.py messaging/whatsapp.py \
 	messaging/whatsapp_receipts.py messaging/whatsapp_replies.py messaging/whatsapp_webhook.py \
-	members/slots.py requests_app/slots.py requests_app/member_scope.py requests_app/apps.py surveys/apps.py
+	members/slots.py requests_app/slots.py requests_app/member_scope.py requests_app/apps.py surveys/apps.py \
+	assembly/slots.py assembly/apps.py ballots/apps.py messaging/apps.py
 
 # The first Python 3.12 or 3.13 that really runs. A pyenv shim only runs when its version is selected, so
 # the versions pyenv has are asked for by name (PYENV_VERSION=3.12.1 pyenv which python3).
