@@ -9,21 +9,34 @@ PY := $(VENV)/bin/python
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 # `make test ARGS="tests/members -x"` runs a part of the suite.
 ARGS ?=
-# What mypy checks in `make lint`: the kernel every app uses, and the services that hold the rules (the use cases
-# of members, the request's life in requests_app, surveys' services), and the slots with the apps that fill them
-# (a provider registered with the wrong signature fails). A new service module is added here.
+# What mypy checks in `make lint`: the kernel every app uses; the services that hold the rules (the use cases of
+# members and its outbox, the request's life in requests_app, surveys' services, the General Assembly's and the
+# secret ballot's rules, messaging's provider clients and WhatsApp's webhook); and the slots with the apps that fill
+# them (a provider registered with the wrong signature fails). A new service module is added here.
 TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.py members_portal/db_retry.py \
 	members_portal/enqueue.py members_portal/formats members_portal/hijri.py members_portal/locks.py \
 	members_portal/member_input.py members_portal/middleware.py members_portal/one_beat.py members_portal/pdf.py \
 	members_portal/private_files.py members_portal/readers.py members_portal/request_id.py \
 	members_portal/storage.py members_portal/templatetags \
 	members/services.py members/activation.py members/register.py members/announcements.py \
-	members/data_exports.py members/code_delivery.py members/importing \
+	members/data_exports.py members/code_delivery.py members/importing members/outbox.py \
+	members/outbox_sending.py members/outbox_fallback.py members/channels.py members/channel_table.py \
+	members/channel_reach.py \
 	requests_app/services.py requests_app/workflow.py requests_app/completion.py requests_app/access.py \
 	requests_app/status_changes.py requests_app/conversation.py requests_app/notices.py requests_app/drafts.py \
-	requests_app/receipts.py requests_app/member_replies.py \
+	requests_app/receipts.py requests_app/member_replies.py requests_app/submission.py \
+	requests_app/attachments.py \
 	surveys/services \
-	members/slots.py requests_app/slots.py requests_app/member_scope.py requests_app/apps.py surveys/apps.py
+	assembly/services.py assembly/proxies.py assembly/attendance.py assembly/voting.py assembly/approval.py \
+	assembly/adjournment.py assembly/notices.py assembly/minutes.py assembly/door.py assembly/passes.py \
+	assembly/conduct.py assembly/documents.py assembly/calendar.py assembly/fan_out.py \
+	ballots/services.py ballots/nominations.py ballots/voting.py ballots/tally.py ballots/record.py \
+	ballots/results.py ballots/credentials.py ballots/log.py ballots/paper.py \
+	messaging/http.py messaging/providers.py messaging/delivery_reports.py messaging/report.py \
+	messaging/unifonic.py messaging/taqnyat.py messaging/msegat.py messaging/whatsapp.py \
+	messaging/whatsapp_receipts.py messaging/whatsapp_replies.py messaging/whatsapp_webhook.py \
+	members/slots.py requests_app/slots.py requests_app/member_scope.py requests_app/apps.py surveys/apps.py \
+	assembly/slots.py assembly/apps.py ballots/apps.py messaging/apps.py
 
 # The first Python 3.12 or 3.13 that really runs. A pyenv shim only runs when its version is selected, so
 # the versions pyenv has are asked for by name (PYENV_VERSION=3.12.1 pyenv which python3).

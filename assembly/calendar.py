@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assembly.models import Meeting
@@ -31,7 +32,7 @@ WARN_DAYS = 14  # a step not done whose date is this close is warned of
 @dataclass(frozen=True)
 class Step:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation: in the reader's language
     due: datetime.date
     done: bool | None  # None: the portal cannot know (the accounts handed to the auditor)
     state: str  # "done", "late" (passed, not done), "soon" (within WARN_DAYS), "ahead", "unknown"

@@ -16,6 +16,8 @@ allows (the governance department's); the member is told as for any move. Nothin
 refused: the officer reads why.
 """
 
+from typing import TypedDict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -109,6 +111,15 @@ def _show(field: str, value) -> str:
     return str(value)
 
 
+class Entry(TypedDict):
+    """An officer's counts of one item's open vote, and the chair's side on a tie (else "")."""
+
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    chair_side: str
+
+
 @transaction.atomic
 def enter_counts(
     *, item: AgendaItem, by: User, votes_for: int, votes_against: int, abstentions: int, chair_side: str = ""
@@ -149,9 +160,7 @@ def enter_counts(
     return decision
 
 
-def _checked_entry(
-    *, present: int, votes_for: int, votes_against: int, abstentions: int, chair_side: str
-) -> dict[str, int | str]:
+def _checked_entry(*, present: int, votes_for: int, votes_against: int, abstentions: int, chair_side: str) -> Entry:
     """The counts as entered, refused below zero, above those `present`, or on a tie without the chair's vote among
     them; the chair's side is kept only on a tie."""
     counts = {"votes_for": votes_for, "votes_against": votes_against, "abstentions": abstentions}
@@ -172,10 +181,10 @@ def _checked_entry(
     chair_side = chair_side if tie else ""
     if tie and counts[{"for": "votes_for", "against": "votes_against", "abstain": "abstentions"}[chair_side]] < 1:
         raise ValidationError(_("The chair's vote is not among the counts entered."), code="chair_not_counted")
-    return {**counts, "chair_side": chair_side}
+    return Entry(votes_for=votes_for, votes_against=votes_against, abstentions=abstentions, chair_side=chair_side)
 
 
-def _save_first_entry(decision: Decision, *, entry: dict[str, int | str], present: int) -> Decision:
+def _save_first_entry(decision: Decision, *, entry: Entry, present: int) -> Decision:
     """Write (or let its officer correct) the first entry, which waits for a second officer."""
     for field, value in entry.items():
         setattr(decision, field, value)
@@ -185,7 +194,7 @@ def _save_first_entry(decision: Decision, *, entry: dict[str, int | str], presen
     return decision
 
 
-def _check_same_as_first_entry(decision: Decision, *, entry: dict[str, int | str], present: int) -> None:
+def _check_same_as_first_entry(decision: Decision, *, entry: Entry, present: int) -> None:
     """Refuse a second entry that differs from the first, naming every difference (and a change in those present)."""
     differences = [
         _("%(what)s: %(yours)s entered now, %(theirs)s in the first entry")
@@ -209,7 +218,7 @@ def _check_same_as_first_entry(decision: Decision, *, entry: dict[str, int | str
         )
 
 
-def _confirm(decision: Decision, *, entry: dict[str, int | str], by: User) -> None:
+def _confirm(decision: Decision, *, entry: Entry, by: User) -> None:
     """The second officer's matching entry confirms the decision; its result is assembly.voting's."""
     result = voting.outcome(present=decision.present, **entry)
     decision.adopted = result.adopted
@@ -221,6 +230,7 @@ def _confirm(decision: Decision, *, entry: dict[str, int | str], by: User) -> No
 def _decide_appeal(*, item: AgendaItem, decision: Decision, officers: list[User]) -> None:
     """The Assembly's decision on an appeal completes (upheld) or rejects its request, by requests_app's moves; the
     member is told by the move's own notice. The first of the two officers the workflow allows makes the move."""
+    assert item.appeal_id is not None  # enter_counts decides an appeal only for an appeal's item
     appeal = ServiceRequest.objects.select_related("member", "request_type").get(pk=item.appeal_id)
     to = ServiceRequest.Status.COMPLETED if decision.adopted else ServiceRequest.Status.REJECTED
     mover = next((officer for officer in officers if workflow.may_move(officer, appeal, to)), None)

@@ -51,6 +51,7 @@ def _upload(*, meeting: Meeting, by: User, kind: str, upload: UploadedFile, writ
     _check_board(by)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_upload(upload)
+    assert upload.size is not None  # check_upload refuses a file without a size
     existing = locked.documents.filter(kind=kind).first()
     if existing is not None and existing.published_at is not None:
         raise ValidationError(
@@ -66,9 +67,11 @@ def _upload(*, meeting: Meeting, by: User, kind: str, upload: UploadedFile, writ
     )
     document.full_clean(exclude=["file"], validate_constraints=False)  # one per kind: replaced below
     document.file.save("upload", upload, save=False)
+    assert document.file.name is not None  # save() has just named the file
     written.append(document.file.name)
     if existing is not None:
         old_name = existing.file.name
+        assert old_name is not None  # a stored document has its file
         existing.delete()
         transaction.on_commit(lambda: default_storage.delete(old_name))
     document.save(force_insert=True)
@@ -85,6 +88,7 @@ def remove_document(*, document: Document, by: User) -> None:
             _("This document is already published to the members: it can no longer be removed."), code="published"
         )
     name = locked.file.name
+    assert name is not None  # a stored document has its file
     locked.delete()
     transaction.on_commit(lambda: default_storage.delete(name))
 

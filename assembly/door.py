@@ -71,6 +71,7 @@ def find_member(*, query: str) -> Member | None:
 
 
 def _not_on_list(meeting: Meeting, member: Member) -> ValidationError:
+    assert meeting.record_date is not None  # the meeting is published (check_open), so it has its record date
     return ValidationError(
         _(
             "%(name)s (membership number %(number)s) is not on this meeting's list of members, written on the record "

@@ -61,10 +61,12 @@ def issue_minutes(*, meeting_id: int) -> bool:
         if not meeting.minutes:
             pdf = render(meeting)
             meeting.minutes.save("minutes.pdf", ContentFile(pdf), save=False)
+            stored = meeting.minutes.name
+            assert stored is not None  # save() has just named the file
             try:
-                Meeting.objects.filter(pk=meeting.pk).update(minutes=meeting.minutes.name)
+                Meeting.objects.filter(pk=meeting.pk).update(minutes=stored)
             except Exception:
-                default_storage.delete(meeting.minutes.name)
+                default_storage.delete(stored)
                 raise
             rendered = True
     send_minutes(meeting=meeting)

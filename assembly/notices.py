@@ -31,7 +31,7 @@ def notice_event(meeting: Meeting) -> str:
 
 
 def _notice_extra(meeting: Meeting) -> dict:
-    if not meeting.adjourned_from_id:
+    if meeting.adjourned_from is None:
         return {}
     percent, majority = quorum_rule(meeting)
     return {

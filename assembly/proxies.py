@@ -59,7 +59,7 @@ def _check_open(meeting: Meeting) -> None:
 
 
 def _on_the_board(member: Member) -> bool:
-    return member.user_id is not None and member.user.groups.filter(name=Role.BOARD).exists()
+    return member.user is not None and member.user.groups.filter(name=Role.BOARD).exists()
 
 
 def _lock(*members: Member) -> None:
@@ -193,7 +193,7 @@ def send_code(*, proxy: Proxy, holder: Member) -> str:
 
 def _check_code(proxy: Proxy, code: str) -> ValidationError | None:
     """None when `code` is this proxy's live code; else the refusal, a wrong code counted against the proxy."""
-    if not proxy.code_hash or proxy.code_sent_at + activation.CODE_TTL <= timezone.now():
+    if not proxy.code_hash or not proxy.code_sent_at or proxy.code_sent_at + activation.CODE_TTL <= timezone.now():
         return ValidationError(_("The code has expired: ask for a new one."), code="code_expired")
     if proxy.code_attempts >= activation.MAX_ATTEMPTS:
         return ValidationError(_("Too many wrong codes: ask for a new one."), code="code_attempts")

@@ -11,17 +11,28 @@ unless elected again; every other board member keeps it. Each candidate's rank a
 approval is once (assembly.approval) and an election already applied is never applied again.
 """
 
+from typing import TypedDict
+
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from assembly.slots import ResultRow, SecretResult
 from ballots import record
-from ballots.models import BoardResult, OutgoingSeat, Question
+from ballots.models import BoardResult, Option, OutgoingSeat, Question
 from members.models import Member
 from members.roles import Role
 
 
-def _ranked(question: Question) -> tuple[dict, list[tuple[object, int, str, int]]]:
+class _Known(TypedDict):
+    """What every result says of its question, closed or not."""
+
+    title: str
+    kind: str
+    seats: int
+    agenda_item_id: int | None
+
+
+def _ranked(question: Question) -> tuple[dict, list[tuple[Option, int, str, int]]]:
     """The tally and each option in rank order: (option, votes, outcome, reserve rank)."""
     tally = record.question_record(question)["tally"]
     options = {option.pk: option for option in question.options.select_related("candidate")}
@@ -40,7 +51,7 @@ def secret_results(meeting) -> list[SecretResult]:
     """Every secret question of the meeting; the closed ones with their count."""
     results = []
     for question in Question.objects.filter(meeting=meeting).order_by("pk"):
-        known = {
+        known: _Known = {
             "title": question.title_ar,
             "kind": question.kind,
             "seats": question.seats,
@@ -71,26 +82,34 @@ def apply_to_board(*, meeting, by, **_kwargs) -> int:
         if BoardResult.objects.filter(question=question).exists():
             continue
         _tally, rows = _ranked(question)
+        ranked = [(_candidate_id(option), votes, outcome) for option, votes, outcome, _reserve in rows]
         now = timezone.now()
         BoardResult.objects.bulk_create(
             BoardResult(
                 question=question,
-                member_id=option.candidate_id,
+                member_id=member_id,
                 rank=rank,
                 votes=votes,
                 elected=outcome == "elected",
                 applied_at=now,
             )
-            for rank, (option, votes, outcome, _reserve) in enumerate(rows, start=1)
+            for rank, (member_id, votes, outcome) in enumerate(ranked, start=1)
         )
-        elected = {option.candidate_id for option, _votes, outcome, _reserve in rows if outcome == "elected"}
+        elected = {member_id for member_id, _votes, outcome in ranked if outcome == "elected"}
         leaving = set(OutgoingSeat.objects.filter(question=question).values_list("member_id", flat=True)) - elected
         for member in Member.objects.filter(pk__in=leaving, user__isnull=False).select_related("user"):
+            assert member.user is not None  # the query asks for members with an account
             member.user.groups.remove(board)
         for member in Member.objects.filter(pk__in=elected, user__isnull=False).select_related("user"):
+            assert member.user is not None  # the query asks for members with an account
             member.user.groups.add(board)
         applied += 1
     return applied
+
+
+def _candidate_id(option: Option) -> int:
+    assert option.candidate_id is not None  # an election's options are its candidates (ballots.services)
+    return option.candidate_id
 
 
 def board_results(meeting) -> list[BoardResult]:

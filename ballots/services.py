@@ -40,7 +40,7 @@ def options_payload(question: Question) -> list[dict]:
             "order": option.order,
             "label_ar": option.label_ar,
             "label_en": option.label_en,
-            "membership_no": option.candidate.membership_no if option.candidate_id else None,
+            "membership_no": option.candidate.membership_no if option.candidate else None,
         }
         for option in question.options.select_related("candidate").order_by("order")
     ]

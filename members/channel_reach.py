@@ -43,8 +43,8 @@ def reach_of(member: Member) -> list[Reach]:
     """One line per channel of the table, in its order: a query for each channel's last message and one for the
     consent records."""
     last_consents: dict[str, datetime] = {}
-    for channel, at in ConsentRecord.objects.filter(member=member).order_by("at").values_list("channel", "at"):
-        last_consents[channel] = at
+    for channel, given_at in ConsentRecord.objects.filter(member=member).order_by("at").values_list("channel", "at"):
+        last_consents[channel] = given_at
     lines = []
     for kind in channel_table.TABLE:
         last = (

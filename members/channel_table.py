@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,8 +28,8 @@ class Kind:
     address_field: str | None = None
     # Sent by a worker (False: written as delivered, the inbox).
     sends: bool = True
-    # The words the preferences page shows for this channel.
-    label: str = ""
+    # The words the preferences page shows for this channel (a lazy translation: in the reader's language).
+    label: str | Promise = ""
     # The template's first line is the subject (inbox, e-mail); without, every line is the text (SMS).
     has_subject: bool = True
     # An event may have no text on this channel (WhatsApp has approved templates for a few events only): the message
@@ -40,7 +41,7 @@ class Kind:
     # mail server.
     reports_delivery: bool = False
     # The words a member agrees to, shown beside the yes (stored with each yes or no); the field's label otherwise.
-    wording: str = ""
+    wording: str | Promise = ""
     # A critical notice (OUTBOX_CRITICAL_EVENTS) this channel could not deliver goes by this one (SMS: e-mail).
     critical_fallback: Channel | None = None
     # A critical notice may use this channel's address on record without the member's consent to the channel (e-mail:
@@ -89,7 +90,7 @@ class Kind:
         """How many paid units the text costs on this channel (0: length does not matter)."""
         return 0
 
-    def template_names(self, folder: str, event: str, language: str) -> tuple[str, str]:
+    def template_names(self, folder: str, event: str, language: str) -> tuple[str, ...]:
         """The templates of an event on this channel, the member's language first."""
         return (f"{folder}/{event}/{self.channel}.{language}.txt", f"{folder}/{event}/{self.channel}.txt")
 
@@ -103,7 +104,7 @@ class Kind:
 class Inbox(Kind):
     channel: Channel = Channel.INBOX
     sends: bool = False
-    label: str = gettext_lazy("Portal inbox")
+    label: str | Promise = gettext_lazy("Portal inbox")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Sms(Kind):
     channel: Channel = Channel.SMS
     consent_field: str | None = "sms_consent"
     address_field: str | None = "mobile"
-    label: str = gettext_lazy("Text messages")
+    label: str | Promise = gettext_lazy("Text messages")
     has_subject: bool = False
     reports_delivery: bool = True
     critical_fallback: Channel | None = Channel.EMAIL
@@ -163,7 +164,7 @@ class Email(Kind):
     channel: Channel = Channel.EMAIL
     consent_field: str | None = "email_consent"
     address_field: str | None = "email"
-    label: str = gettext_lazy("E-mail")
+    label: str | Promise = gettext_lazy("E-mail")
     critical_on_record: bool = True
 
     def reaches(self, member: Member, event: str) -> bool:
@@ -207,11 +208,11 @@ class WhatsApp(Kind):
     channel: Channel = Channel.WHATSAPP
     consent_field: str | None = "whatsapp_consent"
     address_field: str | None = "mobile"
-    label: str = gettext_lazy("WhatsApp")
+    label: str | Promise = gettext_lazy("WhatsApp")
     optional: bool = True
     fallback: Channel | None = Channel.SMS
     reports_delivery: bool = True
-    wording: str = gettext_lazy(
+    wording: str | Promise = gettext_lazy(
         "Send me the cooperative's notices on WhatsApp, to my registered mobile: changes to my requests, requests "
         "returned for completion, satisfaction survey invitations and General Assembly notices. I can stop them here "
         "at any time; then they come by text message."

@@ -12,6 +12,7 @@ and what staff do with a message whose outcome is unknown) lives in members.outb
 import json
 import secrets
 from collections.abc import Iterable, Mapping
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -177,7 +178,13 @@ def mark_read(*, user: User, notification_id: int | None = None, token: str = ""
 # --- The operations view ---------------------------------------------------------------------------
 
 
-def status_summary() -> list[dict]:
+class StatusCount(TypedDict):
+    channel: str
+    status: str
+    total: int
+
+
+def status_summary() -> list[StatusCount]:
     """Counts by channel and status: one GROUP BY for the operations page."""
     return list(
         Notification.objects.values("channel", "status").annotate(total=Count("pk")).order_by("channel", "status")

@@ -202,7 +202,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _summary_table(counts: list[dict]) -> list[dict]:
+def _summary_table(counts: list[outbox.StatusCount]) -> list[dict]:
     by_channel: dict[str, dict[str, int]] = {channel: {} for channel in Channel.values}
     for row in counts:
         by_channel.setdefault(row["channel"], {})[row["status"]] = row["total"]

@@ -30,6 +30,11 @@ class Reply:
     body: dict = field(default_factory=dict)  # the answer as JSON when it is a JSON object, else empty
 
 
+def json_object(value: object) -> dict:
+    """`value` when it is a JSON object, else an empty one: a part of a provider's answer read without trusting it."""
+    return value if isinstance(value, dict) else {}
+
+
 def post(
     url: str,
     *,

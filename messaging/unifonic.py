@@ -39,7 +39,7 @@ def send(to: str, text: str, reference: str) -> str:
         form["CorrelationID"] = reference
     reply = http.post(f"{settings.UNIFONIC_URL}/rest/SMS/messages", form=form, provider="Unifonic")
     body = reply.body
-    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    data = http.json_object(body.get("data"))
     code = str(body.get("errorCode") or "")
     refused = (
         not 200 <= reply.status < 300

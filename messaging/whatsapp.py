@@ -54,8 +54,8 @@ def _post(body: dict) -> str:
     messages = reply.body.get("messages")
     message = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], dict) else {}
     if not 200 <= reply.status < 300 or not message.get("id"):
-        error = reply.body.get("error") if isinstance(reply.body.get("error"), dict) else {}
-        details = (error.get("error_data") or {}).get("details") if isinstance(error.get("error_data"), dict) else ""
+        error = http.json_object(reply.body.get("error"))
+        details = http.json_object(error.get("error_data")).get("details")
         reason = details or error.get("message") or reply.text[:200]
         raise WhatsAppError(
             f"WhatsApp refused the message (HTTP {reply.status}, {error.get('code', 'no code')}): {reason}"

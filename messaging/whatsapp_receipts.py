@@ -27,7 +27,7 @@ NAME = "whatsapp"
 
 def _when(status: dict) -> datetime:
     try:
-        return datetime.fromtimestamp(int(status.get("timestamp")), tz=UTC)
+        return datetime.fromtimestamp(int(status.get("timestamp", "")), tz=UTC)
     except (TypeError, ValueError, OverflowError):
         return timezone.now()
 

@@ -13,6 +13,7 @@ import datetime
 import functools
 import hashlib
 import logging
+from collections.abc import Callable, Iterator
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -26,17 +27,17 @@ from requests_app.models import Attachment, Draft, Receipt, RequestDocument, Ser
 logger = logging.getLogger(__name__)
 
 # Storage folders whose every file belongs to a row; a file older than ORPHAN_AGE without one is removed.
-OWNED_FOLDERS = {"attachments": Attachment, "receipts": Receipt}
+OWNED_FOLDERS: dict[str, type[Attachment] | type[Receipt]] = {"attachments": Attachment, "receipts": Receipt}
 ORPHAN_AGE = datetime.timedelta(hours=1)
 
 _written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("written_files", default=None)
 
 
-def removes_files_on_rollback(function):
+def removes_files_on_rollback[**P, R](function: Callable[P, R]) -> Callable[P, R]:
     """Run `function` in a transaction; if it raises, remove the files it wrote (their rows were rolled back)."""
 
     @functools.wraps(function)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         if _written.get() is not None:  # nested: the outermost call cleans up
             return transaction.atomic(function)(*args, **kwargs)
         written: list[str] = []
@@ -75,6 +76,7 @@ def store_attachment(
     """Check and store one file (see the module's docstring). For a draft, content already there is returned."""
     allowed = document.allowed if document else ["pdf", "jpeg", "png"]
     content_type = uploads.check_upload(upload, allowed=allowed)
+    assert upload.size is not None  # check_upload refuses a file without a size
     sha256 = content_digest(upload)
     if draft is not None:
         existing = draft.attachments.filter(document=document, sha256=sha256).first()
@@ -92,14 +94,16 @@ def store_attachment(
     )
     attachment.original_name = uploads.safe_display_name(upload.name, extension=attachment.extension)
     attachment.file.save("upload", upload, save=False)  # the name comes from attachment_path: random
+    stored = attachment.file.name
+    assert stored is not None  # save() has just named the file
     written = _written.get()
     if written is not None:
-        written.append(attachment.file.name)
+        written.append(stored)
     try:
         with transaction.atomic():
             attachment.save(force_insert=True)
     except IntegrityError:
-        default_storage.delete(attachment.file.name)
+        default_storage.delete(stored)
         if draft is None:
             raise
         return draft.attachments.get(document=document, sha256=sha256)  # stored by a concurrent submit
@@ -115,7 +119,7 @@ def sweep_orphaned_files(*, older_than: datetime.timedelta = ORPHAN_AGE) -> int:
     removed = 0
     for folder, model in OWNED_FOLDERS.items():
         names = list(_files_under(folder))
-        known = set()
+        known: set[str] = set()
         for start in range(0, len(names), 500):
             known.update(model.objects.filter(file__in=names[start : start + 500]).values_list("file", flat=True))
         for name in names:
@@ -127,7 +131,7 @@ def sweep_orphaned_files(*, older_than: datetime.timedelta = ORPHAN_AGE) -> int:
     return removed
 
 
-def _files_under(folder: str):
+def _files_under(folder: str) -> Iterator[str]:
     if not default_storage.exists(folder):
         return
     subfolders, files = default_storage.listdir(folder)

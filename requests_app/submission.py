@@ -166,7 +166,7 @@ def submit_request(
     `answers` is the snapshot of the form (labels and values) the request keeps forever.
     """
     draft = Draft.objects.select_for_update().select_related("member", "request_type").get(pk=draft.pk)
-    if draft.service_request_id:
+    if draft.service_request is not None:  # already submitted
         return draft.service_request
     return _write(_prepare(draft=draft, answers=answers, by=by, channel=channel))
 
@@ -284,7 +284,7 @@ def _open(
     """One transaction: the draft, and the request unless something refuses it, which is returned (not raised, so
     the draft commits); nothing of the request is written before every check has passed."""
     draft = _save_draft(member=member, request_type=request_type, token=token, answers=raw_answers, files=files, by=by)
-    if draft.service_request_id:
+    if draft.service_request is not None:  # already submitted
         return draft.service_request
     try:
         prepared = _prepare(draft=draft, answers=answers, by=by, channel=channel)

@@ -40,7 +40,7 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def safe_display_name(name: str, *, extension: str) -> str:
+def safe_display_name(name: str | None, *, extension: str) -> str:
     """A name to show and to offer on download: no folders, no control or bidi characters, the real extension."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/")

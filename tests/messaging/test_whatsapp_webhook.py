@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Channel, Notification
 from messaging import fake_whatsapp
@@ -40,6 +41,17 @@ def test_a_delivered_then_read_status_records_both(client, sent):
     sent.refresh_from_db()
     assert response.json() == {"outcomes": {"read": 1}}
     assert sent.delivery_state == DeliveryState.DELIVERED and sent.delivered_at and sent.read_at
+
+
+def test_a_status_without_a_timestamp_is_recorded_at_the_time_it_comes(client, sent):
+    payload = fake_whatsapp.status_payload("wamid.SENT1", "delivered")
+    del payload["entry"][0]["changes"][0]["value"]["statuses"][0]["timestamp"]
+    before = timezone.now()
+
+    post_signed(client, payload)
+
+    sent.refresh_from_db()
+    assert sent.delivery_state == DeliveryState.DELIVERED and sent.delivered_at >= before
 
 
 def test_a_repeated_status_changes_nothing(client, sent):
