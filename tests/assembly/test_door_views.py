@@ -162,7 +162,8 @@ def test_the_board_adjourns_from_the_meeting_page_and_a_refusal_is_shown(secreta
 def test_the_reminder_links_to_the_pass(secretary, django_capture_on_commit_callbacks):
     member_account(shares=3)
     meeting = meeting_today(secretary)
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(days=1, hours=1))
+    tomorrow_noon = datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time(12))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.make_aware(tomorrow_noon))  # tomorrow at any hour
 
     notices.send_reminders(today=timezone.localdate())
 
