@@ -150,6 +150,7 @@ def reload_under_reads(cluster: Cluster, member: Browser) -> tuple[int, int]:
 
 
 def wait_ready(port: int, timeout: float) -> tuple[int, str]:
+    """/healthz/ready of a machine, asked every 2 s until it answers 200 or the time is up: status and text."""
     deadline = time.monotonic() + timeout
     response = None
     while time.monotonic() < deadline:
@@ -161,6 +162,7 @@ def wait_ready(port: int, timeout: float) -> tuple[int, str]:
 
 
 def wait_for_outbox(cluster: Cluster, timeout: float) -> dict:
+    """The outbox's rows per status, read every second until none is pending or sending or the time is up."""
     deadline = time.monotonic() + timeout
     state = {}
     while time.monotonic() < deadline:
@@ -171,138 +173,145 @@ def wait_for_outbox(cluster: Cluster, timeout: float) -> dict:
     return state
 
 
-def main() -> int:
-    started = time.monotonic()
-    cluster = Cluster(ROOT / "var" / "two_machines", "portal_two_machines", redis_port=6391)
-    problems: list[str] = []
-    notes: list[str] = []
-    figures: dict = {}
-    try:
-        import shutil
+def set_up(cluster: Cluster) -> dict:
+    """A fresh database and private Redis, migrated, static files collected and seeded; both machines started."""
+    import shutil
 
-        shutil.rmtree(cluster.work, ignore_errors=True)
-        cluster.work.mkdir(parents=True)
-        log("--> fresh database, private Redis, migrate, collectstatic, seed")
-        cluster.fresh_database()
-        cluster.start_redis()
-        cluster.manage("migrate", "--noinput", "--verbosity", "0")
-        cluster.manage("collectstatic", "--noinput", "--verbosity", "0")
-        seeded = json.loads(cluster.python(SEED).strip().splitlines()[-1])
+    shutil.rmtree(cluster.work, ignore_errors=True)
+    cluster.work.mkdir(parents=True)
+    log("--> fresh database, private Redis, migrate, collectstatic, seed")
+    cluster.fresh_database()
+    cluster.start_redis()
+    cluster.manage("migrate", "--noinput", "--verbosity", "0")
+    cluster.manage("collectstatic", "--noinput", "--verbosity", "0")
+    seeded = json.loads(cluster.python(SEED).strip().splitlines()[-1])
 
-        log("--> machine A: web :8801, worker, beat; machine B: web :8802, worker")
-        cluster.start_web("a", WEB_A)
-        cluster.start_web("b", WEB_B)
-        cluster.start_worker("a")
-        cluster.start_worker("b")
-        cluster.start_beat("a")
-        cluster.wait_for_workers(2)
+    log("--> machine A: web :8801, worker, beat; machine B: web :8802, worker")
+    cluster.start_web("a", WEB_A)
+    cluster.start_web("b", WEB_B)
+    cluster.start_worker("a")
+    cluster.start_worker("b")
+    cluster.start_beat("a")
+    cluster.wait_for_workers(2)
+    return seeded
 
-        member = Browser(f"http://127.0.0.1:{WEB_A}")
-        member.log_in(seeded["member"], PASSWORD)
-        for port in (WEB_A, WEB_B):
-            ready = Browser(f"http://127.0.0.1:{port}").get("/healthz")
-            if ready.status != 200:
-                problems.append(f"/healthz on :{port} answered {ready.status}: {ready.text[:200]}")
 
-        reference = None
-        if seeded["code"] is None:
-            notes.append("skipped: submitting a request (no requests_app catalogue yet); sent an outbox test message")
-            cluster.python(
-                "from members.models import Member; from members import outbox; "
-                "m = Member.objects.get(national_id='1099990001'); outbox.send_test_message(member=m, by=m.user)"
-            )
-        else:
-            refusals = []
-            for code in seeded["codes"][:6]:  # the first service whose form this filler can complete
-                log(f"--> member submits a '{code}' request with a document on machine A")
-                form = member.get(f"/requests/new/{code}/")
-                submitted = member.post_form(form, action_contains="/requests/new/")
-                reference = submitted.url.rstrip("/").rsplit("/", 1)[-1]
-                if submitted.status == 200 and reference.startswith("NJC-"):
-                    break
-                refusals.append(f"{code}: {submitted.status} {page_errors(submitted.text)}")
-                reference = None
-            if reference is None:
-                problems.append(f"no submission went through: {refusals}")
+def sign_in_member(seeded: dict, problems: list[str]) -> Browser:
+    """The member signs in on machine A; /healthz must answer on both machines."""
+    member = Browser(f"http://127.0.0.1:{WEB_A}")
+    member.log_in(seeded["member"], PASSWORD)
+    for port in (WEB_A, WEB_B):
+        ready = Browser(f"http://127.0.0.1:{port}").get("/healthz")
+        if ready.status != 200:
+            problems.append(f"/healthz on :{port} answered {ready.status}: {ready.text[:200]}")
+    return member
 
-        if reference:
-            log(f"--> the same member session reads {reference} on machine B")
-            member.point_at(f"http://127.0.0.1:{WEB_B}")
-            page = member.get(f"/requests/{reference}/")
-            if page.status != 200 or reference not in page.text:
-                problems.append(f"machine B did not show {reference} to the member signed in on A ({page.status})")
 
-            if seeded["staff"] is None:
-                notes.append("skipped: staff work (no department staff could be set up)")
-            else:
-                log(f"--> staff on machine B takes {reference} and works it to completion")
-                staff = Browser(f"http://127.0.0.1:{WEB_B}")
-                staff.log_in(seeded["staff"], PASSWORD, totp_secret=STAFF_TOTP_SECRET)
-                staff_page = f"/requests/staff/requests/{reference}/"
-                for action in ("/take/", "/start-review/", "/start-work/", "/complete/"):
-                    page = staff.get(staff_page)
-                    if page.status == 404:
-                        notes.append("skipped: staff pages (not there yet)")
-                        break
-                    try:
-                        moved = staff.post_form(page, action_contains=action)
-                    except LookupError:
-                        problems.append(f"no {action} form on the staff page of {reference}")
-                        break
-                    if moved.status != 200:
-                        problems.append(f"staff {action} answered {moved.status}: {page_errors(moved.text)}")
-                        break
-                final = member.get(f"/requests/{reference}/")
-                figures["final_page_status"] = final.status
+def submit_request(member: Browser, codes: list[str], problems: list[str]) -> str | None:
+    """The member submits a request with a document on machine A: its reference, or None if no form went through."""
+    refusals = []
+    for code in codes[:6]:  # the first service whose form this filler can complete
+        log(f"--> member submits a '{code}' request with a document on machine A")
+        form = member.get(f"/requests/new/{code}/")
+        submitted = member.post_form(form, action_contains="/requests/new/")
+        reference = submitted.url.rstrip("/").rsplit("/", 1)[-1]
+        if submitted.status == 200 and reference.startswith("NJC-"):
+            return reference
+        refusals.append(f"{code}: {submitted.status} {page_errors(submitted.text)}")
+    problems.append(f"no submission went through: {refusals}")
+    return None
 
-        log("--> a reload of machine A's gunicorn (an upgrade) while a member keeps reading: no request may fail")
-        figures["reload_requests"], figures["reload_failures"] = reload_under_reads(cluster, member)
-        if figures["reload_failures"]:
-            problems.append(
-                f"{figures['reload_failures']} of {figures['reload_requests']} reads failed during a reload"
-            )
 
-        log("--> /healthz/ready on both machines (beat's heartbeat reached a worker)")
-        for port in (WEB_A, WEB_B):
-            status, body = wait_ready(port, timeout=60)
-            figures[f"ready_{port}"] = status
-            if status != 200:
-                problems.append(f"/healthz/ready on :{port} stayed {status}: {body}")
+def read_on_machine_b(member: Browser, reference: str, problems: list[str]) -> None:
+    """The same member session reads the request on machine B."""
+    log(f"--> the same member session reads {reference} on machine B")
+    member.point_at(f"http://127.0.0.1:{WEB_B}")
+    page = member.get(f"/requests/{reference}/")
+    if page.status != 200 or reference not in page.text:
+        problems.append(f"machine B did not show {reference} to the member signed in on A ({page.status})")
 
-        log("--> waiting for the outbox to drain (both workers)")
-        state = wait_for_outbox(cluster, timeout=120)
-        figures["outbox"] = state
-        if state.get("pending") or state.get("sending"):
-            problems.append(f"outbox did not drain in 120 s: {state}")
-        if state.get("failed"):
-            problems.append(f"{state['failed']} notification(s) failed")
 
-        rows = json.loads(cluster.python(DELIVERIES).strip().splitlines()[-1])
-        sms, mails = count_channel_deliveries(cluster, ["a", "b"])
-        figures["member_notifications"] = len(rows)
-        figures["events"] = sorted({row["event"] for row in rows})
-        sms_rows = [row for row in rows if row["channel"] == "sms"]
-        mail_rows = [row for row in rows if row["channel"] == "email"]
-        figures["sms_sent"], figures["sms_lines"] = len(sms_rows), len(sms)
-        figures["email_sent"], figures["email_messages"] = len(mail_rows), len(mails)
-        for row in sms_rows:
-            copies = sms.count(row["body"]) if row["body"] else None
-            if copies is not None and copies != 1:
-                problems.append(f"SMS of notification {row['id']} ({row['event']}) delivered {copies} times")
-        if len(sms) != len(sms_rows):
-            problems.append(f"{len(sms)} SMS written for {len(sms_rows)} SMS notifications")
-        if len(mails) != len(mail_rows):
-            problems.append(f"{len(mails)} e-mails written for {len(mail_rows)} e-mail notifications")
-        if not rows:
-            problems.append("the flow made no notification at all")
-        for machine in ("a", "b"):
-            text = (cluster.work / machine / "worker.log").read_text(errors="replace")
-            figures[f"tasks_succeeded_worker_{machine}"] = text.count("succeeded in")
-    except Exception as error:
-        problems.append(f"{type(error).__name__}: {error}")
-    finally:
-        cluster.stop_all()
+def work_to_completion(
+    member: Browser, staff_email: str, reference: str, problems: list[str], notes: list[str], figures: dict
+) -> None:
+    """Staff on machine B take the request and work it to completion; the member's page after it."""
+    log(f"--> staff on machine B takes {reference} and works it to completion")
+    staff = Browser(f"http://127.0.0.1:{WEB_B}")
+    staff.log_in(staff_email, PASSWORD, totp_secret=STAFF_TOTP_SECRET)
+    staff_page = f"/requests/staff/requests/{reference}/"
+    for action in ("/take/", "/start-review/", "/start-work/", "/complete/"):
+        page = staff.get(staff_page)
+        if page.status == 404:
+            notes.append("skipped: staff pages (not there yet)")
+            break
+        try:
+            moved = staff.post_form(page, action_contains=action)
+        except LookupError:
+            problems.append(f"no {action} form on the staff page of {reference}")
+            break
+        if moved.status != 200:
+            problems.append(f"staff {action} answered {moved.status}: {page_errors(moved.text)}")
+            break
+    final = member.get(f"/requests/{reference}/")
+    figures["final_page_status"] = final.status
 
+
+def check_reload(cluster: Cluster, member: Browser, problems: list[str], figures: dict) -> None:
+    """Machine A's gunicorn reloads while the member keeps reading: no read may fail."""
+    log("--> a reload of machine A's gunicorn (an upgrade) while a member keeps reading: no request may fail")
+    figures["reload_requests"], figures["reload_failures"] = reload_under_reads(cluster, member)
+    if figures["reload_failures"]:
+        problems.append(f"{figures['reload_failures']} of {figures['reload_requests']} reads failed during a reload")
+
+
+def check_ready(problems: list[str], figures: dict) -> None:
+    """/healthz/ready answers 200 on both machines within 60 s (beat's heartbeat reached a worker)."""
+    log("--> /healthz/ready on both machines (beat's heartbeat reached a worker)")
+    for port in (WEB_A, WEB_B):
+        status, body = wait_ready(port, timeout=60)
+        figures[f"ready_{port}"] = status
+        if status != 200:
+            problems.append(f"/healthz/ready on :{port} stayed {status}: {body}")
+
+
+def check_outbox(cluster: Cluster, problems: list[str], figures: dict) -> None:
+    """The outbox drains within 120 s (both workers) and no notification failed."""
+    log("--> waiting for the outbox to drain (both workers)")
+    state = wait_for_outbox(cluster, timeout=120)
+    figures["outbox"] = state
+    if state.get("pending") or state.get("sending"):
+        problems.append(f"outbox did not drain in 120 s: {state}")
+    if state.get("failed"):
+        problems.append(f"{state['failed']} notification(s) failed")
+
+
+def check_deliveries(cluster: Cluster, problems: list[str], figures: dict) -> None:
+    """Each of the member's notifications reached its channel exactly once; the tasks each worker ran."""
+    rows = json.loads(cluster.python(DELIVERIES).strip().splitlines()[-1])
+    sms, mails = count_channel_deliveries(cluster, ["a", "b"])
+    figures["member_notifications"] = len(rows)
+    figures["events"] = sorted({row["event"] for row in rows})
+    sms_rows = [row for row in rows if row["channel"] == "sms"]
+    mail_rows = [row for row in rows if row["channel"] == "email"]
+    figures["sms_sent"], figures["sms_lines"] = len(sms_rows), len(sms)
+    figures["email_sent"], figures["email_messages"] = len(mail_rows), len(mails)
+    for row in sms_rows:
+        copies = sms.count(row["body"]) if row["body"] else None
+        if copies is not None and copies != 1:
+            problems.append(f"SMS of notification {row['id']} ({row['event']}) delivered {copies} times")
+    if len(sms) != len(sms_rows):
+        problems.append(f"{len(sms)} SMS written for {len(sms_rows)} SMS notifications")
+    if len(mails) != len(mail_rows):
+        problems.append(f"{len(mails)} e-mails written for {len(mail_rows)} e-mail notifications")
+    if not rows:
+        problems.append("the flow made no notification at all")
+    for machine in ("a", "b"):
+        text = (cluster.work / machine / "worker.log").read_text(errors="replace")
+        figures[f"tasks_succeeded_worker_{machine}"] = text.count("succeeded in")
+
+
+def report(figures: dict, problems: list[str], notes: list[str], started: float) -> int:
+    """The JSON line of figures and a log line per note and per problem (or of success): the exit code."""
     figures["two_machines_s"] = round(time.monotonic() - started, 1)
     figures["problems"] = problems
     figures["notes"] = notes
@@ -314,6 +323,42 @@ def main() -> int:
     if not problems:
         log(f"two machines: passed in {figures['two_machines_s']} s")
     return 1 if problems else 0
+
+
+def main() -> int:
+    """Both machines through a member's and a staff member's flow, a reload, readiness and the outbox's deliveries."""
+    started = time.monotonic()
+    cluster = Cluster(ROOT / "var" / "two_machines", "portal_two_machines", redis_port=6391)
+    problems: list[str] = []
+    notes: list[str] = []
+    figures: dict = {}
+    try:
+        seeded = set_up(cluster)
+        member = sign_in_member(seeded, problems)
+        reference = None
+        if seeded["code"] is None:
+            notes.append("skipped: submitting a request (no requests_app catalogue yet); sent an outbox test message")
+            cluster.python(
+                "from members.models import Member; from members import outbox; "
+                "m = Member.objects.get(national_id='1099990001'); outbox.send_test_message(member=m, by=m.user)"
+            )
+        else:
+            reference = submit_request(member, seeded["codes"], problems)
+        if reference:
+            read_on_machine_b(member, reference, problems)
+            if seeded["staff"] is None:
+                notes.append("skipped: staff work (no department staff could be set up)")
+            else:
+                work_to_completion(member, seeded["staff"], reference, problems, notes, figures)
+        check_reload(cluster, member, problems, figures)
+        check_ready(problems, figures)
+        check_outbox(cluster, problems, figures)
+        check_deliveries(cluster, problems, figures)
+    except Exception as error:
+        problems.append(f"{type(error).__name__}: {error}")
+    finally:
+        cluster.stop_all()
+    return report(figures, problems, notes, started)
 
 
 if __name__ == "__main__":
