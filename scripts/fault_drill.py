@@ -146,7 +146,7 @@ class Drill:
         self.expect_request(member, reference)
         return True
 
-    def load(self, seconds: float, pause: float = 1.2) -> None:
+    def load(self, seconds: float, pause: float = 1.2) -> list[threading.Thread]:
         stop = time.monotonic() + seconds
 
         def work(browser: Browser, member: dict) -> None:
@@ -168,8 +168,9 @@ class Drill:
             )
         self.cluster.python(ANNOUNCE.replace("MARKER", marker))
 
-    def double_submits(self, count: int) -> None:
+    def double_submits(self, count: int) -> float:
         """Each member posts one form twice at the same moment (two taps): one request, one upload, one message."""
+        before = attachment_files(self.cluster.work / "shared" / "private")
         for _ in range(count):
             for browser, member in self.browsers:
                 form = parse_forms(browser.get(f"/requests/new/{self.code}/").text)
@@ -192,6 +193,8 @@ class Drill:
                     self.double_stored.append(references)
                 else:
                     self.expect_request(member, references[0])
+        self.uploads = attachment_files(self.cluster.work / "shared" / "private") - before
+        return time.monotonic()
 
     def _post_twin(self, twin: Browser, barrier, action: str, body: bytes, content_type: str, references: list) -> None:
         barrier.wait()
@@ -200,6 +203,56 @@ class Drill:
         with self.lock:
             self.submit_ms.append((time.perf_counter() - started) * 1000)
         references.append(response.url.rstrip("/").rsplit("/", 1)[-1])
+
+    # --- the faults: each returns the moment it ended ------------------------------------------------------------
+    def load_around(self, fault_seconds: float, begin, end) -> float:
+        """Members submit for 4 s, through the fault (begin, then end after fault_seconds) and 4 s after it."""
+        threads = self.load(4 + fault_seconds + 4)
+        time.sleep(4)
+        begin()
+        time.sleep(fault_seconds)
+        end()
+        ended = time.monotonic()
+        for thread in threads:
+            thread.join()
+        return ended
+
+    def kill_workers(self) -> float:
+        """SIGKILL worker a mid-delivery of an announcement and worker b mid-render of a receipt; systemd restarts."""
+        threads = self.load(20)
+        sent_before = len(self.sink.received())
+        self.announce("worker_killed")
+        wait(lambda: len(self.sink.received()) > sent_before + 40, timeout=20, interval=0.1)
+        os.killpg(self.cluster.processes["a:worker"].pid, signal.SIGKILL)  # mid-delivery of the announcement
+        log_b = self.cluster.work / "b" / "worker.log"
+        if not wait(lambda: rendering(log_b), timeout=15, interval=0.05):
+            log("    no receipt was rendering on worker b: killed anyway")
+        os.killpg(self.cluster.processes["b:worker"].pid, signal.SIGKILL)  # mid-render of a receipt
+        wait(lambda: len(self.restarts) >= 2, timeout=30, interval=0.2)  # systemd restarts both
+        ended = time.monotonic()
+        for thread in threads:
+            thread.join()
+        return ended
+
+    def restart_postgres(self, sent_before: int) -> float:
+        """Restart PostgreSQL mid-delivery of an announcement, once 40 SMS more than sent_before reached the sink."""
+        threads = self.load(12)
+        self.announce("postgres_restarted")
+        wait(lambda: len(self.sink.received()) > sent_before + 40, timeout=20, interval=0.1)
+        self.postgres.restart()
+        ended = time.monotonic()
+        for thread in threads:
+            thread.join()
+        return ended
+
+    def second_beat(self) -> float:
+        """A second beat on machine b for 35 s of members' load, then stopped."""
+        self.cluster.start_beat("b")
+        threads = self.load(35)  # a minute's periodic work runs twice over (the outbox sweep every 60 s)
+        for thread in threads:
+            thread.join()
+        os.killpg(self.cluster.processes["b:beat"].pid, signal.SIGTERM)
+        return time.monotonic()
 
     # --- what reached members --------------------------------------------------------------------------------
     def missing_receipts(self) -> int:
@@ -266,103 +319,41 @@ class Drill:
         return result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--faults", default=",".join(FAULTS), help=f"comma-separated, of {', '.join(FAULTS)}")
-    chosen = parser.parse_args().faults.split(",")
-    started = time.monotonic()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop everything it started (the finally below)
-    work = Path(tempfile.mkdtemp(prefix="fault-drill-"))
-    os.chmod(work, 0o755)  # noqa: S103 (PostgreSQL runs as its own user below it)
-    drill = Drill(work)
-    drill.chosen = chosen
-    problems: list[str] = []
+def run_faults(drill: Drill, problems: list[str]) -> None:
+    """The chosen faults in turn, one phase each; the double submits must store one upload per request."""
     cluster = drill.cluster
-    try:
-        drill.start()
-        log(f"--> ready after {time.monotonic() - started:.0f} s; service {drill.code}")
+    drill.phase("redis_stopped", lambda: drill.load_around(15, cluster.stop_redis, cluster.start_redis))
+    frozen = cluster.processes["redis"]
+    drill.phase(
+        "redis_frozen",
+        lambda: drill.load_around(
+            15, lambda: os.kill(frozen.pid, signal.SIGSTOP), lambda: os.kill(frozen.pid, signal.SIGCONT)
+        ),
+    )
+    drill.phase("worker_killed", drill.kill_workers)
+    sent_before = len(drill.sink.received())
+    drill.phase("postgres_restarted", lambda: drill.restart_postgres(sent_before))
+    drill.phase("second_beat", drill.second_beat)
+    result = drill.phase("double_submit", lambda: drill.double_submits(3))
+    if result and drill.uploads != result["submitted"]:
+        problems.append(f"double submits: {drill.uploads} files stored for {result['submitted']} requests")
 
-        def load_around(fault_seconds: float, begin, end) -> float:
-            threads = drill.load(4 + fault_seconds + 4)
-            time.sleep(4)
-            begin()
-            time.sleep(fault_seconds)
-            end()
-            ended = time.monotonic()
-            for thread in threads:
-                thread.join()
-            return ended
 
-        drill.phase("redis_stopped", lambda: load_around(15, cluster.stop_redis, cluster.start_redis))
-        frozen = cluster.processes["redis"]
-        drill.phase(
-            "redis_frozen",
-            lambda: load_around(
-                15, lambda: os.kill(frozen.pid, signal.SIGSTOP), lambda: os.kill(frozen.pid, signal.SIGCONT)
-            ),
-        )
+def shut_down(drill: Drill, work: Path) -> None:
+    """Stop everything the drill started, keeping what the SMS sink received in the work folder."""
+    drill.stopping = True
+    cluster = drill.cluster
+    if "redis" in cluster.processes:
+        os.kill(cluster.processes["redis"].pid, signal.SIGCONT)  # stopped mid-freeze: let everything shut down
+    with open(work / "sms-received.jsonl", "w", encoding="utf-8") as received:
+        received.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in drill.sink.received())
+    cluster.stop_all()
+    drill.postgres.stop()
+    drill.sink.stop()
 
-        def kill_workers() -> float:
-            threads = drill.load(20)
-            sent_before = len(drill.sink.received())
-            drill.announce("worker_killed")
-            wait(lambda: len(drill.sink.received()) > sent_before + 40, timeout=20, interval=0.1)
-            os.killpg(cluster.processes["a:worker"].pid, signal.SIGKILL)  # mid-delivery of the announcement
-            log_b = cluster.work / "b" / "worker.log"
-            if not wait(lambda: rendering(log_b), timeout=15, interval=0.05):
-                log("    no receipt was rendering on worker b: killed anyway")
-            os.killpg(cluster.processes["b:worker"].pid, signal.SIGKILL)  # mid-render of a receipt
-            wait(lambda: len(drill.restarts) >= 2, timeout=30, interval=0.2)  # systemd restarts both
-            ended = time.monotonic()
-            for thread in threads:
-                thread.join()
-            return ended
 
-        drill.phase("worker_killed", kill_workers)
-
-        def restart_postgres() -> float:
-            threads = drill.load(12)
-            drill.announce("postgres_restarted")
-            wait(lambda: len(drill.sink.received()) > drill_sent + 40, timeout=20, interval=0.1)
-            drill.postgres.restart()
-            ended = time.monotonic()
-            for thread in threads:
-                thread.join()
-            return ended
-
-        drill_sent = len(drill.sink.received())
-        drill.phase("postgres_restarted", restart_postgres)
-
-        def second_beat() -> float:
-            cluster.start_beat("b")
-            threads = drill.load(35)  # a minute's periodic work runs twice over (the outbox sweep every 60 s)
-            for thread in threads:
-                thread.join()
-            os.killpg(cluster.processes["b:beat"].pid, signal.SIGTERM)
-            return time.monotonic()
-
-        drill.phase("second_beat", second_beat)
-
-        def double_submit() -> float:
-            before = attachment_files(cluster.work / "shared" / "private")
-            drill.double_submits(3)
-            drill.uploads = attachment_files(cluster.work / "shared" / "private") - before
-            return time.monotonic()
-
-        result = drill.phase("double_submit", double_submit)
-        if result and drill.uploads != result["submitted"]:
-            problems.append(f"double submits: {drill.uploads} files stored for {result['submitted']} requests")
-    except Exception as error:
-        problems.append(f"{type(error).__name__}: {error}")
-    finally:
-        drill.stopping = True
-        if "redis" in cluster.processes:
-            os.kill(cluster.processes["redis"].pid, signal.SIGCONT)  # stopped mid-freeze: let everything shut down
-        with open(work / "sms-received.jsonl", "w", encoding="utf-8") as received:
-            received.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in drill.sink.received())
-        cluster.stop_all()
-        drill.postgres.stop()
-        drill.sink.stop()
+def report(drill: Drill, problems: list[str], started: float, work: Path) -> int:
+    """The phases' losses, repeats and recoveries checked, the drill's JSON line and log lines: the exit code."""
     for result in drill.results:
         if result["lost"] or result["duplicated"] or result["receipts_missing"]:
             problems.append(f"{result['fault']}: lost, duplicated or missing receipts: {result}")
@@ -379,6 +370,29 @@ def main() -> int:
 
         shutil.rmtree(work, ignore_errors=True)
     return 1 if problems else 0
+
+
+def main() -> int:
+    """Start the drill's processes, run the chosen faults, stop everything and report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--faults", default=",".join(FAULTS), help=f"comma-separated, of {', '.join(FAULTS)}")
+    chosen = parser.parse_args().faults.split(",")
+    started = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop everything it started (the finally below)
+    work = Path(tempfile.mkdtemp(prefix="fault-drill-"))
+    os.chmod(work, 0o755)  # noqa: S103 (PostgreSQL runs as its own user below it)
+    drill = Drill(work)
+    drill.chosen = chosen
+    problems: list[str] = []
+    try:
+        drill.start()
+        log(f"--> ready after {time.monotonic() - started:.0f} s; service {drill.code}")
+        run_faults(drill, problems)
+    except Exception as error:
+        problems.append(f"{type(error).__name__}: {error}")
+    finally:
+        shut_down(drill, work)
+    return report(drill, problems, started, work)
 
 
 if __name__ == "__main__":
