@@ -188,7 +188,109 @@ def stop_worker(worker: subprocess.Popen) -> None:
             os.killpg(worker.pid, signal.SIGKILL)
 
 
+def deliver(ids: list[int]) -> tuple[float, int]:
+    """The timed part: the delivery tasks published, then every row waited for; the seconds and the sweeps it took."""
+    from django.conf import settings
+
+    from members import outbox_sending
+    from members.models import Notification
+
+    started = time.perf_counter()
+    outbox_sending._enqueue_quietly(ids)
+    done = Notification.objects.filter(
+        pk__in=ids,
+        status__in=[Notification.Status.SENT, Notification.Status.FAILED, Notification.Status.UNKNOWN],
+    )
+    deadline = started + 600
+    progress, progress_at, sweeps = 0, time.perf_counter(), 0
+    while (finished := done.count()) < len(ids):
+        now = time.perf_counter()
+        if now > deadline:
+            sys.exit(f"only {finished} of {len(ids)} delivered in 600 s")
+        if finished > progress:
+            progress, progress_at = finished, now
+        elif now - progress_at > 10:
+            # Tasks lost from the broker (another process flushed Redis, say): what beat's sweep would do.
+            settings.OUTBOX_PENDING_GRACE_S = 0
+            outbox_sending.requeue_due()
+            sweeps, progress_at = sweeps + 1, now
+        time.sleep(0.2)
+    return time.perf_counter() - started, sweeps
+
+
+def check_written(ids: list[int], fake) -> tuple[int, int]:
+    """Every sent SMS and e-mail written exactly once, by the fake provider or the files: the sent rows of each."""
+    from members.models import Channel, Notification
+
+    sent = Notification.objects.filter(pk__in=ids, status=Notification.Status.SENT)
+    sms_rows = sent.filter(channel=Channel.SMS).count()
+    if fake is not None:
+        sms_lines = len(fake.taken)
+        if fake.taken_more_than_once():
+            sys.exit(f"the fake provider took {len(fake.taken_more_than_once())} message(s) more than once")
+    else:
+        sms_lines = (WORK_DIR / "sms.log").read_text(encoding="utf-8").count("\n")
+    # Django's file backend may put several messages in one file: count the messages themselves.
+    mails = sum(path.read_text(errors="replace").count("Message-ID: ") for path in (WORK_DIR / "mail").glob("*"))
+    email_rows = sent.filter(channel=Channel.EMAIL).count()
+    if (sms_lines, mails) != (sms_rows, email_rows):
+        sys.exit(f"{sms_lines} SMS and {mails} e-mails written for {sms_rows} and {email_rows} rows")
+    return sms_rows, email_rows
+
+
+def print_figures(ids: list[int], elapsed: float, sweeps: int, sms_rows: int, email_rows: int) -> None:
+    """The JSON line of the run."""
+    from django.db import connection
+
+    from members.models import Notification
+
+    print(
+        json.dumps(
+            {
+                "metric": "notification_delivery_per_s",
+                "value": round(len(ids) / elapsed, 1),
+                "unit": "messages/s",
+                "target": ">= 200",
+                "messages": len(ids),
+                "sms": sms_rows,
+                "email": email_rows,
+                "failed": Notification.objects.filter(pk__in=ids, status=Notification.Status.FAILED).count(),
+                "to_check": Notification.objects.filter(pk__in=ids, status=Notification.Status.UNKNOWN).count(),
+                "seconds": round(elapsed, 2),
+                "worker_processes": CONCURRENCY,
+                "sent_side_by_side": int(os.environ["OUTBOX_SEND_PARALLEL"]),
+                "sms_backend": f"{PROVIDER} (fake, {PROVIDER_LATENCY_S * 1000:g} ms)" if PROVIDER else "file",
+                "sweeps_after_stall": sweeps,
+                "database": connection.vendor,
+                "load_average_1m": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
+
+
+def stop_everything(worker: subprocess.Popen | None, fake, created: bool, url: str) -> None:
+    """Stop the fake provider and the worker, remove the run's queue, drop a database the run created, the files."""
+    if fake is not None:
+        fake.stop()
+    if worker is not None:
+        stop_worker(worker)
+        try:
+            from members_portal.celery import app
+
+            with app.connection_for_write() as broker:
+                broker.default_channel.client.delete(os.environ["CELERY_TASK_DEFAULT_QUEUE"])
+        except Exception:  # noqa: S110 (best effort: an empty queue name left in Redis is harmless)
+            pass
+    if created:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(url)
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+
+
 def main() -> None:
+    """Announcement rows made, a worker started, their delivery timed and checked: one JSON line."""
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         sys.exit("bench/notification_delivery.py measures PostgreSQL: set DATABASE_URL=postgres://…")
@@ -200,96 +302,19 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.conf import settings
         from django.core.management import call_command
-        from django.db import connection
-
-        from members import outbox_sending
-        from members.models import Channel, Notification
-        from members_portal.celery import app
 
         call_command("migrate", verbosity=0)
         clean_up()
         ids = make_announcement()
         fake = start_fake_provider()
         worker = start_worker()
-
-        started = time.perf_counter()
-        outbox_sending._enqueue_quietly(ids)
-        done = Notification.objects.filter(
-            pk__in=ids,
-            status__in=[Notification.Status.SENT, Notification.Status.FAILED, Notification.Status.UNKNOWN],
-        )
-        deadline = started + 600
-        progress, progress_at, sweeps = 0, time.perf_counter(), 0
-        while (finished := done.count()) < len(ids):
-            now = time.perf_counter()
-            if now > deadline:
-                sys.exit(f"only {finished} of {len(ids)} delivered in 600 s")
-            if finished > progress:
-                progress, progress_at = finished, now
-            elif now - progress_at > 10:
-                # Tasks lost from the broker (another process flushed Redis, say): what beat's sweep would do.
-                settings.OUTBOX_PENDING_GRACE_S = 0
-                outbox_sending.requeue_due()
-                sweeps, progress_at = sweeps + 1, now
-            time.sleep(0.2)
-        elapsed = time.perf_counter() - started
-
-        sent = Notification.objects.filter(pk__in=ids, status=Notification.Status.SENT)
-        sms_rows = sent.filter(channel=Channel.SMS).count()
-        if fake is not None:
-            sms_lines = len(fake.taken)
-            if fake.taken_more_than_once():
-                sys.exit(f"the fake provider took {len(fake.taken_more_than_once())} message(s) more than once")
-        else:
-            sms_lines = (WORK_DIR / "sms.log").read_text(encoding="utf-8").count("\n")
-        # Django's file backend may put several messages in one file: count the messages themselves.
-        mails = sum(path.read_text(errors="replace").count("Message-ID: ") for path in (WORK_DIR / "mail").glob("*"))
-        email_rows = sent.filter(channel=Channel.EMAIL).count()
-        if (sms_lines, mails) != (sms_rows, email_rows):
-            sys.exit(f"{sms_lines} SMS and {mails} e-mails written for {sms_rows} and {email_rows} rows")
-        print(
-            json.dumps(
-                {
-                    "metric": "notification_delivery_per_s",
-                    "value": round(len(ids) / elapsed, 1),
-                    "unit": "messages/s",
-                    "target": ">= 200",
-                    "messages": len(ids),
-                    "sms": sms_rows,
-                    "email": email_rows,
-                    "failed": Notification.objects.filter(pk__in=ids, status=Notification.Status.FAILED).count(),
-                    "to_check": Notification.objects.filter(pk__in=ids, status=Notification.Status.UNKNOWN).count(),
-                    "seconds": round(elapsed, 2),
-                    "worker_processes": CONCURRENCY,
-                    "sent_side_by_side": int(os.environ["OUTBOX_SEND_PARALLEL"]),
-                    "sms_backend": f"{PROVIDER} (fake, {PROVIDER_LATENCY_S * 1000:g} ms)" if PROVIDER else "file",
-                    "sweeps_after_stall": sweeps,
-                    "database": connection.vendor,
-                    "load_average_1m": round(os.getloadavg()[0], 2),
-                }
-            )
-        )
+        elapsed, sweeps = deliver(ids)
+        sms_rows, email_rows = check_written(ids, fake)
+        print_figures(ids, elapsed, sweeps, sms_rows, email_rows)
         clean_up()
     finally:
-        if fake is not None:
-            fake.stop()
-        if worker is not None:
-            stop_worker(worker)
-            try:
-                from members_portal.celery import app
-
-                with app.connection_for_write() as broker:
-                    broker.default_channel.client.delete(os.environ["CELERY_TASK_DEFAULT_QUEUE"])
-            except Exception:  # noqa: S110 (best effort: an empty queue name left in Redis is harmless)
-                pass
-        if created:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(url)
-        shutil.rmtree(WORK_DIR, ignore_errors=True)
+        stop_everything(worker, fake, created, url)
 
 
 if __name__ == "__main__":
