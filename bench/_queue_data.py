@@ -103,13 +103,9 @@ FROM requests_app_servicerequest r WHERE r.department_id = ANY(%(departments)s::
 
 def populate() -> dict:
     """Create the departments, services, staff, members, requests and timelines, unless they exist."""
-    from django.contrib.auth.models import Group
     from django.db import connection, transaction
 
-    from members.models import Member, User
-    from members.roles import Role
-    from members_portal.arabic import normalise
-    from requests_app.models import Category, Department, DepartmentMembership, RequestType, ServiceRequest
+    from requests_app.models import Department, ServiceRequest
 
     departments = list(Department.objects.filter(code__startswith="bench-q-").order_by("code"))
     if len(departments) == DEPARTMENTS:
@@ -124,73 +120,95 @@ def populate() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute("SET LOCAL maintenance_work_mem TO '256MB'")
-        category, _ = Category.objects.get_or_create(code="bench-q", defaults={"name_ar": "قياس", "order": 99})
-        departments, types, staff = [], [], []
-        staff_group = Group.objects.get_or_create(name=Role.STAFF)[0]
-        supervisor_group = Group.objects.get_or_create(name=Role.SUPERVISOR)[0]
-        for d in range(DEPARTMENTS):
-            department, _ = Department.objects.get_or_create(
-                code=f"bench-q-{d}", defaults={"name_ar": f"إدارة القياس {d}", "name_en": f"Bench {d}"}
-            )
-            departments.append(department)
-            for t in range(2):
-                request_type, _ = RequestType.objects.get_or_create(
-                    code=f"BQ-{d}{t}",
-                    defaults={"category": category, "department": department, "name_ar": f"خدمة قياس {d}-{t}",
-                              "name_en": f"Bench service {d}-{t}", "sla_days": 5 + t * 5},
-                )  # fmt: skip
-                types.append(request_type)
-            for s in range(STAFF_PER_DEPARTMENT + 1):
-                supervisor = s == STAFF_PER_DEPARTMENT
-                user, created = User.objects.get_or_create(
-                    username=f"bench-q-{d}-{s}",
-                    defaults={"email": f"bench-q-{d}-{s}@example.org", "first_name": FIRST_NAMES[s],
-                              "last_name": FAMILIES[d], "phone": f"+9665{70000000 + d * 100 + s}"},
-                )  # fmt: skip
-                if created:
-                    user.set_password(STAFF_PASSWORD)
-                    user.save(update_fields=["password"])
-                    user.groups.add(supervisor_group if supervisor else staff_group)
-                    DepartmentMembership.objects.create(department=department, user=user, is_supervisor=supervisor)
-                if not supervisor:
-                    staff.append(user.pk)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                MEMBERS_SQL,
-                {
-                    "first": FIRST_NAMES,
-                    "family": FAMILIES,
-                    "first_n": [normalise(name) for name in FIRST_NAMES],
-                    "family_n": [normalise(name) for name in FAMILIES],
-                    "count": MEMBERS,
-                },
-            )
-            first_member = Member.objects.filter(membership_no="700001").values_list("pk", flat=True).get()
-            cursor.execute(
-                REQUESTS_SQL,
-                {
-                    "count": REQUESTS,
-                    "staff": staff,
-                    "per": STAFF_PER_DEPARTMENT,
-                    "departments": [department.pk for department in departments],
-                    "types": [request_type.pk for request_type in types],
-                    "members": MEMBERS,
-                    "member_offset": first_member - 1,
-                },
-            )
-            cursor.execute(TIMELINE_SQL, {"departments": [department.pk for department in departments]})
-            # Future submissions must not collide with the generated numbers.
-            cursor.execute(
-                "INSERT INTO requests_app_referencecounter (year, last_value) "
-                "SELECT substr(reference_no, 5, 4)::int, max(substr(reference_no, 10)::int) "
-                "FROM requests_app_servicerequest GROUP BY 1 ON CONFLICT (year) DO UPDATE "
-                "SET last_value = GREATEST(requests_app_referencecounter.last_value, EXCLUDED.last_value)"
-            )
+        departments, types, staff = make_departments()
+        insert_rows(departments, types, staff)
     log(f"inserted in {time.perf_counter() - started:.1f} s; VACUUM ANALYZE")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # index-only scans need the visibility map, the planner the statistics
     log(f"generated in {time.perf_counter() - started:.1f} s")
     return {"departments": departments}
+
+
+def make_departments() -> tuple[list, list, list[int]]:
+    """The departments, each with its two services, staff and supervisor: departments, services and staff ids."""
+    from django.contrib.auth.models import Group
+
+    from members.models import User
+    from members.roles import Role
+    from requests_app.models import Category, Department, DepartmentMembership, RequestType
+
+    category, _ = Category.objects.get_or_create(code="bench-q", defaults={"name_ar": "قياس", "order": 99})
+    departments, types, staff = [], [], []
+    staff_group = Group.objects.get_or_create(name=Role.STAFF)[0]
+    supervisor_group = Group.objects.get_or_create(name=Role.SUPERVISOR)[0]
+    for d in range(DEPARTMENTS):
+        department, _ = Department.objects.get_or_create(
+            code=f"bench-q-{d}", defaults={"name_ar": f"إدارة القياس {d}", "name_en": f"Bench {d}"}
+        )
+        departments.append(department)
+        for t in range(2):
+            request_type, _ = RequestType.objects.get_or_create(
+                code=f"BQ-{d}{t}",
+                defaults={"category": category, "department": department, "name_ar": f"خدمة قياس {d}-{t}",
+                          "name_en": f"Bench service {d}-{t}", "sla_days": 5 + t * 5},
+            )  # fmt: skip
+            types.append(request_type)
+        for s in range(STAFF_PER_DEPARTMENT + 1):
+            supervisor = s == STAFF_PER_DEPARTMENT
+            user, created = User.objects.get_or_create(
+                username=f"bench-q-{d}-{s}",
+                defaults={"email": f"bench-q-{d}-{s}@example.org", "first_name": FIRST_NAMES[s],
+                          "last_name": FAMILIES[d], "phone": f"+9665{70000000 + d * 100 + s}"},
+            )  # fmt: skip
+            if created:
+                user.set_password(STAFF_PASSWORD)
+                user.save(update_fields=["password"])
+                user.groups.add(supervisor_group if supervisor else staff_group)
+                DepartmentMembership.objects.create(department=department, user=user, is_supervisor=supervisor)
+            if not supervisor:
+                staff.append(user.pk)
+    return departments, types, staff
+
+
+def insert_rows(departments: list, types: list, staff: list[int]) -> None:
+    """The members, requests and timelines by set-based SQL; the reference counters moved past their numbers."""
+    from django.db import connection
+
+    from members.models import Member
+    from members_portal.arabic import normalise
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MEMBERS_SQL,
+            {
+                "first": FIRST_NAMES,
+                "family": FAMILIES,
+                "first_n": [normalise(name) for name in FIRST_NAMES],
+                "family_n": [normalise(name) for name in FAMILIES],
+                "count": MEMBERS,
+            },
+        )
+        first_member = Member.objects.filter(membership_no="700001").values_list("pk", flat=True).get()
+        cursor.execute(
+            REQUESTS_SQL,
+            {
+                "count": REQUESTS,
+                "staff": staff,
+                "per": STAFF_PER_DEPARTMENT,
+                "departments": [department.pk for department in departments],
+                "types": [request_type.pk for request_type in types],
+                "members": MEMBERS,
+                "member_offset": first_member - 1,
+            },
+        )
+        cursor.execute(TIMELINE_SQL, {"departments": [department.pk for department in departments]})
+        # Future submissions must not collide with the generated numbers.
+        cursor.execute(
+            "INSERT INTO requests_app_referencecounter (year, last_value) "
+            "SELECT substr(reference_no, 5, 4)::int, max(substr(reference_no, 10)::int) "
+            "FROM requests_app_servicerequest GROUP BY 1 ON CONFLICT (year) DO UPDATE "
+            "SET last_value = GREATEST(requests_app_referencecounter.last_value, EXCLUDED.last_value)"
+        )
 
 
 def sample_references(department, rng, count: int) -> list[str]:
