@@ -47,83 +47,106 @@ def clean_up() -> None:
     User.objects.filter(username="bench-secretary").delete()
 
 
+def make_meeting():
+    """The secretary signed in (board, second factor) and an ordinary meeting 20 days ahead with three agenda items."""
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from assembly import services
+    from members.models import User
+
+    secretary = User.objects.create_user(username="bench-secretary", email="bench-secretary@example.org")
+    secretary.groups.add(Group.objects.get(name="board"))
+    with_second_factor(secretary)  # the board signs in with a second factor
+    day = timezone.localdate() + datetime.timedelta(days=20)
+    meeting = services.create_meeting(
+        by=secretary,
+        kind="ordinary",
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0))),
+    )
+    for kind, title_ar, title_en in [
+        ("reports", "تقرير مجلس الإدارة وتقرير مراجع الحسابات", "The board's and the auditor's reports"),
+        ("accounts", "اعتماد الميزانية العمومية والحسابات الختامية", "Approving the balance sheet and accounts"),
+        ("distribution_plan", "خطة توزيع الأرباح", "The profit-distribution plan"),
+    ]:
+        services.add_agenda_item(meeting=meeting, by=secretary, kind=kind, title_ar=title_ar, title_en=title_en)
+    client = Client()
+    client.force_login(secretary)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_member")
+    return client, meeting
+
+
+def publish(client, meeting) -> tuple[float, float, float]:
+    """The timed part: the publish request, then the notice task in-process; its seconds, the task's and in all."""
+    from django.urls import reverse
+
+    from assembly import tasks
+    from assembly.models import Meeting
+
+    started = time.perf_counter()
+    response = client.post(reverse("assembly:meeting-publish", args=[meeting.pk]))
+    request_s = time.perf_counter() - started
+    meeting.refresh_from_db()
+    if response.status_code != 302 or meeting.status != Meeting.Status.PUBLISHED:
+        sys.exit(f"the publish request failed: HTTP {response.status_code}, meeting {meeting.status}")
+    notice_started = time.perf_counter()
+    tasks.send_meeting_notice(meeting.pk)
+    notice_s = time.perf_counter() - notice_started
+    return request_s, notice_s, time.perf_counter() - started
+
+
+def print_figures(meeting, request_s: float, notice_s: float, total_s: float) -> None:
+    """The eligible members checked, then the JSON line of the run."""
+    from django.db import connection
+
+    from members.models import Notification
+
+    rows = Notification.objects.filter(key__startswith=f"assembly_notice:{meeting.pk}:").count()
+    eligible = meeting.eligible.count()
+    if eligible < MEMBERS:
+        sys.exit(f"expected at least {MEMBERS} eligible members, got {eligible}")
+    print(
+        json.dumps(
+            {
+                "metric": "assembly_notice_10k_s",
+                "value": round(total_s, 3),
+                "unit": "s",
+                "target": "< 5",
+                "members": eligible,
+                "rows": rows,
+                "request_s": round(request_s, 3),
+                "notice_s": round(notice_s, 3),
+                "rows_per_s": round(rows / notice_s),
+                "database": connection.vendor,
+                "load_average_1m": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
+
+
 def main() -> None:
+    """Members and a meeting made, its publishing and notice timed: one JSON line."""
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         sys.exit("bench/assembly_notice.py measures PostgreSQL: set DATABASE_URL=postgres://…")
     created = ensure_database(url)
     try:
-        import datetime
-
         import django
 
         django.setup()
-        from django.contrib.auth.models import Group
         from django.core.management import call_command
-        from django.db import connection
-        from django.test import Client
-        from django.urls import reverse
-        from django.utils import timezone
-
-        from assembly import services, tasks
-        from assembly.models import Meeting
-        from members.models import Notification, User
 
         call_command("migrate", verbosity=0)
         clean_up()
         make_members(MEMBERS, prefix=PREFIX)
-        secretary = User.objects.create_user(username="bench-secretary", email="bench-secretary@example.org")
-        secretary.groups.add(Group.objects.get(name="board"))
-        with_second_factor(secretary)  # the board signs in with a second factor
-        day = timezone.localdate() + datetime.timedelta(days=20)
-        meeting = services.create_meeting(
-            by=secretary,
-            kind="ordinary",
-            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0))),
-        )
-        for kind, title_ar, title_en in [
-            ("reports", "تقرير مجلس الإدارة وتقرير مراجع الحسابات", "The board's and the auditor's reports"),
-            ("accounts", "اعتماد الميزانية العمومية والحسابات الختامية", "Approving the balance sheet and accounts"),
-            ("distribution_plan", "خطة توزيع الأرباح", "The profit-distribution plan"),
-        ]:
-            services.add_agenda_item(meeting=meeting, by=secretary, kind=kind, title_ar=title_ar, title_en=title_en)
-        client = Client()
-        client.force_login(secretary)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE members_member")
-
-        started = time.perf_counter()
-        response = client.post(reverse("assembly:meeting-publish", args=[meeting.pk]))
-        request_s = time.perf_counter() - started
-        meeting.refresh_from_db()
-        if response.status_code != 302 or meeting.status != Meeting.Status.PUBLISHED:
-            sys.exit(f"the publish request failed: HTTP {response.status_code}, meeting {meeting.status}")
-        notice_started = time.perf_counter()
-        tasks.send_meeting_notice(meeting.pk)
-        notice_s = time.perf_counter() - notice_started
-        total_s = time.perf_counter() - started
-
-        rows = Notification.objects.filter(key__startswith=f"assembly_notice:{meeting.pk}:").count()
-        eligible = meeting.eligible.count()
-        if eligible < MEMBERS:
-            sys.exit(f"expected at least {MEMBERS} eligible members, got {eligible}")
-        print(
-            json.dumps(
-                {
-                    "metric": "assembly_notice_10k_s",
-                    "value": round(total_s, 3),
-                    "unit": "s",
-                    "target": "< 5",
-                    "members": eligible,
-                    "rows": rows,
-                    "request_s": round(request_s, 3),
-                    "notice_s": round(notice_s, 3),
-                    "rows_per_s": round(rows / notice_s),
-                    "database": connection.vendor,
-                    "load_average_1m": round(os.getloadavg()[0], 2),
-                }
-            )
-        )
+        client, meeting = make_meeting()
+        request_s, notice_s, total_s = publish(client, meeting)
+        print_figures(meeting, request_s, notice_s, total_s)
         clean_up()
     finally:
         if created:
