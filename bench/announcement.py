@@ -43,7 +43,82 @@ def clean_up() -> None:
     User.objects.filter(username="bench-supervisor").delete()
 
 
+def signed_in_supervisor():
+    """A test client signed in as a supervisor (second factor set up), after fresh statistics of the members."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+
+    from members.models import User
+
+    supervisor = User.objects.create_user(username="bench-supervisor", email="bench-supervisor@example.org")
+    supervisor.groups.add(Group.objects.get(name="supervisor"))
+    client = Client()
+    client.force_login(with_second_factor(supervisor))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_member")
+    return client
+
+
+def send(client) -> tuple[object, int, float, float, float]:
+    """The timed part: the send request, then the fan-out in-process; the announcement, its recipients, seconds."""
+    from django.urls import reverse
+
+    from members import tasks
+    from members.models import Announcement
+
+    data = {
+        "title_ar": "اجتماع الجمعية العمومية العادي",
+        "title_en": "Ordinary General Assembly meeting",
+        "body_ar": "تدعوكم الجمعية إلى حضور اجتماع الجمعية العمومية العادي يوم الخميس القادم في مقر الجمعية.",
+        "body_en": "The cooperative invites you to the ordinary General Assembly next Thursday at its office.",
+        "segment": "all",
+        "governorate": "",
+        "action": "send",
+    }
+
+    started = time.perf_counter()
+    response = client.post(reverse("members:announcement-create"), data)
+    request_s = time.perf_counter() - started
+    if response.status_code != 302:
+        sys.exit(f"the send request failed: HTTP {response.status_code}")
+    announcement = Announcement.objects.latest("pk")
+    fan_out_started = time.perf_counter()
+    recipients = tasks.fan_out_announcement(announcement.pk)
+    fan_out_s = time.perf_counter() - fan_out_started
+    return announcement, recipients, request_s, fan_out_s, time.perf_counter() - started
+
+
+def print_figures(announcement, recipients: int, request_s: float, fan_out_s: float, total_s: float) -> None:
+    """The recipients checked, then the JSON line of the run."""
+    from django.db import connection
+
+    from members.models import Notification
+
+    rows = Notification.objects.filter(announcement=announcement).count()
+    if recipients != MEMBERS:
+        sys.exit(f"expected {MEMBERS} recipients, got {recipients}")
+    print(
+        json.dumps(
+            {
+                "metric": "announcement_queue_10k_s",
+                "value": round(total_s, 3),
+                "unit": "s",
+                "target": "< 5",
+                "members": recipients,
+                "rows": rows,
+                "request_s": round(request_s, 3),
+                "fan_out_s": round(fan_out_s, 3),
+                "rows_per_s": round(rows / fan_out_s),
+                "database": connection.vendor,
+                "load_average_1m": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
+
+
 def main() -> None:
+    """Members made, an announcement's sending and fan-out timed: one JSON line."""
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         sys.exit("bench/announcement.py measures PostgreSQL: set DATABASE_URL=postgres://…")
@@ -52,65 +127,14 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.contrib.auth.models import Group
         from django.core.management import call_command
-        from django.db import connection
-        from django.test import Client
-        from django.urls import reverse
-
-        from members import tasks
-        from members.models import Announcement, Notification, User
 
         call_command("migrate", verbosity=0)
         clean_up()
         make_members(MEMBERS, prefix=PREFIX)
-        supervisor = User.objects.create_user(username="bench-supervisor", email="bench-supervisor@example.org")
-        supervisor.groups.add(Group.objects.get(name="supervisor"))
-        client = Client()
-        client.force_login(with_second_factor(supervisor))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE members_member")
-        data = {
-            "title_ar": "اجتماع الجمعية العمومية العادي",
-            "title_en": "Ordinary General Assembly meeting",
-            "body_ar": "تدعوكم الجمعية إلى حضور اجتماع الجمعية العمومية العادي يوم الخميس القادم في مقر الجمعية.",
-            "body_en": "The cooperative invites you to the ordinary General Assembly next Thursday at its office.",
-            "segment": "all",
-            "governorate": "",
-            "action": "send",
-        }
-
-        started = time.perf_counter()
-        response = client.post(reverse("members:announcement-create"), data)
-        request_s = time.perf_counter() - started
-        if response.status_code != 302:
-            sys.exit(f"the send request failed: HTTP {response.status_code}")
-        announcement = Announcement.objects.latest("pk")
-        fan_out_started = time.perf_counter()
-        recipients = tasks.fan_out_announcement(announcement.pk)
-        fan_out_s = time.perf_counter() - fan_out_started
-        total_s = time.perf_counter() - started
-
-        rows = Notification.objects.filter(announcement=announcement).count()
-        if recipients != MEMBERS:
-            sys.exit(f"expected {MEMBERS} recipients, got {recipients}")
-        print(
-            json.dumps(
-                {
-                    "metric": "announcement_queue_10k_s",
-                    "value": round(total_s, 3),
-                    "unit": "s",
-                    "target": "< 5",
-                    "members": recipients,
-                    "rows": rows,
-                    "request_s": round(request_s, 3),
-                    "fan_out_s": round(fan_out_s, 3),
-                    "rows_per_s": round(rows / fan_out_s),
-                    "database": connection.vendor,
-                    "load_average_1m": round(os.getloadavg()[0], 2),
-                }
-            )
-        )
+        client = signed_in_supervisor()
+        announcement, recipients, request_s, fan_out_s, total_s = send(client)
+        print_figures(announcement, recipients, request_s, fan_out_s, total_s)
         clean_up()
     finally:
         if created:
