@@ -9,7 +9,12 @@ def roles(request: HttpRequest) -> dict:
     True or False: the template engine looks a missing key up four more ways (attribute, `dir`, list index) before
     it gives up, and the header asks for each role it does not hold (a tenth of the header's time)."""
     user = getattr(request, "user", None)
-    return {"roles": SimpleLazyObject(lambda: {role.value: role in roles_of(user) for role in Role})}
+    return {"roles": SimpleLazyObject(lambda: _every_role(user))}
+
+
+def _every_role(user) -> dict[str, bool]:
+    held = roles_of(user)
+    return {role.value: role in held for role in Role}
 
 
 class _InboxBell:

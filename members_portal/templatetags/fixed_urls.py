@@ -3,12 +3,21 @@ configuration. The header reverses some twenty such addresses on every page; thr
 of its time. Addresses with arguments keep using `{% url %}`."""
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 
 register = template.Library()
 
 _REVERSED: dict[tuple[str, str, object], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_on_new_urls(*, setting: str, **kwargs) -> None:
+    """A test that swaps the URL configuration through the settings gets its own addresses."""
+    if setting == "ROOT_URLCONF":
+        _REVERSED.clear()
 
 
 @register.simple_tag

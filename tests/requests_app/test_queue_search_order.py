@@ -4,6 +4,8 @@ its pages must come in exactly the order the queue promises, page after page, as
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ EXPECTED_ORDER = {
 
 
 @pytest.fixture
-def matches(seedlings):
+def matches(seedlings, statement):
     """Seven requests of two members named سالم, with due dates and submission times that tie and cross; others
     that must not show: another name, another department's."""
     salem = MemberFactory(full_name_ar="سالم بن فهد آل يام")
@@ -47,6 +49,7 @@ def matches(seedlings):
             )
         )
     make_request(seedlings, member=MemberFactory(full_name_ar="سعيد بن محمد"))
+    make_request(statement, member=salem, due_date=days(-9))  # the same member, another department: not ours
     return found
 
 
@@ -101,3 +104,18 @@ def test_without_arrays_the_resolved_members_are_an_in_list(ids, sql_end, params
             '"requests_app_servicerequest"."member_id" = ANY(%s)',
             [ids],
         )
+
+
+@pytest.mark.parametrize(("typed", "sorted_after_reading"), [("سالم", True), ("", False)])
+def test_the_queue_page_sorts_after_reading_only_when_a_search_resolved_its_members(
+    clerk_client, matches, typed, sorted_after_reading
+):
+    with CaptureQueriesContext(connection) as queries:
+        clerk_client.get(reverse("requests_app:queue"), {"q": typed})
+
+    (rows_query,) = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "requests_app_servicerequest"') and "LIMIT" in query["sql"]
+    ]
+    assert ("COALESCE(" in rows_query) is sorted_after_reading
