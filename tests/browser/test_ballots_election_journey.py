@@ -175,6 +175,7 @@ def test_a_board_election_from_the_first_nomination_to_the_new_board_members_fir
 
     ali_phone.goto(live_server.url + "/")
     ali_phone.locator(".navbar-toggler").click()
+    expect(ali_phone.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))  # opened, not opening
     ali_phone.locator("#main-nav").get_by_role("link", name="تقارير مجلس الإدارة").click()
     expect(ali_phone).to_have_url(re.compile(r"/accounts/2fa/$"))  # a second factor before any board page
     expect(ali_phone.locator(".alert-warning")).to_contain_text("فعّل عامل التحقق الثاني")
