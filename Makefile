@@ -16,7 +16,7 @@ ARGS ?=
 TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.py members_portal/db_retry.py \
 	members_portal/enqueue.py members_portal/formats members_portal/hijri.py members_portal/locks.py \
 	members_portal/member_input.py members_portal/middleware.py members_portal/one_beat.py members_portal/pdf.py \
-	members_portal/private_files.py members_portal/readers.py members_portal/request_id.py \
+	members_portal/private_files.py members_portal/readers.py members_portal/reference.py members_portal/request_id.py \
 	members_portal/storage.py members_portal/templatetags \
 	members/services.py members/activation.py members/register.py members/announcements.py \
 	members/data_exports.py members/code_delivery.py members/importing members/outbox.py \
@@ -25,7 +25,7 @@ TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.
 	requests_app/services.py requests_app/workflow.py requests_app/completion.py requests_app/access.py \
 	requests_app/status_changes.py requests_app/conversation.py requests_app/notices.py requests_app/drafts.py \
 	requests_app/receipts.py requests_app/member_replies.py requests_app/submission.py \
-	requests_app/attachments.py \
+	requests_app/attachments.py requests_app/calendar.py requests_app/reference_data.py \
 	surveys/services \
 	assembly/services.py assembly/proxies.py assembly/attendance.py assembly/voting.py assembly/approval.py \
 	assembly/adjournment.py assembly/notices.py assembly/minutes.py assembly/door.py assembly/passes.py \

@@ -23,6 +23,8 @@ def setup_django(database_url: str, var_dir: str) -> None:
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
     os.environ.setdefault("VAR_DIR", str(ROOT / "var" / var_dir))
+    # The shared cache as in production (Redis): pages read their reference data from it (members_portal.reference).
+    os.environ.setdefault("CACHE_URL", os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12"))
     os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)  # the PDF must happen in the background, as in production
     os.environ["REQUEST_SUBMISSION_LIMITS"] = ""  # benchmarks submit as fast as they can: not the limit's business
     server, name = database_url.rsplit("/", 1)

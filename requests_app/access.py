@@ -12,7 +12,9 @@ from django.db.models import QuerySet
 
 from members.models import User
 from members.roles import Role, has_role
+from members_portal import reference
 from requests_app.models import DepartmentMembership, ServiceRequest
+from requests_app.reference_data import DEPARTMENT_STAFF
 
 
 def departments_of(user) -> dict[int, bool]:
@@ -70,14 +72,19 @@ def requests_for_staff(user: User) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.filter(department_id__in=scope_of(user).department_ids)
 
 
-def department_staff(department_ids) -> QuerySet[User]:
-    """Active staff accounts of these departments, for the assign menus."""
-    return (
-        User.objects.filter(department_memberships__department_id__in=list(department_ids), is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "pk")
-        .only("pk", "first_name", "last_name", "username", "email")
-    )
+def department_staff(department_ids) -> list[User]:
+    """Active staff accounts of these departments, for the assign menus (reference data: read from the cache)."""
+    ids = sorted(set(department_ids))
+
+    def build():
+        staff = (
+            User.objects.filter(department_memberships__department_id__in=ids, is_active=True)
+            .distinct()
+            .order_by("first_name", "last_name", "pk")
+        )
+        return reference.rows_of(staff, "id", "first_name", "last_name", "username", "email")
+
+    return reference.instances(User, reference.read(DEPARTMENT_STAFF, ids, build))
 
 
 def may_assign_to(user: User, department_id: int) -> bool:

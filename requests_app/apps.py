@@ -9,7 +9,12 @@ class RequestsAppConfig(AppConfig):
     def ready(self) -> None:
         from members import notification_texts, permissions, slots
         from members.roles import Role
-        from requests_app import member_replies, member_scope, selectors
+        from requests_app import (
+            member_replies,
+            member_scope,
+            reference_data,  # noqa: F401 (its kinds watch their models from now on)
+            selectors,
+        )
         from requests_app.permissions import ADMINISTRATOR_MODELS
 
         slots.register_applicant_link(selectors.membership_application_link)

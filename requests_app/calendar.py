@@ -4,39 +4,40 @@ The queue (SLA, overdue) and the member's "expected completion" both count with 
 """
 
 import datetime
+from collections.abc import Set
 
+from members_portal import reference
 from requests_app.models import Holiday
+from requests_app.reference_data import HOLIDAYS
 
 # Python's weekday(): Monday is 0. The Saudi weekend is Friday (4) and Saturday (5).
 WEEKEND = frozenset({4, 5})
 
 
 def _holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
-    return set(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    return {day for day in days_off() if start <= day <= end}
 
 
-def is_working_day(day: datetime.date, holidays: set[datetime.date] | None = None) -> bool:
+def days_off() -> frozenset[datetime.date]:
+    """Every day off of the working calendar (some tens a year), kept as reference data."""
+    return reference.read(HOLIDAYS, (), lambda: frozenset(Holiday.objects.values_list("date", flat=True)))
+
+
+def is_working_day(day: datetime.date, holidays: Set[datetime.date] | None = None) -> bool:
     if holidays is None:
-        holidays = _holidays_between(day, day)
+        holidays = days_off()
     return day.weekday() not in WEEKEND and day not in holidays
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days after `start` (start itself not counted); `start` when days is 0.
-
-    One query: holidays are read for a window wide enough for any plausible run of days off.
-    """
+    """The date `days` working days after `start` (start itself not counted); `start` when days is 0."""
     if days <= 0:
         return start
-    horizon = start + datetime.timedelta(days=days * 2 + 60)
-    holidays = _holidays_between(start, horizon)
+    off = days_off()
     day, counted = start, 0
     while counted < days:
         day += datetime.timedelta(days=1)
-        if day > horizon:  # more holidays than the window foresaw: widen it
-            horizon = day + datetime.timedelta(days=days * 2 + 60)
-            holidays |= _holidays_between(day, horizon)
-        if is_working_day(day, holidays):
+        if is_working_day(day, off):
             counted += 1
     return day
 

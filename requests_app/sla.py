@@ -102,12 +102,11 @@ def next_working_day(on: datetime.date | None = None) -> datetime.date:
 
 
 def previous_working_day(on: datetime.date | None = None) -> datetime.date:
-    """The last working day before `on` (a week back at most in practice; holidays are read in one query)."""
+    """The last working day before `on` (a week back at most in practice)."""
     on = on or today()
-    window_start = on - datetime.timedelta(days=60)
-    holidays = calendar._holidays_between(window_start, on)
+    days_off = calendar.days_off()
     day = on - datetime.timedelta(days=1)
-    while not calendar.is_working_day(day, holidays):
+    while not calendar.is_working_day(day, days_off):
         day -= datetime.timedelta(days=1)
     return day
 

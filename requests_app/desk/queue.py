@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
 from members.validators import normalise_national_id, normalise_saudi_mobile
+from members_portal import reference
 from members_portal.arabic import normalise, to_western_digits
 from requests_app import sla
 from requests_app.access import requests_for_staff, scope_of
@@ -30,6 +31,7 @@ from requests_app.models import (
     ServiceRequest,
     TimelineEvent,
 )
+from requests_app.reference_data import CANNED_REPLIES, SERVICES
 
 Status = ServiceRequest.Status
 REFERENCE_FULL = re.compile(r"^NJC-(\d{4})-(\d{1,6})$", re.IGNORECASE)
@@ -329,16 +331,25 @@ def queue_row(user: User, pk: int) -> dict:
         raise Http404 from missing
 
 
-def services_in_scope(user: User):
-    """The services of the user's departments with their department, for the service and department filters."""
-    from requests_app.models import RequestType
+def services_in_scope(user: User) -> list:
+    """The services of the user's departments with their department, for the service and department filters
+    (reference data: read from the cache)."""
+    from requests_app.models import Department, RequestType
 
-    return (
-        RequestType.objects.filter(department_id__in=scope_of(user).department_ids)
-        .select_related("department")
-        .only("pk", "code", "name_ar", "name_en", "department__id", "department__name_ar", "department__name_en")
-        .order_by("department__name_ar", "code")
-    )
+    ids = sorted(scope_of(user).department_ids)
+    fields = reference.in_model_order(RequestType, "id", "code", "name_ar", "name_en", "department_id")
+    department_fields = reference.in_model_order(Department, "id", "name_ar", "name_en")
+
+    def build():
+        services = RequestType.objects.filter(department_id__in=ids).order_by("department__name_ar", "code")
+        return tuple(services.values_list(*fields, *[f"department__{name}" for name in department_fields]))
+
+    services = []
+    for row in reference.read(SERVICES, ids, build):
+        service = RequestType.from_db("default", fields, row[: len(fields)])
+        service.department = Department.from_db("default", department_fields, row[len(fields) :])
+        services.append(service)
+    return services
 
 
 # --- One request, for staff ------------------------------------------------------------------------------------------
@@ -365,10 +376,15 @@ def staff_attachments(service_request: ServiceRequest):
     return service_request.attachments.select_related("document").order_by("created_at", "pk")
 
 
-def canned_replies_for(service_request: ServiceRequest) -> QuerySet[CannedReply]:
-    """Replies offered for this request: its service's, then its department's general ones."""
-    return CannedReply.objects.filter(
-        Q(request_type_id=service_request.request_type_id) | Q(request_type__isnull=True),
-        department_id=service_request.department_id,
-        active=True,
-    ).order_by("request_type_id", "order", "pk")
+def canned_replies_for(service_request: ServiceRequest) -> list[CannedReply]:
+    """Replies offered for this request: its service's, then its department's general ones (reference data)."""
+    department_id, request_type_id = service_request.department_id, service_request.request_type_id
+    fields = tuple(field.attname for field in CannedReply._meta.concrete_fields)
+
+    def build():
+        replies = CannedReply.objects.filter(
+            Q(request_type_id=request_type_id) | Q(request_type__isnull=True), department_id=department_id, active=True
+        ).order_by("request_type_id", "order", "pk")
+        return reference.rows_of(replies, *fields)
+
+    return reference.instances(CannedReply, reference.read(CANNED_REPLIES, (department_id, request_type_id), build))

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from members.models import User
 from members.roles import Role, has_role
+from members_portal import reference
 from requests_app.models import SavedQueueView
+from requests_app.reference_data import SAVED_VIEWS
 
 MAX_PER_PERSON = 20
 NAME_LENGTH = SavedQueueView._meta.get_field("name").max_length
@@ -34,7 +36,12 @@ def canonical_query(query: QueryDict) -> str:
 
 
 def views_of(user: User) -> list[SavedQueueView]:
-    return list(SavedQueueView.objects.filter(owner=user).only("pk", "name", "query"))
+    """The person's views, in their order (reference data: read from the cache, started afresh by a save)."""
+
+    def build():
+        return reference.rows_of(SavedQueueView.objects.filter(owner=user), "id", "name", "query")
+
+    return reference.instances(SavedQueueView, reference.read(SAVED_VIEWS, (user.pk,), build))
 
 
 def save_view(*, owner: User, name: str, query: QueryDict) -> SavedQueueView:
