@@ -1,11 +1,13 @@
 """Roles are Django groups. The one way to ask about them: `has_role`, `role_required`, and `roles` in templates."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -25,13 +27,40 @@ def roles_of(user) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        held = {Role(name) for name in user.groups.filter(name__in=Role.values).values_list("name", flat=True)}
+        held = {Role(name) for name in _group_names(user) if name in Role.values}
         if Role.SUPERVISOR in held:
             held.add(Role.STAFF)
         if user.is_superuser:
             held.add(Role.ADMINISTRATOR)
         cached = user._portal_roles = frozenset(held)
     return cached
+
+
+def _group_names(user) -> list[str]:
+    """The names of the user's groups, asked on every request (a role taken away takes effect at the next click).
+    One plain statement: the ORM took about 1 ms to build this join through the related manager, three times the
+    time of running it, on every page."""
+    with connection.cursor() as cursor:
+        cursor.execute(_group_names_sql(), [user.pk])
+        return [name for (name,) in cursor.fetchall()]
+
+
+GROUP_NAMES = "SELECT g.{name} FROM {groups} g JOIN {link} l ON l.{group} = g.{id} WHERE l.{user} = %s"
+
+
+@cache
+def _group_names_sql() -> str:
+    """GROUP_NAMES with the tables' and columns' names read from the models (the user's id is a parameter)."""
+    link = get_user_model().groups.through._meta
+    q = connection.ops.quote_name
+    return GROUP_NAMES.format(
+        name=q("name"),
+        groups=q(Group._meta.db_table),
+        link=q(link.db_table),
+        group=q(link.get_field("group").column),
+        id=q("id"),
+        user=q(link.get_field("user").column),
+    )
 
 
 def has_role(user, *wanted: Role) -> bool:

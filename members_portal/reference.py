@@ -10,11 +10,15 @@ compiling, not PostgreSQL); a cache read costs 0.2 ms. How a copy stays right:
 - A copy is at most TIMEOUT_S old, whatever happens: that is the bound when a change bypasses the model signals
   (queryset.update(), bulk_create, raw SQL) or Redis missed the new generation. `migrate` (run after a restore
   and at every upgrade) starts every kind afresh.
-- Redis away: reads miss, and every page reads the database, as before.
-- Copies are plain data (tuples, sets), never model instances: an upgrade that changes a model never unpickles an
-  old one. Never put here what decides access (roles, a staff member's departments): those are read per request.
+- Redis away: reads miss, and every page reads the database, as before. Without a shared cache (no CACHE_URL:
+  each process would keep copies of its own, blind to another's changes) nothing is kept: REFERENCE_DATA_CACHED.
+- Copies are plain data (tuples, sets), never model instances, under a key that names their fields (`shape`): a
+  release that reads other fields never takes an older release's copy during a rolling upgrade. The key also names
+  the database's host, port and name, so two portals sharing a Redis never read each other's.
+- Never put here what decides access (roles, a staff member's departments, sessions): those are read per request.
 """
 
+import hashlib
 import threading
 import time
 import uuid
@@ -22,10 +26,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 TIMEOUT_S = 300
 
@@ -59,18 +64,25 @@ def _watch(defined: Kind, model: str, watched_fields: frozenset[str] | None) -> 
     def deleted(sender, using="default", **kwargs) -> None:
         changed(defined, using=using)
 
-    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"reference.{defined.name}.{model}.save")
-    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"reference.{defined.name}.{model}.delete")
+    def linked(sender, action="", using="default", **kwargs) -> None:  # the model as the through table of a .add()
+        if action in {"post_add", "post_remove", "post_clear"}:
+            changed(defined, using=using)
+
+    uid = f"reference.{defined.name}.{model}"
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}.save")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}.delete")
+    m2m_changed.connect(linked, sender=model, weak=False, dispatch_uid=f"{uid}.m2m")
 
 
-def read(defined: Kind, key: Iterable[Any], build: Callable[[], Any]) -> Any:
+def read(defined: Kind, key: Iterable[Any], build: Callable[[], Any], *, shape: Iterable[str]) -> Any:
     """The copy of `defined` for `key` (the arguments it depends on), or `build()`'s value, stored for the next
-    page. `build` reads the database and returns plain, immutable data (tuples, frozensets)."""
-    if connection.in_atomic_block:
+    page. `build` reads the database and returns plain, immutable data (tuples, frozensets); `shape` names what it
+    holds (the fields, in order)."""
+    if connection.in_atomic_block or not settings.REFERENCE_DATA_CACHED:
         return build()
     generation = _generations()[defined.name]
-    value_key = f"{_generation_key(defined)}:{generation}:{':'.join(map(str, key))}"
-    now = time.time()
+    value_key = f"{_generation_key(defined)}:{generation}:{_fingerprint(shape)}:{':'.join(map(str, key))}"
+    now = _now()
     held = _held.get(value_key)
     if held is not None and held[0] > now:
         return held[1]
@@ -101,8 +113,18 @@ def forget_all() -> None:
     _held.clear()
 
 
+def _now() -> float:
+    """The clock of the copies' age (the cache's own expiry is a second guard, on its own clock)."""
+    return time.time()
+
+
 def _generation_key(defined: Kind) -> str:
-    return f"reference:{connection.settings_dict['NAME']}:{defined.name}"
+    database = connection.settings_dict
+    return f"reference:{database['HOST']}:{database['PORT']}:{database['NAME']}:{defined.name}"
+
+
+def _fingerprint(shape: Iterable[str]) -> str:
+    return hashlib.blake2b(",".join(shape).encode(), digest_size=6).hexdigest()
 
 
 def _generations() -> dict[str, str]:
@@ -163,13 +185,8 @@ def in_model_order(model, *field_names: str) -> tuple[str, ...]:
     return ordered
 
 
-def rows_of(queryset, *field_names: str) -> tuple[tuple[str, ...], tuple[tuple, ...]]:
-    """The plain copy of a queryset's objects: these fields' names and values."""
-    ordered = in_model_order(queryset.model, *field_names)
-    return ordered, tuple(queryset.values_list(*ordered))
-
-
-def instances(model, copy: tuple[tuple[str, ...], tuple[tuple, ...]]) -> list:
-    """The objects of a rows_of copy, as the queryset's .only() would have given them (other fields deferred)."""
-    field_names, rows = copy
-    return [model.from_db("default", field_names, row) for row in rows]
+def read_rows(defined: Kind, key: Iterable[Any], queryset: Callable[[], Any], model, *field_names: str) -> list:
+    """The objects of `queryset()` with these fields (others deferred, as .only() gives them), through the copy."""
+    names = in_model_order(model, *field_names)
+    copy = read(defined, key, lambda: tuple(queryset().values_list(*names)), shape=names)
+    return [model.from_db("default", names, row) for row in copy]

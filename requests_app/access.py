@@ -7,7 +7,9 @@ lead this request" reads `scope_of`, which asks the database once per user objec
 """
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from members.models import User
@@ -19,12 +21,35 @@ from requests_app.reference_data import DEPARTMENT_STAFF
 
 def departments_of(user) -> dict[int, bool]:
     """The departments the user belongs to, each with whether the membership marks a supervisor; read once per user
-    object (as the roles are), so a page that asks for every move asks the database once."""
+    object (as the roles are), so a page that asks for every move asks the database once. One plain statement,
+    asked on every request (never cached: a membership taken away takes effect at the next click); the ORM took
+    twice as long to build it as the database to answer."""
     cached = getattr(user, "_portal_departments", None)
     if cached is None:
-        memberships = DepartmentMembership.objects.filter(user=user).values_list("department_id", "is_supervisor")
-        cached = user._portal_departments = dict(memberships)
+        with connection.cursor() as cursor:
+            cursor.execute(_memberships_sql(), [user.pk])
+            cached = user._portal_departments = {department: bool(supervisor) for department, supervisor in cursor}
     return cached
+
+
+MEMBERSHIPS = "SELECT {department}, {supervisor} FROM {table} WHERE {user} = %s"
+
+
+@cache
+def _memberships_sql() -> str:
+    meta = DepartmentMembership._meta
+
+    columns = {field.name: field.column or field.attname for field in meta.concrete_fields}
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(columns[name])
+
+    return MEMBERSHIPS.format(
+        department=column("department"),
+        supervisor=column("is_supervisor"),
+        table=connection.ops.quote_name(meta.db_table),
+        user=column("user"),
+    )
 
 
 @dataclass(frozen=True)
@@ -76,15 +101,14 @@ def department_staff(department_ids) -> list[User]:
     """Active staff accounts of these departments, for the assign menus (reference data: read from the cache)."""
     ids = sorted(set(department_ids))
 
-    def build():
-        staff = (
+    def staff() -> QuerySet[User]:
+        return (
             User.objects.filter(department_memberships__department_id__in=ids, is_active=True)
             .distinct()
             .order_by("first_name", "last_name", "pk")
         )
-        return reference.rows_of(staff, "id", "first_name", "last_name", "username", "email")
 
-    return reference.instances(User, reference.read(DEPARTMENT_STAFF, ids, build))
+    return reference.read_rows(DEPARTMENT_STAFF, ids, staff, User, "id", "first_name", "last_name", "username", "email")
 
 
 def may_assign_to(user: User, department_id: int) -> bool:

@@ -20,7 +20,9 @@ def _holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.
 
 def days_off() -> frozenset[datetime.date]:
     """Every day off of the working calendar (some tens a year), kept as reference data."""
-    return reference.read(HOLIDAYS, (), lambda: frozenset(Holiday.objects.values_list("date", flat=True)))
+    return reference.read(
+        HOLIDAYS, (), lambda: frozenset(Holiday.objects.values_list("date", flat=True)), shape=("date",)
+    )
 
 
 def is_working_day(day: datetime.date, holidays: Set[datetime.date] | None = None) -> bool:

@@ -155,6 +155,9 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reference data (members_portal.reference) is kept only in a cache every process shares: with a cache of each
+# process's own, the worker would not see the holiday the web process just saved.
+REFERENCE_DATA_CACHED = bool(CACHE_URL)
 
 # Uploads and generated PDFs: never under a public URL; served by views that check access.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))

@@ -345,7 +345,7 @@ def services_in_scope(user: User) -> list:
         return tuple(services.values_list(*fields, *[f"department__{name}" for name in department_fields]))
 
     services = []
-    for row in reference.read(SERVICES, ids, build):
+    for row in reference.read(SERVICES, ids, build, shape=(*fields, *department_fields)):
         service = RequestType.from_db("default", fields, row[: len(fields)])
         service.department = Department.from_db("default", department_fields, row[len(fields) :])
         services.append(service)
@@ -379,12 +379,11 @@ def staff_attachments(service_request: ServiceRequest):
 def canned_replies_for(service_request: ServiceRequest) -> list[CannedReply]:
     """Replies offered for this request: its service's, then its department's general ones (reference data)."""
     department_id, request_type_id = service_request.department_id, service_request.request_type_id
-    fields = tuple(field.attname for field in CannedReply._meta.concrete_fields)
+    fields = [field.attname for field in CannedReply._meta.concrete_fields]
 
-    def build():
-        replies = CannedReply.objects.filter(
+    def replies() -> QuerySet[CannedReply]:
+        return CannedReply.objects.filter(
             Q(request_type_id=request_type_id) | Q(request_type__isnull=True), department_id=department_id, active=True
         ).order_by("request_type_id", "order", "pk")
-        return reference.rows_of(replies, *fields)
 
-    return reference.instances(CannedReply, reference.read(CANNED_REPLIES, (department_id, request_type_id), build))
+    return reference.read_rows(CANNED_REPLIES, (department_id, request_type_id), replies, CannedReply, *fields)

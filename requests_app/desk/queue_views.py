@@ -45,7 +45,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
     )
     formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
-    html = _row_html(request)
+    csrf = get_token(request)  # once a page: each call masks the secret afresh (a random string)
+    html = _row_html(request, csrf)
     rows = [html.render(formatter.row(values)) for values in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -59,7 +60,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_obj": page,
             "rows": rows,
-            "csrf": get_token(request),
+            "csrf": csrf,
+            "csrf_token": csrf,  # what {% csrf_token %} reads (the header's forms), instead of masking a third one
             "query": query.urlencode(),
             "views": queue.SavedView.CHOICES,
             "kept_views": kept,
@@ -95,11 +97,11 @@ def _request_url_prefix() -> str:
     return reverse("requests_app:staff-request", args=["NJC-0000-000000"]).removesuffix("NJC-0000-000000/")
 
 
-def _row_html(request: HttpRequest) -> RowHtml:
+def _row_html(request: HttpRequest, csrf: str) -> RowHtml:
     return RowHtml(
         labels=_cell_labels(),
         url_prefix=_request_url_prefix(),
-        csrf=get_token(request),
+        csrf=csrf,
         scope=access.scope_of(request.user),
     )
 
@@ -107,7 +109,9 @@ def _row_html(request: HttpRequest) -> RowHtml:
 def _row_response(request: HttpRequest, pk: int, *, error: str = "") -> HttpResponse:
     """The row htmx swaps in after "take it"."""
     formatter = queue_rows.RowFormatter(today=sla.today(), unassigned_cutoff=sla.unassigned_cutoff())
-    return HttpResponse(_row_html(request).render(formatter.row(queue.queue_row(request.user, pk)), error=error))
+    return HttpResponse(
+        _row_html(request, get_token(request)).render(formatter.row(queue.queue_row(request.user, pk)), error=error)
+    )
 
 
 @staff_required

@@ -6,6 +6,7 @@ form's own fields, cleaned and in a fixed order, so a kept view is opened and re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -38,10 +39,10 @@ def canonical_query(query: QueryDict) -> str:
 def views_of(user: User) -> list[SavedQueueView]:
     """The person's views, in their order (reference data: read from the cache, started afresh by a save)."""
 
-    def build():
-        return reference.rows_of(SavedQueueView.objects.filter(owner=user), "id", "name", "query")
+    def views() -> QuerySet[SavedQueueView]:
+        return SavedQueueView.objects.filter(owner=user)
 
-    return reference.instances(SavedQueueView, reference.read(SAVED_VIEWS, (user.pk,), build))
+    return reference.read_rows(SAVED_VIEWS, (user.pk,), views, SavedQueueView, "id", "name", "query")
 
 
 def save_view(*, owner: User, name: str, query: QueryDict) -> SavedQueueView:

@@ -5,16 +5,19 @@ These tests commit (transaction=True): a copy is kept only outside transactions,
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
 
+from members_portal import cache as members_cache
 from members_portal import reference
 from requests_app import calendar
 from requests_app.models import Holiday
 from requests_app.reference_data import DEPARTMENT_STAFF, HOLIDAYS
+from tests.own_redis import own_redis
 from tests.requests_app.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +28,8 @@ FOUNDING_DAY = datetime.date(2041, 2, 22)
 
 
 @pytest.fixture(autouse=True)
-def fresh_copies():
+def fresh_copies(settings):
+    settings.REFERENCE_DATA_CACHED = True  # as with CACHE_URL (the tests' cache is this process's own)
     reference.forget_all()
     yield
     reference.forget_all()
@@ -80,7 +84,7 @@ def test_a_copy_read_before_a_change_is_not_served_after_it(loaded):
             return days
 
         try:
-            seen.append(reference.read(HOLIDAYS, (), build))
+            seen.append(reference.read(HOLIDAYS, (), build, shape=("date",)))
         finally:
             connection.close()
 
@@ -140,6 +144,67 @@ def test_a_request_reads_the_generations_once_and_sees_its_own_change(loaded, dj
         assert calendar.days_off() == loaded | {EID}
     finally:
         request_finished.send(sender=None)
+
+
+def test_a_copy_is_read_afresh_after_five_minutes_whatever_happened(loaded, monkeypatch, django_assert_num_queries):
+    """The bound for a change no signal announced: the copy this process holds, then the one in the cache."""
+    Holiday.objects.bulk_create([Holiday(date=EID, name_ar="عيد الفطر")])  # no signal: the copies know nothing
+    assert calendar.days_off() == loaded
+    later = time.time() + reference.TIMEOUT_S + 1
+    monkeypatch.setattr(reference, "_now", lambda: later)  # the cache's own clock keeps its copy alive
+
+    with django_assert_num_queries(1):
+        assert calendar.days_off() == loaded | {EID}
+
+    Holiday.objects.bulk_create([Holiday(date=FOUNDING_DAY, name_ar="يوم التأسيس")])
+    reference._held.clear()  # another process: only the cache's copy, stored a moment ago
+    with django_assert_num_queries(0):
+        assert calendar.days_off() == loaded | {EID}
+    monkeypatch.setattr(reference, "_now", lambda: later + reference.TIMEOUT_S + 1)
+    with django_assert_num_queries(1):
+        assert calendar.days_off() == loaded | {EID, FOUNDING_DAY}
+
+
+def test_a_copy_of_other_fields_is_never_taken():
+    """During a rolling upgrade two releases may read the same kind with other fields."""
+    old = reference.read(HOLIDAYS, ("shape",), lambda: ("old release",), shape=("date",))
+    new = reference.read(HOLIDAYS, ("shape",), lambda: ("new release",), shape=("date", "name_ar"))
+
+    assert (old, new) == (("old release",), ("new release",))
+
+
+def test_without_a_shared_cache_nothing_is_kept(loaded, settings, django_assert_num_queries):
+    settings.REFERENCE_DATA_CACHED = False
+    Holiday.objects.create(date=EID, name_ar="عيد الفطر")
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert calendar.days_off() == loaded | {EID}
+
+
+def test_on_redis_a_change_shows_and_a_stopped_redis_falls_back_to_the_database(
+    loaded, settings, tmp_path, django_assert_num_queries
+):
+    with own_redis(tmp_path) as redis:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "members_portal.cache.TolerantRedisCache",
+                "LOCATION": redis.url(),
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+        reference._held.clear()
+        assert calendar.days_off() == loaded
+        with django_assert_num_queries(0):
+            assert calendar.days_off() == loaded
+        Holiday.objects.create(date=EID, name_ar="عيد الفطر")
+        assert calendar.days_off() == loaded | {EID}
+
+        redis.process.terminate()
+        redis.process.wait(10)
+        members_cache._down_until = 0.0
+        Holiday.objects.get(date=EID).delete()  # its new generation is lost with Redis
+        with django_assert_num_queries(1):
+            assert calendar.days_off() == loaded
 
 
 def test_without_redis_every_read_asks_the_database(loaded, settings, django_assert_num_queries):

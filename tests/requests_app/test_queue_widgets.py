@@ -5,9 +5,13 @@ import datetime
 
 import pytest
 from django import forms
+from django.forms.utils import flatatt
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from requests_app.desk.queue_widgets import QuickHiddenInput, QuickSelect, QuickTextInput
+from requests_app.desk.queue_widgets import flatatt as quick_flatatt
 from requests_app.desk.staff_forms import DateInput, QuickDateInput
 
 HOSTILE = "a \"quoted\" <b>&amp; 'x'"
@@ -38,3 +42,16 @@ def test_a_quick_select_gives_the_html_of_djangos_select(selected):
     stock = forms.Select(attrs={"class": "form-select"}, choices=choices)
     rendered = quick.render("status", selected, attrs={"id": "id_status"})
     assert parse_html(rendered) == parse_html(stock.render("status", selected, attrs={"id": "id_status"}))
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {},
+        ATTRS,
+        {"title": HOSTILE, "data-x": 3, "hidden": True, "lang": None, HOSTILE: "key"},
+        {"title": mark_safe("<i>already safe</i>"), "placeholder": _("Search")},
+    ],
+)
+def test_the_quick_attributes_are_djangos_byte_for_byte(attrs):
+    assert quick_flatatt(attrs) == flatatt(attrs)
