@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members_portal.readers import Readers, read_by
+from requests_app.desk.queue_widgets import quick
 
 
 class PlainBootstrapForm(forms.Form):
@@ -14,7 +15,7 @@ class PlainBootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            widget = field.widget
+            widget = field.widget = quick(field.widget)
             if isinstance(widget, forms.HiddenInput | forms.RadioSelect | forms.CheckboxInput):
                 continue
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")

@@ -10,7 +10,7 @@ from django.test.html import parse_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.desk.queue_widgets import QuickHiddenInput, QuickSelect, QuickTextInput
+from requests_app.desk.queue_widgets import QuickHiddenInput, QuickSelect, QuickTextarea, QuickTextInput, quick
 from requests_app.desk.queue_widgets import flatatt as quick_flatatt
 from requests_app.desk.staff_forms import DateInput, QuickDateInput
 
@@ -28,6 +28,9 @@ ATTRS = {"class": "form-control", "aria-describedby": "id_q_help", "required": T
         (QuickDateInput(attrs=ATTRS), DateInput(attrs=ATTRS), datetime.date(2026, 12, 6)),
         (QuickDateInput(), DateInput(), "2026-13-40"),
         (QuickDateInput(), DateInput(), None),
+        (QuickTextarea(attrs={"rows": 4, **ATTRS}), forms.Textarea(attrs={"rows": 4, **ATTRS}), HOSTILE + "\nسطر"),
+        (QuickTextarea(), forms.Textarea(), ""),
+        (QuickTextarea(), forms.Textarea(), None),
     ],
 )
 def test_a_quick_input_gives_the_html_of_djangos_widget(quick, stock, value):
@@ -55,3 +58,19 @@ def test_a_quick_select_gives_the_html_of_djangos_select(selected):
 )
 def test_the_quick_attributes_are_djangos_byte_for_byte(attrs):
     assert quick_flatatt(attrs) == flatatt(attrs)
+
+
+def test_a_staff_forms_boxes_are_the_quick_ones_with_the_same_html():
+    from requests_app.desk.staff_forms import ReplyForm
+    from requests_app.move_forms import VersionedForm
+
+    reply, versioned = ReplyForm(data={"text": HOSTILE}), VersionedForm(initial={"version": 7})
+    assert type(reply.fields["text"].widget) is QuickTextarea
+    assert type(versioned.fields["version"].widget) is QuickHiddenInput
+    for form, name in ((reply, "text"), (versioned, "version")):
+        joined = str(form[name])
+        widget = form.fields[name].widget
+        widget.__class__ = type(widget).__mro__[2] if type(widget) is QuickHiddenInput else type(widget).__mro__[1]
+        assert type(widget) in (forms.Textarea, forms.HiddenInput)  # Django's own, rendered through its template
+        assert parse_html(joined) == parse_html(str(form[name]))
+    assert quick(forms.Select()).__class__ is forms.Select  # no quick one: left as it is
