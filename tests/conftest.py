@@ -55,6 +55,18 @@ def broker_not_marked_down(monkeypatch):
     monkeypatch.setattr(cache, "_down_until", 0.0)
 
 
+@pytest.fixture
+def reference_data_cached(settings):
+    """Reference data kept as with CACHE_URL (the tests' cache is this process's own), from nothing, and forgotten
+    afterwards (members_portal.reference)."""
+    from members_portal import reference
+
+    settings.REFERENCE_DATA_CACHED = True
+    reference.forget_all()
+    yield
+    reference.forget_all()
+
+
 @pytest.fixture(autouse=True)
 def privileged_accounts_have_a_second_factor(request):
     """A test account given a privileged role (or made a superuser) gets an authenticator app with TEST_TOTP_SECRET,

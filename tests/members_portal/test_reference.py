@@ -20,19 +20,11 @@ from requests_app.reference_data import DEPARTMENT_STAFF, HOLIDAYS
 from tests.own_redis import own_redis
 from tests.requests_app.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data_cached")]
 
 # Days no calendar the migrations load holds (they load the official holidays of the coming years).
 EID = datetime.date(2041, 1, 6)
 FOUNDING_DAY = datetime.date(2041, 2, 22)
-
-
-@pytest.fixture(autouse=True)
-def fresh_copies(settings):
-    settings.REFERENCE_DATA_CACHED = True  # as with CACHE_URL (the tests' cache is this process's own)
-    reference.forget_all()
-    yield
-    reference.forget_all()
 
 
 @pytest.fixture

@@ -12,20 +12,12 @@ from requests_app.models import CannedReply, DepartmentMembership, SavedQueueVie
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import make_request, staff_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data_cached")]
 
 QUEUE = "requests_app:queue"
 # session, user, roles, departments, count, rows; the staff, services, holidays and saved views come from the cache.
 QUEUE_PAGE_QUERIES_WARM = 6
 QUEUE_PAGE_QUERIES_COLD = QUEUE_PAGE_QUERIES_WARM + 4
-
-
-@pytest.fixture(autouse=True)
-def fresh_copies(settings):
-    settings.REFERENCE_DATA_CACHED = True  # as with CACHE_URL (the tests' cache is this process's own)
-    reference.forget_all()
-    yield
-    reference.forget_all()
 
 
 def queue_html(client) -> str:
