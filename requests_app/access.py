@@ -38,17 +38,13 @@ MEMBERSHIPS = "SELECT {department}, {supervisor} FROM {table} WHERE {user} = %s"
 @cache
 def _memberships_sql() -> str:
     meta = DepartmentMembership._meta
-
-    columns = {field.name: field.column or field.attname for field in meta.concrete_fields}
-
-    def column(name: str) -> str:
-        return connection.ops.quote_name(columns[name])
-
+    q = connection.ops.quote_name
+    columns = {field.name: q(field.column or field.attname) for field in meta.concrete_fields}
     return MEMBERSHIPS.format(
-        department=column("department"),
-        supervisor=column("is_supervisor"),
-        table=connection.ops.quote_name(meta.db_table),
-        user=column("user"),
+        department=columns["department"],
+        supervisor=columns["is_supervisor"],
+        table=q(meta.db_table),
+        user=columns["user"],
     )
 
 

@@ -14,10 +14,6 @@ from requests_app.reference_data import HOLIDAYS
 WEEKEND = frozenset({4, 5})
 
 
-def _holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
-    return {day for day in days_off() if start <= day <= end}
-
-
 def days_off() -> frozenset[datetime.date]:
     """Every day off of the working calendar (some tens a year), kept as reference data."""
     return reference.read(
@@ -48,7 +44,7 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """The working days after `start` up to and including `end`; 0 when end is not after start."""
     if end <= start:
         return 0
-    holidays = _holidays_between(start, end)
+    holidays = days_off()
     count, day = 0, start
     while day < end:
         day += datetime.timedelta(days=1)

@@ -51,7 +51,7 @@ def reports_for_board() -> QuerySet[QuarterlyReport]:
 def first_working_day(day: datetime.date) -> datetime.date:
     """The first working day of the quarter containing `day`."""
     current = datetime.date(day.year, 3 * quarter_of(day) - 2, 1)
-    holidays = calendar._holidays_between(current, current + datetime.timedelta(days=40))
+    holidays = calendar.days_off()
     while not calendar.is_working_day(current, holidays):
         current += datetime.timedelta(days=1)
     return current
