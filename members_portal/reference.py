@@ -6,7 +6,8 @@ compiling, not PostgreSQL); a cache read costs 0.2 ms. How a copy stays right:
 - Each kind has a generation in the cache. A change to a model the kind is read from (post_save, post_delete)
   starts a new generation once its transaction commits, so the next page reads the change.
 - Copies are stored only outside transactions: what a transaction reads may be its own change, not yet
-  committed (or never). Inside one, the kind is read from the database, as before.
+  committed (or never). Inside one, a copy is read only while the transaction has changed nothing of the kind
+  (then it sees what the others see: committed data); once it has, the kind is read from the database.
 - A copy is at most TIMEOUT_S old, whatever happens: that is the bound when a change bypasses the model signals
   (queryset.update(), bulk_create, raw SQL) or Redis missed the new generation. `migrate` (run after a restore
   and at every upgrade) starts every kind afresh.
@@ -78,22 +79,41 @@ def read(defined: Kind, key: Iterable[Any], build: Callable[[], Any], *, shape: 
     """The copy of `defined` for `key` (the arguments it depends on), or `build()`'s value, stored for the next
     page. `build` reads the database and returns plain, immutable data (tuples, frozensets); `shape` names what it
     holds (the fields, in order)."""
-    if connection.in_atomic_block or not settings.REFERENCE_DATA_CACHED:
+    if not settings.REFERENCE_DATA_CACHED:
         return build()
+    if connection.in_atomic_block and defined.name in _request.changed:
+        return build()  # the transaction's own change, not committed yet: only the database has it
+    # The generation is read before the data: a copy built while a change commits is stored under the old one.
     generation = _generations()[defined.name]
     value_key = f"{_generation_key(defined)}:{generation}:{_fingerprint(shape)}:{':'.join(map(str, key))}"
+    copy = _copy(value_key)
+    if connection.in_atomic_block:  # what a transaction built is never kept for others
+        return copy[1] if copy is not None else build()
+    _request.changed.clear()  # outside a transaction: what the last one changed is committed or rolled back
+    if copy is None:
+        copy = (_now() + TIMEOUT_S, build())
+        cache.set(value_key, copy, TIMEOUT_S)
+        _hold(value_key, copy)
+    return copy[1]
+
+
+def _copy(value_key: str) -> tuple[float, Any] | None:
+    """The current copy (expires at, value), held by this process or from the cache; None when there is none."""
     now = _now()
     held = _held.get(value_key)
     if held is not None and held[0] > now:
-        return held[1]
+        return held
     copy = cache.get(value_key)
     if copy is None or copy[0] <= now:
-        copy = (now + TIMEOUT_S, build())
-        cache.set(value_key, copy, TIMEOUT_S)
+        return None
+    _hold(value_key, copy)
+    return copy
+
+
+def _hold(value_key: str, copy: tuple[float, Any]) -> None:
     if len(_held) >= HELD_AT_MOST:
         _held.clear()
     _held[value_key] = copy
-    return copy[1]
 
 
 def changed(defined: Kind, *, using: str = "default") -> None:
@@ -102,7 +122,10 @@ def changed(defined: Kind, *, using: str = "default") -> None:
     def new_generation() -> None:
         cache.set(_generation_key(defined), uuid.uuid4().hex, None)
         _request.generations = None  # this request's later reads see it too
+        _request.changed.discard(defined.name)
 
+    if transaction.get_connection(using).in_atomic_block:
+        _request.changed.add(defined.name)  # until then, this transaction reads the kind from the database
     transaction.on_commit(new_generation, using=using)
 
 
@@ -151,8 +174,11 @@ class _Request(threading.local):
     serving = False
     generations: dict[str, str] | None = None
 
+    def __init__(self) -> None:
+        self.changed: set[str] = set()  # the kinds the open transaction changed (its thread's connection)
 
-_request = _Request()  # per thread: the generations read by the request it serves
+
+_request = _Request()  # per thread: the generations read by the request it serves, what its transaction changed
 # value key -> (expires at, value): the copies this process read, reused while their generation is current.
 _held: dict[str, tuple[float, Any]] = {}
 HELD_AT_MOST = 2000

@@ -61,6 +61,45 @@ def test_a_change_not_committed_is_never_kept_for_others(loaded):
     assert calendar.days_off() == loaded
 
 
+def test_a_transaction_that_changed_nothing_of_the_kind_reads_the_copy(loaded, django_assert_num_queries):
+    """A submission computes its due date inside its transaction: the calendar is read from the copy there."""
+    assert calendar.days_off() == loaded
+    with transaction.atomic():
+        Holiday.objects.create(date=EID, name_ar="عيد الفطر")
+    assert calendar.days_off() == loaded | {EID}  # a page after the change: the copy of the new generation
+
+    with transaction.atomic(), django_assert_num_queries(0):
+        assert calendar.days_off() == loaded | {EID}
+
+
+def test_a_transaction_reads_its_own_change_until_it_ends(loaded, django_assert_num_queries):
+    assert calendar.days_off() == loaded
+    with transaction.atomic():
+        Holiday.objects.create(date=EID, name_ar="عيد الفطر")
+        with django_assert_num_queries(1):
+            assert calendar.days_off() == loaded | {EID}
+        with transaction.atomic():  # a savepoint within it: still the transaction's own change
+            assert calendar.days_off() == loaded | {EID}
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Holiday.objects.get(date=EID).delete()
+        assert calendar.days_off() == loaded
+        raise RuntimeError("rolled back")
+    with transaction.atomic():
+        assert calendar.days_off() == loaded | {EID}  # the delete never happened
+
+
+def test_what_a_transaction_read_from_the_database_is_never_kept(loaded, django_assert_num_queries):
+    reference.forget_all()  # no copy: the transaction reads the database
+    with transaction.atomic():
+        Holiday.objects.bulk_create([Holiday(date=EID, name_ar="يوم لم يثبت")])  # no signal: not known as changed
+        assert calendar.days_off() == loaded | {EID}
+        transaction.set_rollback(True)
+
+    with django_assert_num_queries(1):
+        assert calendar.days_off() == loaded
+
+
 def test_a_copy_read_before_a_change_is_not_served_after_it(loaded):
     """A page reads the calendar while the administrator's change commits: the page's copy (read before the change)
     must not be what the next page gets."""
