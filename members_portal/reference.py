@@ -116,6 +116,11 @@ def _hold(value_key: str, copy: tuple[float, Any]) -> None:
     _held[value_key] = copy
 
 
+def keeps_copies() -> bool:
+    """Whether copies are kept at all (a shared cache): without one, a reader may read less than the whole kind."""
+    return settings.REFERENCE_DATA_CACHED
+
+
 def changed(defined: Kind, *, using: str = "default") -> None:
     """`defined` changed: pages read it afresh once the change is committed (at once outside a transaction)."""
 

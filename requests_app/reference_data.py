@@ -14,3 +14,11 @@ DEPARTMENT_STAFF = reference.kind(
 SERVICES = reference.kind("services", "requests_app.RequestType", "requests_app.Department")
 CANNED_REPLIES = reference.kind("canned_replies", "requests_app.CannedReply")
 SAVED_VIEWS = reference.kind("saved_views", "requests_app.SavedQueueView")
+SERVICE_FORMS = reference.kind(
+    "service_forms",
+    "requests_app.RequestType",
+    "requests_app.Category",
+    "requests_app.Department",
+    "requests_app.RequestField",
+    "requests_app.RequestDocument",
+)

@@ -83,10 +83,6 @@ def guide_questions(query: str = "", *, request_type: RequestType | None = None)
     ]
 
 
-def guide_type(code: str) -> QuerySet[RequestType]:
-    return RequestType.objects.active().select_related("category", "department").filter(code=code)
-
-
 def requestable_types_for(user) -> QuerySet[RequestType]:
     """Active services this person's kind of account may ask for (the services check the member's status)."""
     member = member_of(user)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members.models import Member
 from members_portal.private_files import serve_private
-from requests_app import receipts, selectors, services, slots, uploads
+from requests_app import receipts, selectors, service_forms, services, slots, uploads
 from requests_app.forms import CancelForm, GuideSearchForm, MessageForm, RequestForm, ResubmitForm
 from requests_app.models import Draft, RequestType, ServiceRequest
 
@@ -41,7 +41,7 @@ def guide(request: HttpRequest) -> HttpResponse:
 @require_GET
 def guide_service(request: HttpRequest, code: str) -> HttpResponse:
     """One service: what it is, who may ask, documents, expected time, its questions."""
-    request_type = get_object_or_404(selectors.guide_type(code))
+    request_type = _service_or_404(code)
     member = selectors.member_of(request.user)
     refusal = ""
     if member is not None:
@@ -66,6 +66,13 @@ def guide_service(request: HttpRequest, code: str) -> HttpResponse:
 # --- Submitting ------------------------------------------------------------------------------------------------
 
 
+def _service_or_404(code: str) -> RequestType:
+    request_type = service_forms.service_form(code)
+    if request_type is None:
+        raise Http404
+    return request_type
+
+
 def _token(value: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -78,8 +85,8 @@ def _token(value: str | None) -> uuid.UUID | None:
 @require_http_methods(["GET", "POST"])
 def request_submit(request: HttpRequest, code: str) -> HttpResponse:
     """The service's form. Invalid input or a bad file keeps the rest in a draft; a double click submits once."""
-    # Its fields and documents read once: the form and the submission's checks share them.
-    request_type = get_object_or_404(selectors.guide_type(code).prefetch_related("fields", "documents"))
+    # Its fields and documents read with it: the form and the submission's checks share them.
+    request_type = _service_or_404(code)
     member = selectors.member_of(request.user)
     try:
         services.check_may_request(member=member, request_type=request_type)
