@@ -179,7 +179,7 @@ class Report:
 def catalogue() -> tuple[dict[str, dict], dict[int, str]]:
     """The names of the services, departments and governorates in the active language, and each service's kind."""
     request_types = list(RequestType.objects.only("name_ar", "name_en", "kind"))
-    labels = {
+    labels: dict[str, dict] = {
         "service": {request_type.pk: request_type.name for request_type in request_types},
         "department": {department.pk: department.name for department in Department.objects.only("name_ar", "name_en")},
         "governorate": dict(Governorate.choices),
