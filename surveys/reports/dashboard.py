@@ -6,19 +6,20 @@ comments, plus the names of services and departments: about a dozen queries, non
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from members.models import Governorate
 from requests_app.models import Department, RequestType
-from surveys import charts
 from surveys.models import ASPECTS
-from surveys.reports import figures, satisfaction, service_performance
-from surveys.reports.periods import Period, month_label
+from surveys.reports import anonymity, figures, satisfaction, service_performance, summary
+from surveys.reports.periods import Period, month_label, months_between
 from surveys.reports.satisfaction import ALL, Cube, Scope, Stats
 from surveys.reports.service_performance import ServiceFigures
 
@@ -175,14 +176,15 @@ class Report:
         return self.headline(figures.SERVICE, cards=True)
 
 
-def names() -> dict[str, dict]:
-    return {
-        "service": {
-            request_type.pk: request_type.name for request_type in RequestType.objects.only("name_ar", "name_en")
-        },
+def catalogue() -> tuple[dict[str, dict], dict[int, str]]:
+    """The names of the services, departments and governorates in the active language, and each service's kind."""
+    request_types = list(RequestType.objects.only("name_ar", "name_en", "kind"))
+    labels: dict[str, dict] = {
+        "service": {request_type.pk: request_type.name for request_type in request_types},
         "department": {department.pk: department.name for department in Department.objects.only("name_ar", "name_en")},
         "governorate": dict(Governorate.choices),
     }
+    return labels, {request_type.pk: request_type.kind for request_type in request_types}
 
 
 def _satisfaction(
@@ -202,8 +204,9 @@ def _row_scope(scope: Scope, dimension: str, key) -> Scope:
     return Scope(scope.department_id, scope.request_type_id, key)
 
 
-def _breakdown(cube, requests, scope, period, dimension, labels, today) -> list[BreakdownRow]:
-    service_rows = requests.breakdown(scope, period, dimension)
+def _breakdown(cube, requests, scope, period, dimension, labels, today) -> tuple[list[BreakdownRow], dict]:
+    """The rows of one breakdown, and their request figures by key (the late requests are added to those)."""
+    service_rows = requests.from_summaries(scope, period, dimension)
     keys = set(service_rows)
     attribute = {"service": "request_type_id", "department": "department_id", "governorate": "governorate"}[dimension]
     answer_stats = satisfaction.grouped_stats(scope, period.months, attribute)
@@ -235,7 +238,7 @@ def _breakdown(cube, requests, scope, period, dimension, labels, today) -> list[
         if row.satisfaction.average is not None:
             rank += 1
             row.rank = rank
-    return rows
+    return rows, service_rows
 
 
 def _trend(
@@ -287,11 +290,44 @@ def build(
     scope: Scope,
     now: datetime.datetime | None = None,
 ) -> Report:
-    """Everything the board report shows for this period and scope, anonymity rules applied."""
+    """Everything the board report shows for this period and scope, anonymity rules applied.
+
+    What comes from the summaries is kept in the cache under their version (summary.version: a refresh of any month
+    the report reads starts it afresh) and under everything else it depends on: the period, the scope, the day,
+    the language, the names and kinds of the services and the departments. The requests late now and the comments
+    are read on every call."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    labels, kinds = catalogue()
+    years = satisfaction.years_needed(period)
+    first = min(summary.first_month() or period.start, datetime.date(min(years), 1, 1))
+    months = months_between(first, datetime.date(max(years) + 1, 1, 1))  # all the cube and the figures read
+    words = (
+        summary.version(months), anonymity.MIN_ANSWERS, period, scope, today, get_language(), sorted(kinds.items()),
+        [(dimension, sorted((key, str(label)) for key, label in names.items())) for dimension, names in labels.items()],
+    )  # fmt: skip
+    key = f"board-report:{hashlib.sha256(repr(words).encode()).hexdigest()}"
+    stored = cache.get(key)
+    if stored is None:
+        stored = _from_summaries(period=period, scope=scope, now=now, labels=labels)
+        cache.set(key, stored, timeout=24 * 3600)
+    report, with_late, comments_allowed = stored
+    late = service_performance.late_now(now)
+    for by, results in with_late:
+        service_performance.add_late(results, late, scope, by)
+    report.issued_at = now
+    # Comments: for ended periods only (a live list would show each one as it arrives), in a slice with
+    # enough answers, and only when there are at least 5 of them (satisfaction.latest_comments).
+    if comments_allowed:
+        report.comments = satisfaction.latest_comments(scope, period)
+    return report
+
+
+def _from_summaries(*, period: Period, scope: Scope, now: datetime.datetime, labels: dict) -> tuple:
+    """The report from the summaries, without the late requests and the comments; with the request figures the
+    late requests are added to, (grouped by, {key: ServiceFigures}), and whether the comments may be shown."""
     previous = period.previous()
     cube = Cube.for_years(satisfaction.years_needed(period))
-    labels = names()
     today = timezone.localdate(now)
     current_sat = _satisfaction(cube, scope, period, today)
     # Response rate: of the invitations created in the period, the share answered (surveys.reports.figures).
@@ -299,20 +335,17 @@ def build(
     previous_sat = _satisfaction(cube, scope, previous, today)
     previous_sat.invitations, previous_sat.invitations_answered = satisfaction.invitations(scope, previous)
     requests = service_performance.cube_for(period, now=now)
-    current_service = requests.figures(scope, period)
-    previous_service = requests.figures(scope, previous)
+    current_service = requests.from_summaries(scope, period)
+    previous_service = requests.from_summaries(scope, previous)
+    with_late: list[tuple[str | None, dict]] = [(None, current_service), (None, previous_service)]
 
     trend = _trend(cube, requests, scope, period.trend_months(), today)
-    breakdowns = {
-        dimension: _breakdown(cube, requests, scope, period, dimension, labels[dimension], today)
-        for dimension in DIMENSIONS
-    }
-    # Comments: for ended periods only (a live list would show each one as it arrives), in a slice with
-    # enough answers, and only when there are at least 5 of them (satisfaction.latest_comments).
-    comments = None
-    if period.is_complete(today) and cube.comments_allowed(scope, period, today=today):
-        comments = satisfaction.latest_comments(scope, period)
-
+    breakdowns = {}
+    for dimension in DIMENSIONS:
+        breakdowns[dimension], service_rows = _breakdown(
+            cube, requests, scope, period, dimension, labels[dimension], today
+        )
+        with_late.append((dimension, service_rows))
     report = Report(
         period=period,
         previous=previous,
@@ -321,68 +354,10 @@ def build(
         issued_at=now,
         satisfaction=current_sat,
         previous_satisfaction=previous_sat,
-        service=current_service,
-        previous_service=previous_service,
+        service=current_service.get(None) or ServiceFigures(),
+        previous_service=previous_service.get(None) or ServiceFigures(),
         trend=trend,
         breakdowns=breakdowns,
-        comments=comments,
+        comments=None,
     )
-    return report
-
-
-def chart_svgs(report: Report) -> dict:
-    """The report's charts, drawn in the active language (call under translation.override for the PDF)."""
-    not_enough = _("not enough answers")
-    # Month names only on the axis (the year where it starts or changes); the table under it has the full label.
-    categories = [
-        f"{date_format(point.month, 'F')} {point.month:%y}"
-        if index == 0 or point.month.month == 1
-        else date_format(point.month, "F")
-        for index, point in enumerate(report.trend)
-    ]
-    result = {
-        "satisfaction_trend": charts.lines(
-            chart_id="chart-satisfaction-trend",
-            title=_("Average rating by month (1 to 5)"),
-            description=_(
-                "The average rating of each of the last 12 months; a gap where there were not enough answers."
-            ),
-            categories=categories,
-            series=[charts.Series(_("Average rating"), [point.average for point in report.trend])],
-            minimum=1,
-            maximum=5,
-        ),
-        "requests_trend": charts.columns(
-            chart_id="chart-requests-trend",
-            title=_("Requests received and completed by month"),
-            description=_("Requests received and requests completed in each of the last 12 months."),
-            categories=categories,
-            series=[
-                charts.Series(_("Received"), [point.received for point in report.trend]),
-                charts.Series(_("Completed"), [point.completed for point in report.trend]),
-            ],
-        ),
-    }
-    for dimension, title in (
-        ("service", _("Average rating by service")),
-        ("department", _("Average rating by department")),
-        ("governorate", _("Average rating by governorate")),
-    ):
-        # What the caption says: the average rating of each row that has one, highest first. Rows without
-        # enough answers are in the table under the chart only.
-        rows = [row for row in report.breakdowns[dimension] if row.satisfaction.average is not None]
-        result[f"{dimension}_ranking"] = charts.horizontal_bars(
-            chart_id=f"chart-{dimension}-ranking",
-            title=title,
-            description=_(
-                "Every row with enough answers, from the highest average rating; the others are in the table."
-            )
-            if rows
-            else _("No row has enough answers in this period: the table lists them."),
-            labels=[row.label for row in rows],
-            values=[row.satisfaction.average for row in rows],
-            maximum=5,
-            decimals=2,
-            missing_label=not_enough,
-        )
-    return result
+    return report, with_late, period.is_complete(today) and cube.comments_allowed(scope, period, today=today)

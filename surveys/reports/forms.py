@@ -7,11 +7,13 @@ an unknown period, service, department or governorate.
 """
 
 import datetime
+import html
 import re
 from functools import lru_cache
 
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -84,13 +86,53 @@ def _month_choices(today: datetime.date, language: str) -> list:
     return choices
 
 
+def _escape(value) -> str:
+    """As a template's {{ value }}: a safe string kept as it is, anything else escaped."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _attributes(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html joined as a string: in the dict's order, True a bare name, False left out
+    (its values pass |stringformat:'s', which makes even a safe string plain text, so they are always escaped)."""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{html.escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class JoinedSelect(forms.Select):
+    """A Select whose HTML is joined as strings: the same characters as Django's select templates give (a test
+    compares them), without a template rendered for each of the filter's hundred-odd options."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{html.escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
+                f"{_escape(option['label'])}</option>\n"  # the option template file ends with a line break
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every name, value and label escaped above)
+
+
 class ReportForm(forms.Form):
-    period = forms.CharField(label=gettext_lazy("Period"), required=False, widget=forms.Select)
-    first_month = forms.CharField(label=gettext_lazy("Or from the month"), required=False, widget=forms.Select)
-    last_month = forms.CharField(label=gettext_lazy("to the month"), required=False, widget=forms.Select)
-    service = forms.TypedChoiceField(label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None)
-    department = forms.TypedChoiceField(label=gettext_lazy("Department"), required=False, coerce=int, empty_value=None)
-    governorate = forms.ChoiceField(label=gettext_lazy("Governorate"), required=False)
+    period = forms.CharField(label=gettext_lazy("Period"), required=False, widget=JoinedSelect)
+    first_month = forms.CharField(label=gettext_lazy("Or from the month"), required=False, widget=JoinedSelect)
+    last_month = forms.CharField(label=gettext_lazy("to the month"), required=False, widget=JoinedSelect)
+    service = forms.TypedChoiceField(
+        label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None, widget=JoinedSelect
+    )
+    department = forms.TypedChoiceField(
+        label=gettext_lazy("Department"), required=False, coerce=int, empty_value=None, widget=JoinedSelect
+    )
+    governorate = forms.ChoiceField(label=gettext_lazy("Governorate"), required=False, widget=JoinedSelect)
 
     def __init__(self, data=None, *, departments=None, today: datetime.date | None = None, **kwargs):
         """`departments`: the departments this viewer may see (None: all, with "all departments")."""

@@ -3,7 +3,8 @@
 from django.utils import timezone
 
 from members_portal.pdf import render_pdf
-from surveys.reports.dashboard import Report, chart_svgs
+from surveys.reports.dashboard import Report
+from surveys.reports.dashboard_charts import chart_svgs
 
 TEMPLATE = "pdf/board_report.html"
 

@@ -48,10 +48,12 @@ class Stats:
             mine[index] += value
 
     def __getattr__(self, name: str) -> int:
+        # The index first: unpickling asks for attributes (__setstate__) before `values` is there.
         try:
-            return self.values[STAT_FIELDS.index(name)]
+            index = STAT_FIELDS.index(name)
         except ValueError:
             raise AttributeError(name) from None
+        return self.values[index]
 
     def figure(self, key: str) -> float | None:
         """A survey figure of these sums, as surveys.reports.figures defines it."""
@@ -137,12 +139,9 @@ class Cube:
         """The cube of these calendar years. Which cells are hidden depends on the summaries only, so it is
         cached under their refresh times: a page view decides again only after the answers changed."""
         from surveys.reports import summary
-        from surveys.reports.models import SummarisedMonth
 
         months = [datetime.date(year, month, 1) for year in sorted(set(years)) for month in range(1, 13)]
-        summary.ensure_fresh(months)
-        stamps = sorted(SummarisedMonth.objects.filter(month__in=months).values_list("month", "refreshed_at"))
-        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, stamps)).encode()).hexdigest()
+        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, summary.version(months))).encode()).hexdigest()
         key = f"board-report-cube:{version}"
         cached = cache.get(key)
         if cached is None:

@@ -140,17 +140,17 @@ class RequestFigures:
 
     def late(self) -> dict[tuple, int]:
         if self._late is None:
-            rows = (
-                ServiceRequest.objects.filter(sla.condition(sla.SlaState.LATE, on=timezone.localdate(self.now)))
-                .values_list("department_id", "request_type_id", "member__governorate")
-                .annotate(total=Count("pk"))
-                .order_by()
-            )
-            self._late = {(department, service, governorate): total for department, service, governorate, total in rows}
+            self._late = late_now(self.now)
         return self._late
 
     def grouped(self, scope: Scope, period: Period, by: str | None = None) -> dict:
         """{key: ServiceFigures}: key None for the totals, else per service, department or governorate."""
+        results = self.from_summaries(scope, period, by)
+        add_late(results, self.late(), scope, by)
+        return results
+
+    def from_summaries(self, scope: Scope, period: Period, by: str | None = None) -> dict:
+        """As `grouped`, all but the requests late now: what the summaries alone give."""
         column = ATTRIBUTE[by] if by else None
         in_period = Q(month__gte=period.start)
         kinds = {"complaints": self.complaint_types, "suggestions": self.suggestion_types}
@@ -195,16 +195,6 @@ class RequestFigures:
             if key in results:
                 results[key].median_days = percentile_from_histogram(histogram, 0.5)
                 results[key].p90_days = percentile_from_histogram(histogram, 0.9)
-        for (department, service, governorate), total in self.late().items():
-            cell = {"department_id": department, "request_type_id": service, "governorate": governorate or ""}
-            if (
-                (scope.department_id is None or department == scope.department_id)
-                and (scope.request_type_id is None or service == scope.request_type_id)
-                and (scope.governorate is None or governorate == scope.governorate)
-            ):
-                key = cell[column] if column else None
-                if key in results:
-                    results[key].late_now += total
         return results
 
     def _histogram(self, period: Period) -> list[tuple[dict, int, int]]:
@@ -255,6 +245,32 @@ class RequestFigures:
                 completed_on_time=row["total_on_time"] or 0,
             )
         return result
+
+
+def late_now(now: datetime.datetime) -> dict[tuple, int]:
+    """The requests late now (requests_app.sla), per (department, service, governorate): from the live table."""
+    rows = (
+        ServiceRequest.objects.filter(sla.condition(sla.SlaState.LATE, on=timezone.localdate(now)))
+        .values_list("department_id", "request_type_id", "member__governorate")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return {(department, service, governorate): total for department, service, governorate, total in rows}
+
+
+def add_late(results: dict, late: dict[tuple, int], scope: Scope, by: str | None = None) -> None:
+    """Add the requests late now in the scope to the figures of `grouped`'s keys (totals, or one per row)."""
+    column = ATTRIBUTE[by] if by else None
+    for (department, service, governorate), total in late.items():
+        cell = {"department_id": department, "request_type_id": service, "governorate": governorate or ""}
+        if (
+            (scope.department_id is None or department == scope.department_id)
+            and (scope.request_type_id is None or service == scope.request_type_id)
+            and (scope.governorate is None or governorate == scope.governorate)
+        ):
+            key = cell[column] if column else None
+            if key in results:
+                results[key].late_now += total
 
 
 def cube_for(period: Period, *, now: datetime.datetime | None = None) -> RequestFigures:

@@ -12,6 +12,7 @@ and any month never summarised).
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -321,9 +322,10 @@ def _write_cells(*, survey_months: list[datetime.date], months: list[datetime.da
     )
 
 
-def ensure_fresh(months: list[datetime.date], *, max_age_s: int = 300) -> None:
+def ensure_fresh(months: list[datetime.date], *, max_age_s: int = 300) -> dict[datetime.date, datetime.datetime]:
     """Summarise months the reports need that were never summarised, and the current month when its
-    summary is older than `max_age_s` (the beat refreshes it every few minutes, so a view rarely waits)."""
+    summary is older than `max_age_s` (the beat refreshes it every few minutes, so a view rarely waits).
+    Returns the refresh times of these months (none for a month still to come)."""
     current = month_start(timezone.localdate())
     wanted = {month_start(month) for month in months if month_start(month) <= current}
     stamps = dict(SummarisedMonth.objects.filter(month__in=wanted).values_list("month", "refreshed_at"))
@@ -333,6 +335,17 @@ def ensure_fresh(months: list[datetime.date], *, max_age_s: int = 300) -> None:
     )
     for start in range(0, len(missing), 6):
         refresh(missing[start : start + 6])
+    if missing:
+        stamps = dict(SummarisedMonth.objects.filter(month__in=wanted).values_list("month", "refreshed_at"))
+    return stamps
+
+
+def version(months: list[datetime.date]) -> str:
+    """The summaries of these months as they are now, in one word (brought up to date first): a digest of their
+    refresh times. `refresh` is the only writer of the summaries and stamps every month it rewrites, so whatever is
+    worked out from these months' summaries alone may be kept under this word (cache keys of the board report)."""
+    stamps = sorted(ensure_fresh(months).items())
+    return hashlib.sha256(repr(stamps).encode()).hexdigest()
 
 
 def refresh_due() -> int:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from members.roles import Role, has_role, role_required
 from members_portal.private_files import serve_private
-from surveys.reports import csv_export, dashboard, quarterly
+from surveys.reports import csv_export, dashboard, dashboard_charts, quarterly
 from surveys.reports import pdf as report_pdf
 from surveys.reports.forms import ReportForm
 
@@ -46,7 +46,7 @@ def _page(request: HttpRequest, *, drill_down: bool) -> HttpResponse:
     context = {
         "form": form,
         "report": report,
-        "charts": dashboard.chart_svgs(report) if report else None,
+        "charts": dashboard_charts.chart_svgs(report) if report else None,
         "drill_down": drill_down,
         "query": request.GET.urlencode(),
     }

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from surveys import charts
-from surveys.reports import dashboard
+from surveys.reports import dashboard, dashboard_charts
 from surveys.reports.periods import Period
 from surveys.reports.satisfaction import Scope
 from tests.surveys.report_factories import answers, service
@@ -45,7 +45,7 @@ def test_the_service_chart_shows_every_service_with_an_average_and_only_those():
     answers(2, request_type=quiet, month=april)
 
     report = dashboard.build(period=Period.quarter(2025, 2), scope=Scope())
-    chart = dashboard.chart_svgs(report)["service_ranking"]
+    chart = dashboard_charts.chart_svgs(report)["service_ranking"]
 
     shown = re.findall(r'class="chart-label">([^<]*)<', chart)
     published = [row.label for row in report.breakdowns["service"] if row.satisfaction.published]
