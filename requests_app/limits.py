@@ -20,7 +20,7 @@ from requests_app.models import Channel, ServiceRequest
 def check_submission_rate(*, member: Member, now: datetime.datetime) -> None:
     """Raise ValidationError (saying from when the member may submit again) if one more portal submission
     would exceed a limit. Call inside the submitting transaction: it locks the member's row."""
-    Member.objects.select_for_update().filter(pk=member.pk).first()
+    list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))  # the lock alone
     limits = settings.REQUEST_SUBMISSION_LIMITS
     if not limits:
         return

@@ -89,30 +89,57 @@ def test_the_limit_is_configurable(member_client, member, service, settings):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL's (SQLite serialises writes)")
 def test_parallel_submissions_of_one_member_cannot_all_slip_under_the_limit(department, monkeypatch):
+    """Eight forms of one member sent at once, each through the way the member's form submits (open_request), and
+    each through a draft saved earlier (submit_request)."""
     monkeypatch.setattr(enqueue, "_send", lambda task, args: None)  # receipts render in the worker, not in threads
     member = MemberFactory()
     service = RequestTypeFactory(department=department, code="TST-51")
-    drafts = [
-        services.save_draft(
-            member=member, request_type=service, token=uuid.uuid4(), answers={}, files=[], by=member.user
-        )
-        for _attempt in range(8)
-    ]
-    start = threading.Barrier(len(drafts))
+    for submitting in (_open_at_once, _submit_drafts_at_once):
+        ServiceRequest.objects.filter(member=member).delete()
+        _at_once(8, submitting(member, service))
+        assert ServiceRequest.objects.filter(member=member).count() == 3, submitting.__name__
 
-    def submit(draft) -> None:
+
+def _open_at_once(member, service):
+    def submit():
+        services.open_request(member=member, request_type=service, answers=[], by=member.user, token=uuid.uuid4())
+
+    return submit
+
+
+def _submit_drafts_at_once(member, service):
+    drafts = iter(
+        [
+            services.save_draft(
+                member=member, request_type=service, token=uuid.uuid4(), answers={}, files=[], by=member.user
+            )
+            for _attempt in range(8)
+        ]
+    )
+    lock = threading.Lock()
+
+    def submit():
+        with lock:
+            draft = next(drafts)
+        services.submit_request(draft=draft, answers=[], by=member.user)
+
+    return submit
+
+
+def _at_once(count: int, submit) -> None:
+    start = threading.Barrier(count)
+
+    def run() -> None:
         start.wait()
         try:
-            services.submit_request(draft=draft, answers=[], by=member.user)
-        except Exception:  # noqa: S110 - refusals are expected; the count below is what matters
+            submit()
+        except Exception:  # noqa: S110 - refusals are expected; the count afterwards is what matters
             pass
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=submit, args=(draft,)) for draft in drafts]
+    threads = [threading.Thread(target=run) for _thread in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-
-    assert ServiceRequest.objects.filter(member=member).count() == 3
