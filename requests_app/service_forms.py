@@ -1,14 +1,15 @@
-"""A service as its page and its form need it: the service with its category and department, its fields and its
-documents (active or not, in their order), kept as reference data (members_portal.reference).
+"""A service as its page, its form and a request's page need it: the service with its category and department, its
+fields and its documents (active or not, in their order), kept as reference data (members_portal.reference).
 
 A member's submission read them in three queries before its transaction (the service with two joins, then the
-fields and the documents); the service's page in three too. The whole catalogue of active services is one copy
-(some tens of services, read in three queries): a code that names no service finds nothing in it, and no address
-a visitor types is kept on its own.
+fields and the documents); the service's page in three too; a request's staff page joined the service and the
+department to the request. The whole catalogue (some tens of services, active or not, and the departments) is one
+copy, read in four queries: a code that names no service finds nothing in it, and no address a visitor types is
+kept on its own.
 """
 
 from members_portal import reference
-from requests_app.models import Category, Department, RequestDocument, RequestField, RequestType
+from requests_app.models import Category, Department, RequestDocument, RequestField, RequestType, ServiceRequest
 from requests_app.reference_data import SERVICE_FORMS
 
 _MODELS = (RequestType, Category, Department, RequestField, RequestDocument)
@@ -21,34 +22,57 @@ def _names(model) -> tuple[str, ...]:
 def service_form(code: str) -> RequestType | None:
     """The active service `code`, its category, department, fields and documents read with it; None if there is
     no such active service. Reading them (`request_type.fields.all()`, `.category`) asks the database nothing."""
-    if not reference.keeps_copies():  # nothing is kept: this service alone is read
-        service = _catalogue(code).get(code)
-    else:
-        shape = tuple(f"{model.__name__}.{name}" for model in _MODELS for name in _names(model))
-        service = reference.read(SERVICE_FORMS, (), _catalogue, shape=shape).get(code)
-    return _assembled(*service) if service is not None else None
+    catalogue = _copy() if reference.keeps_copies() else _catalogue(code=code)  # without copies: this one alone
+    service = catalogue["services"].get(catalogue["codes"].get(code))
+    request_type = _assembled(*service) if service is not None else None
+    return request_type if request_type is not None and request_type.active else None
 
 
-def _catalogue(code: str | None = None) -> dict[str, tuple]:
-    """Every active service's rows (or only `code`'s), by code: (service, category, department, fields, documents),
-    in three queries. Plain values only (the models' fields are strings, numbers and booleans): the copy is shared
-    by every page that reads it."""
+def with_its_service(service_request: ServiceRequest) -> ServiceRequest:
+    """`service_request` with its service (its category, fields and documents) and its department from the copy,
+    so reading them asks the database nothing; as it was when copies are not kept (read when first used)."""
+    if not reference.keeps_copies():
+        return service_request
+    catalogue = _copy()
+    service = catalogue["services"].get(service_request.request_type_id)
+    department = catalogue["departments"].get(service_request.department_id)
+    if service is not None and department is not None:  # else a service or department newer than the copy
+        service_request.request_type = _assembled(*service)
+        service_request.department = Department.from_db("default", _names(Department), department)
+    return service_request
+
+
+def _copy() -> dict:
+    shape = tuple(f"{model.__name__}.{name}" for model in _MODELS for name in _names(model))
+    return reference.read(SERVICE_FORMS, (), _catalogue, shape=shape)
+
+
+def _catalogue(code: str | None = None) -> dict:
+    """Every service's rows (or only `code`'s), by id: (service, category, department, fields, documents); the ids
+    by code; every department by id (a request keeps the department it was sent to). Plain values only (the
+    models' fields are strings, numbers and booleans): the copy is shared by every page that reads it."""
     own, category, department = _names(RequestType), _names(Category), _names(Department)
-    types = RequestType.objects.active().order_by()
+    types = RequestType.objects.order_by()
     if code is not None:
         types = types.filter(code=code)
     rows = types.values_list(
         *own, *(f"category__{name}" for name in category), *(f"department__{name}" for name in department)
     )
-    code_at, first, second = own.index("code"), len(own), len(own) + len(category)
-    services = {row[code_at]: (row[:first], row[first:second], row[second:]) for row in rows}
-    type_ids = [service[0][0] for service in services.values()]
-    fields = _by_type(RequestField.objects.filter(request_type_id__in=type_ids))
-    documents = _by_type(RequestDocument.objects.filter(request_type_id__in=type_ids))
+    first, second = len(own), len(own) + len(category)
+    services = {row[0]: (row[:first], row[first:second], row[second:]) for row in rows}
+    fields = _by_type(RequestField.objects.filter(request_type_id__in=list(services)))
+    documents = _by_type(RequestDocument.objects.filter(request_type_id__in=list(services)))
+    departments = {} if code is not None else _by_id(Department.objects.order_by())
+    code_at = own.index("code")
     return {
-        service_code: (*service, fields.get(service[0][0], ()), documents.get(service[0][0], ()))
-        for service_code, service in services.items()
+        "services": {pk: (*rows, fields.get(pk, ()), documents.get(pk, ())) for pk, rows in services.items()},
+        "codes": {rows[0][code_at]: pk for pk, rows in services.items()},
+        "departments": departments,
     }
+
+
+def _by_id(queryset) -> dict[int, tuple]:
+    return {row[0]: row for row in queryset.values_list(*_names(queryset.model))}
 
 
 def _by_type(queryset) -> dict[int, tuple]:

@@ -24,7 +24,7 @@ from members.models import Member, User
 from members.validators import normalise_national_id, normalise_saudi_mobile
 from members_portal import reference
 from members_portal.arabic import normalise, to_western_digits
-from requests_app import sla
+from requests_app import service_forms, sla
 from requests_app.access import requests_for_staff, scope_of
 from requests_app.models import (
     CannedReply,
@@ -357,14 +357,14 @@ def services_in_scope(user: User) -> list:
 
 def request_for_staff(user: User, reference_no: str) -> ServiceRequest:
     """A request of the user's departments with what the staff page shows, or 404."""
+    joined = ["member", "assignee", "submitted_by"]
+    if not reference.keeps_copies():  # else the service and the department come from the catalogue's copy
+        joined += ["request_type", "department"]
     try:
-        return (
-            requests_for_staff(user)
-            .select_related("member", "request_type", "department", "assignee", "submitted_by")
-            .get(reference_no=reference_no)
-        )
+        service_request = requests_for_staff(user).select_related(*joined).get(reference_no=reference_no)
     except ServiceRequest.DoesNotExist as missing:
         raise Http404 from missing
+    return service_forms.with_its_service(service_request)
 
 
 def staff_timeline(service_request: ServiceRequest) -> QuerySet[TimelineEvent]:

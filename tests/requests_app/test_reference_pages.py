@@ -103,3 +103,48 @@ def test_a_new_canned_reply_is_offered_on_the_next_view_of_a_request(clerk_clien
     reply.active = False
     reply.save()
     assert "استلمنا شتلاتكم" not in clerk_client.get(page).content.decode()
+
+
+# session, user, roles, departments, the request with its member and staff, the access-log line (BEGIN, SET LOCAL,
+# INSERT, COMMIT), documents, timeline; the service, its department, canned replies and the calendar: the cache.
+REQUEST_PAGE_QUERIES_WARM = 11
+
+
+def request_html(client, service_request) -> str:
+    response = client.get(reverse("requests_app:staff-request", args=[service_request.reference_no]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_request_page_reads_its_service_and_department_from_the_cache(
+    clerk_client, seedlings, django_assert_num_queries
+):
+    service_request = make_request(seedlings)
+    request_html(clerk_client, service_request)
+
+    with django_assert_num_queries(REQUEST_PAGE_QUERIES_WARM):
+        html = request_html(clerk_client, service_request)
+    assert f"{seedlings.name_ar} · " in html
+    assert f"<dd>{seedlings.department.name_ar}</dd>" in html
+
+
+def test_a_request_page_shows_a_renamed_service_and_the_department_the_request_was_sent_to(
+    clerk_client, coffee, finance, seedlings
+):
+    service_request = make_request(seedlings)
+    request_html(clerk_client, service_request)
+
+    seedlings.name_ar = "شتلات البن العربي"
+    seedlings.save()
+    assert "شتلات البن العربي · " in request_html(clerk_client, service_request)
+
+    seedlings.department = finance  # the service is handled elsewhere from now on; this request stays in coffee
+    seedlings.active = False
+    seedlings.save()
+    html = request_html(clerk_client, service_request)
+    assert "شتلات البن العربي · " in html
+    assert f"<dd>{coffee.name_ar}</dd>" in html
+
+    coffee.name_ar = "إدارة البن والشتلات"
+    coffee.save()
+    assert "<dd>إدارة البن والشتلات</dd>" in request_html(clerk_client, service_request)

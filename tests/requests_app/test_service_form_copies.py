@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 # request, the draft marked, the timeline, the notices, COMMIT. The service, its fields and documents, and the
 # calendar (for the due date) come from the cache.
 SUBMISSION_QUERIES_WARM = 14
-SUBMISSION_QUERIES_COLD = SUBMISSION_QUERIES_WARM + 4
+SUBMISSION_QUERIES_COLD = SUBMISSION_QUERIES_WARM + 5
 
 
 def form_html(client, request_type) -> str:
@@ -50,7 +50,7 @@ def test_a_submission_reads_the_service_and_the_calendar_from_the_cache(
     request_type.documents.all().delete()  # no file to send: the form alone
     assert submit(member_client, request_type).status_code == 302  # the year's counter, the session
     reference.forget_all()
-    with django_assert_num_queries(SUBMISSION_QUERIES_COLD):  # the catalogue's three queries, the calendar
+    with django_assert_num_queries(SUBMISSION_QUERIES_COLD):  # the catalogue's four queries, the calendar
         assert submit(member_client, request_type).status_code == 302
 
     calendar.days_off()  # a page outside a transaction (the queue, a request's page) keeps the calendar's copy
@@ -64,6 +64,7 @@ def test_the_copy_holds_what_the_database_holds_for_every_service(request_type):
     RequestDocumentFactory(request_type=request_type, name_ar="هوية", required=False, active=False)
     for service in RequestType.objects.active().select_related("category", "department"):
         copied = service_forms.service_form(service.code)
+        assert copied is not None
         assert _values(copied) == _values(service)
         assert _values(copied.category) == _values(service.category)
         assert _values(copied.department) == _values(service.department)
