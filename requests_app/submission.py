@@ -91,6 +91,7 @@ def _upsert_open_draft(*, member: Member, request_type: RequestType, token: uuid
     table = connection.ops.quote_name(Draft._meta.db_table)
     now = timezone.now()
     value = Draft._meta.get_field("answers").get_db_prep_value(answers, connection)
+    token_value = Draft._meta.get_field("token").get_db_prep_value(token, connection)  # SQLite: its text
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} AS draft (token, member_id, request_type_id, answers, created_at, updated_at) "  # noqa: S608
@@ -98,7 +99,7 @@ def _upsert_open_draft(*, member: Member, request_type: RequestType, token: uuid
             "SET answers = EXCLUDED.answers, updated_at = EXCLUDED.updated_at "
             "WHERE draft.member_id = EXCLUDED.member_id AND draft.request_type_id = EXCLUDED.request_type_id "
             "AND draft.service_request_id IS NULL RETURNING id, created_at",
-            [token, member.pk, request_type.pk, value, now, now],
+            [token_value, member.pk, request_type.pk, value, now, now],
         )
         row = cursor.fetchone()
     if row is None:

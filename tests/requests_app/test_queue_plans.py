@@ -14,7 +14,10 @@ from requests_app.desk import queue
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import days, make_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans (EXPLAIN)"),
+]
 
 EXPECTED = {
     queue.Sort.DUE: "request_open_due_idx",
