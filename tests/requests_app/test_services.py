@@ -8,8 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from members.models import Member, Notification
+from members_portal import enqueue
 from requests_app import calendar, services
 from requests_app.models import Attachment, Draft, Receipt, ReferenceCounter, ServiceRequest, TimelineEvent
+from tests.concurrency import at_once, needs_postgresql, raised
 from tests.requests_app.factories import (
     PDF_BYTES,
     MemberFactory,
@@ -78,6 +80,25 @@ def test_submitting_the_same_draft_twice_makes_one_request(member, request_type)
     assert first == second
     assert ServiceRequest.objects.count() == 1
     assert TimelineEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@needs_postgresql
+def test_one_draft_submitted_from_four_threads_at_once_makes_one_request_and_each_is_given_it(
+    member, request_type, monkeypatch
+):
+    """The draft's row lock: without it every thread finds the draft not yet submitted, and all but one fail on
+    the request's unique submission token instead of being given the request it became."""
+    monkeypatch.setattr(enqueue, "_send", lambda task, args: None)  # receipts render in the worker, not in threads
+    draft = _draft_with_deed(member, request_type)
+
+    results = at_once(*[lambda: services.submit_request(draft=draft, answers=ANSWERS, by=member.user)] * 4)
+
+    assert raised(results) == []
+    service_request = ServiceRequest.objects.get()
+    assert {result.pk for result in results} == {service_request.pk}
+    assert TimelineEvent.objects.count() == 1
+    assert Notification.objects.filter(member=member, event="request_submitted", channel="inbox").count() == 1
 
 
 def test_a_missing_required_document_saves_nothing(member, request_type):
