@@ -164,3 +164,26 @@ def test_the_sweep_issues_receipts_whose_task_was_lost(django_capture_on_commit_
     assert set(done.receipts.values_list("kind", flat=True)) == {"submitted", "completed"}
     assert not just_now.receipts.exists() and not old.receipts.exists()
     assert tasks.issue_missing_receipts() == 0
+
+
+def test_what_beat_schedules_issues_a_receipt_whose_task_was_lost(settings, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from members_portal.celery import app
+
+    entries = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "requests_app.tasks.issue_missing_receipts"
+    ]
+    lost = ServiceRequestFactory(submitted_at=timezone.now() - datetime.timedelta(hours=1))
+
+    assert len(entries) == 1, "beat must run the receipt sweep: nothing else renders a receipt whose task was lost"
+    app.loader.import_default_modules()
+    with django_capture_on_commit_callbacks(execute=True):
+        app.tasks[entries[0]["task"]].apply()  # the task beat sends, looked up by the name in the schedule
+
+    assert lost.receipts.get().kind == Receipt.Kind.SUBMITTED
+    assert entries[0]["schedule"] <= 60  # with a 60 s grace, a lost receipt is issued within about two minutes
