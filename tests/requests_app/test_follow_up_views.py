@@ -1,5 +1,7 @@
 """The member follows their requests: the list, the request page, files, returns, cancelling and messages."""
 
+import uuid
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -110,6 +112,44 @@ def test_another_members_attachment_and_receipt_are_404(member_client, private_s
 
     assert member_client.get(attachment.get_absolute_url()).status_code == 404
     assert member_client.get(receipt.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "case", ["another_members_draft", "own_file_kept_from_the_member", "staff_of_another_department"]
+)
+def test_files_outside_ones_own_or_ones_departments_are_404(client, member, private_storage, case):
+    """Each of attachments_visible_to's and receipts_visible_to's conditions: a file of another member's unsent
+    draft, a file of one's own request that staff keep from the member, a request of another department's."""
+    from django.core.files.base import ContentFile
+
+    from tests.requests_app.factories import DepartmentFactory, MemberFactory, RequestTypeFactory
+
+    files = []
+    if case == "another_members_draft":
+        other = MemberFactory()
+        draft = services.save_draft(
+            member=other, request_type=RequestTypeFactory(), token=uuid.uuid4(), answers={}, files=[], by=other.user
+        )
+        files.append(Attachment(draft=draft, content_type="application/pdf", size=10, original_name="x.pdf"))
+        client.force_login(member.user)
+    elif case == "own_file_kept_from_the_member":
+        own = ServiceRequestFactory(member=member)
+        files.append(
+            Attachment(
+                service_request=own, content_type="application/pdf", size=10, original_name="x.pdf",
+                visible_to_member=False,
+            )
+        )  # fmt: skip
+        client.force_login(member.user)
+    else:
+        theirs = ServiceRequestFactory(member=member)
+        files.append(Attachment(service_request=theirs, content_type="application/pdf", size=10, original_name="x"))
+        files.append(Receipt(service_request=theirs, kind="submitted", status="submitted"))
+        client.force_login(department_staff(DepartmentFactory()))
+    for file in files:
+        file.file.save("x", ContentFile(PDF_BYTES))
+
+    assert [client.get(file.get_absolute_url()).status_code for file in files] == [404] * len(files)
 
 
 def test_the_owner_and_department_staff_can_download_an_attachment(client, member):
