@@ -92,6 +92,21 @@ def test_the_request_page_shows_replies_but_never_internal_notes(member_client, 
     assert "ملاحظة داخلية سرية" not in content
 
 
+def test_the_request_page_never_shows_who_was_assigned(member_client, member):
+    """An assignment's timeline event is kept from the member by visible_to_member alone (it is not a note kind)."""
+    from requests_app.desk import assignment
+
+    service_request = ServiceRequestFactory(member=member, status=Status.UNDER_REVIEW)
+    staff = department_staff(service_request.department)
+    staff.first_name, staff.last_name = "موظف", "لا يظهر للعضو"
+    staff.save()
+    assignment.take(service_request=service_request, by=staff)
+
+    content = member_client.get(service_request.get_absolute_url()).content.decode()
+
+    assert "لا يظهر للعضو" not in content
+
+
 def test_another_members_request_is_a_404(member_client):
     other = ServiceRequestFactory()
 
