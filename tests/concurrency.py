@@ -4,6 +4,7 @@ Use in `django_db(transaction=True)` tests on PostgreSQL (row and advisory locks
 so a race there proves nothing (`needs_postgresql`).
 """
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -40,3 +41,19 @@ def at_once(*calls: Callable[[], object], timeout: float = 120) -> list[object]:
 
 def raised(results: list[object]) -> list[BaseException]:
     return [result for result in results if isinstance(result, BaseException)]
+
+
+def meet_before(monkeypatch: pytest.MonkeyPatch, target: object, name: str, parties: int, wait_s: float = 1.0) -> None:
+    """Make `parties` calls of `target.name` wait for each other (at most `wait_s`) before they run.
+
+    Put it between a guarded read and the write it decides (a lock taken, a version compared): with the guard, the
+    other calls are held at the lock and the first waits out `wait_s` alone; without it, every call has read
+    before any writes, so a race that threads alone would lose only now and then is lost every time."""
+    real, meeting = getattr(target, name), threading.Barrier(parties)
+
+    def wait_then_call(*args: object, **kwargs: object) -> object:
+        with contextlib.suppress(threading.BrokenBarrierError):  # the others are held by the guard: go on alone
+            meeting.wait(timeout=wait_s)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, wait_then_call)

@@ -1,16 +1,21 @@
 """The outbox: queueing (validation first, consent, idempotency), sending (claim, retry, fail), the sweep."""
 
 import json
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.query import QuerySet
 from django.utils import timezone
 
 from members import channels, outbox, tasks
 from members import outbox_sending as sending
 from members.models import Channel, Notification
+from members_portal import enqueue
+from tests.concurrency import at_once, needs_postgresql
 from tests.members.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -364,3 +369,36 @@ def test_the_sweep_finishes_an_announcement_whose_fan_out_was_lost(settings):
     announcement.refresh_from_db()
     assert announcement.status == Announcement.Status.QUEUED and announcement.recipients == 2
     assert announcement.notifications.filter(channel=Channel.INBOX).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@needs_postgresql
+def test_a_duplicate_task_whose_claim_is_slow_does_not_send_again_what_the_other_has_sent(sms_file, monkeypatch):
+    """Two tasks for one message read it claimable at the same moment; one claims and sends it while the other's
+    claim is held up (a loaded database) until the message is out. The late claim must take nothing: with the
+    claim's row lock and its conditional UPDATE both gone it took the row under its own token and sent it again
+    (the three-process test in tests/workers did not see it: its claims were all taken before any message went)."""
+    monkeypatch.setattr(enqueue, "_send", lambda task, args: None)  # only the two tasks below
+    sms = next(row for row in queue_test_message(MemberFactory(sms_consent=True)) if row.channel == Channel.SMS)
+    real_update, arrived = QuerySet.update, []
+
+    def update(self, **values):
+        if self.model is Notification and values.get("status") == Status.SENDING:  # the claim taking its rows
+            arrived.append(threading.get_ident())
+            if len(arrived) == 1:
+                time.sleep(0.5)  # the other task's claim, if it read the row as claimable too, arrives meanwhile
+            else:
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline and not sending_done():
+                    time.sleep(0.02)
+        return real_update(self, **values)
+
+    def sending_done() -> bool:
+        return Notification.objects.filter(pk=sms.pk, status=Status.SENT).exists()
+
+    monkeypatch.setattr(QuerySet, "update", update)
+
+    outcomes = at_once(lambda: sending.deliver_notification(sms.pk), lambda: sending.deliver_notification(sms.pk))
+
+    assert sorted(outcomes) == ["sent", "skipped"]
+    assert len(sms_lines(sms_file)) == 1

@@ -10,6 +10,7 @@ from django.utils import translation
 from requests_app import services
 from requests_app.desk import assignment
 from requests_app.models import DepartmentMembership, ServiceRequest, TimelineEvent
+from tests.concurrency import meet_before
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import Status, make_request, staff_in
 
@@ -216,10 +217,12 @@ def test_two_staff_taking_at_once_exactly_one_wins_and_the_other_is_told_who(cof
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_supervisors_reassigning_at_once_exactly_one_wins(coffee, seedlings):
+def test_two_supervisors_reassigning_at_once_exactly_one_wins(coffee, seedlings, monkeypatch):
     service_request = make_request(seedlings)
     boss_a, boss_b = staff_in(coffee, supervisor=True), staff_in(coffee, supervisor=True)
     worker_a, worker_b = staff_in(coffee), staff_in(coffee)
+    # Both have read the request before either writes, unless the row lock holds the second back.
+    meet_before(monkeypatch, ServiceRequest, "save", parties=2)
 
     results = _race(
         lambda: assignment.assign(service_request=service_request, to=worker_a, by=boss_a, expected_version=1),

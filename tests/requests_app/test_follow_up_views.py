@@ -1,5 +1,7 @@
 """The member follows their requests: the list, the request page, files, returns, cancelling and messages."""
 
+import uuid
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -90,6 +92,21 @@ def test_the_request_page_shows_replies_but_never_internal_notes(member_client, 
     assert "ملاحظة داخلية سرية" not in content
 
 
+def test_the_request_page_never_shows_who_was_assigned(member_client, member):
+    """An assignment's timeline event is kept from the member by visible_to_member alone (it is not a note kind)."""
+    from requests_app.desk import assignment
+
+    service_request = ServiceRequestFactory(member=member, status=Status.UNDER_REVIEW)
+    staff = department_staff(service_request.department)
+    staff.first_name, staff.last_name = "موظف", "لا يظهر للعضو"
+    staff.save()
+    assignment.take(service_request=service_request, by=staff)
+
+    content = member_client.get(service_request.get_absolute_url()).content.decode()
+
+    assert "لا يظهر للعضو" not in content
+
+
 def test_another_members_request_is_a_404(member_client):
     other = ServiceRequestFactory()
 
@@ -110,6 +127,44 @@ def test_another_members_attachment_and_receipt_are_404(member_client, private_s
 
     assert member_client.get(attachment.get_absolute_url()).status_code == 404
     assert member_client.get(receipt.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "case", ["another_members_draft", "own_file_kept_from_the_member", "staff_of_another_department"]
+)
+def test_files_outside_ones_own_or_ones_departments_are_404(client, member, private_storage, case):
+    """Each of attachments_visible_to's and receipts_visible_to's conditions: a file of another member's unsent
+    draft, a file of one's own request that staff keep from the member, a request of another department's."""
+    from django.core.files.base import ContentFile
+
+    from tests.requests_app.factories import DepartmentFactory, MemberFactory, RequestTypeFactory
+
+    files = []
+    if case == "another_members_draft":
+        other = MemberFactory()
+        draft = services.save_draft(
+            member=other, request_type=RequestTypeFactory(), token=uuid.uuid4(), answers={}, files=[], by=other.user
+        )
+        files.append(Attachment(draft=draft, content_type="application/pdf", size=10, original_name="x.pdf"))
+        client.force_login(member.user)
+    elif case == "own_file_kept_from_the_member":
+        own = ServiceRequestFactory(member=member)
+        files.append(
+            Attachment(
+                service_request=own, content_type="application/pdf", size=10, original_name="x.pdf",
+                visible_to_member=False,
+            )
+        )  # fmt: skip
+        client.force_login(member.user)
+    else:
+        theirs = ServiceRequestFactory(member=member)
+        files.append(Attachment(service_request=theirs, content_type="application/pdf", size=10, original_name="x"))
+        files.append(Receipt(service_request=theirs, kind="submitted", status="submitted"))
+        client.force_login(department_staff(DepartmentFactory()))
+    for file in files:
+        file.file.save("x", ContentFile(PDF_BYTES))
+
+    assert [client.get(file.get_absolute_url()).status_code for file in files] == [404] * len(files)
 
 
 def test_the_owner_and_department_staff_can_download_an_attachment(client, member):

@@ -1,9 +1,12 @@
+import threading
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from requests_app import receipts
 from requests_app.models import Receipt, ServiceRequest
+from tests.concurrency import at_once, needs_postgresql, raised
 from tests.requests_app.factories import ServiceRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +20,39 @@ def receipt():
     return receipts.issue_receipt(service_request_id=service_request.pk, kind=Receipt.Kind.SUBMITTED)
 
 
-def test_issuing_twice_keeps_one_receipt(receipt):
+def test_issuing_twice_keeps_one_receipt_and_renders_it_once(receipt, monkeypatch):
+    monkeypatch.setattr(receipts, "render_pdf", lambda *args, **kwargs: pytest.fail("rendered again"))
+
     again = receipts.issue_receipt(service_request_id=receipt.service_request_id, kind=Receipt.Kind.SUBMITTED)
 
-    assert again == receipt
+    assert again == receipt and again.file.name == receipt.file.name
     assert Receipt.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@needs_postgresql
+def test_three_workers_rendering_one_receipt_at_once_keep_one_receipt_and_one_file(private_storage, monkeypatch):
+    """A task redelivered, or the sweep's, while the first still renders: all three find no receipt and render (a
+    barrier holds each rendering until all have started); one row is kept, each of the others gets it and removes
+    its own file."""
+    service_request = ServiceRequestFactory()
+    render_pdf, rendering = receipts.render_pdf, threading.Barrier(3)
+
+    def render_together(*args, **kwargs) -> bytes:
+        rendering.wait(timeout=30)
+        return render_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(receipts, "render_pdf", render_together)
+
+    results = at_once(
+        *[lambda: receipts.issue_receipt(service_request_id=service_request.pk, kind=Receipt.Kind.SUBMITTED)] * 3
+    )
+
+    assert raised(results) == []
+    kept = Receipt.objects.get()
+    assert {result.pk for result in results} == {kept.pk}
+    stored = [path for path in (private_storage / "receipts").rglob("*") if path.is_file()]
+    assert [path.relative_to(private_storage).as_posix() for path in stored] == [kept.file.name]
 
 
 def test_the_receipt_is_a_pdf_stored_under_a_random_name(receipt):
@@ -133,3 +164,26 @@ def test_the_sweep_issues_receipts_whose_task_was_lost(django_capture_on_commit_
     assert set(done.receipts.values_list("kind", flat=True)) == {"submitted", "completed"}
     assert not just_now.receipts.exists() and not old.receipts.exists()
     assert tasks.issue_missing_receipts() == 0
+
+
+def test_what_beat_schedules_issues_a_receipt_whose_task_was_lost(settings, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from members_portal.celery import app
+
+    entries = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "requests_app.tasks.issue_missing_receipts"
+    ]
+    lost = ServiceRequestFactory(submitted_at=timezone.now() - datetime.timedelta(hours=1))
+
+    assert len(entries) == 1, "beat must run the receipt sweep: nothing else renders a receipt whose task was lost"
+    app.loader.import_default_modules()
+    with django_capture_on_commit_callbacks(execute=True):
+        app.tasks[entries[0]["task"]].apply()  # the task beat sends, looked up by the name in the schedule
+
+    assert lost.receipts.get().kind == Receipt.Kind.SUBMITTED
+    assert entries[0]["schedule"] <= 60  # with a 60 s grace, a lost receipt is issued within about two minutes

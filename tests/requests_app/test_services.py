@@ -1,15 +1,16 @@
-import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member, Notification
+from members_portal import enqueue
 from requests_app import calendar, services
 from requests_app.models import Attachment, Draft, Receipt, ReferenceCounter, ServiceRequest, TimelineEvent
+from tests.concurrency import at_once, needs_postgresql, raised
 from tests.requests_app.factories import (
     PDF_BYTES,
     MemberFactory,
@@ -80,6 +81,25 @@ def test_submitting_the_same_draft_twice_makes_one_request(member, request_type)
     assert TimelineEvent.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@needs_postgresql
+def test_one_draft_submitted_from_four_threads_at_once_makes_one_request_and_each_is_given_it(
+    member, request_type, monkeypatch
+):
+    """The draft's row lock: without it every thread finds the draft not yet submitted, and all but one fail on
+    the request's unique submission token instead of being given the request it became."""
+    monkeypatch.setattr(enqueue, "_send", lambda task, args: None)  # receipts render in the worker, not in threads
+    draft = _draft_with_deed(member, request_type)
+
+    results = at_once(*[lambda: services.submit_request(draft=draft, answers=ANSWERS, by=member.user)] * 4)
+
+    assert raised(results) == []
+    service_request = ServiceRequest.objects.get()
+    assert {result.pk for result in results} == {service_request.pk}
+    assert TimelineEvent.objects.count() == 1
+    assert Notification.objects.filter(member=member, event="request_submitted", channel="inbox").count() == 1
+
+
 def test_a_missing_required_document_saves_nothing(member, request_type):
     draft = services.save_draft(
         member=member, request_type=request_type, token=uuid.uuid4(), answers={}, files=[], by=member.user
@@ -136,31 +156,26 @@ def test_reference_numbers_count_per_year():
 
 
 @pytest.mark.django_db(transaction=True)
+@needs_postgresql
 def test_concurrent_allocations_never_share_a_number():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
-    results, errors = [], []
+    """Six submissions released together by a barrier, each taking five numbers of a year without its counter row
+    yet: they race to create the row (the loser's IntegrityError must not end its transaction) and then to
+    increment it. Five years, five races."""
 
-    def allocate():
-        from django.db import connections, transaction
+    def allocate(year):
+        numbers = []
+        for _ in range(5):
+            with transaction.atomic():
+                numbers.append(services.allocate_reference_no(year=year))
+        return numbers
 
-        try:
-            for _ in range(5):
-                with transaction.atomic():
-                    results.append(services.allocate_reference_no(year=2030))
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    for year in range(2030, 2035):
+        results = at_once(*[lambda: allocate(year)] * 6)  # noqa: B023 - each round waits for its threads
 
-    threads = [threading.Thread(target=allocate) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert sorted(results) == [f"NJC-2030-{n:06d}" for n in range(1, 31)]
+        assert raised(results) == []
+        assert sorted(number for numbers in results for number in numbers) == [
+            f"NJC-{year}-{n:06d}" for n in range(1, 31)
+        ]
 
 
 def test_the_request_keeps_its_answers_when_the_service_changes(member, request_type):

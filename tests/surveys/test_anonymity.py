@@ -131,6 +131,32 @@ def test_resealing_rewrites_the_same_answers_once(django_capture_on_commit_callb
 
 
 @pytest.mark.django_db
+def test_resealing_leaves_the_answers_in_an_order_that_is_not_the_order_they_came_in():
+    """The table's order would tell which invitation (answered at a known moment) each answer is: rewritten in the
+    order they were read, the rows would still sit as they were answered (PostgreSQL's physical order, ctid). The
+    reseal reads them by their random ids (Response.Meta.ordering) and shuffles them: either alone keeps the order
+    random, so the test fails only with both gone (with the shuffle removed alone it passed, rightly). Index scans
+    are off so that, without the ordering, the rows are read in the table's order, as a month of answers is."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the physical order (ctid) is PostgreSQL's; CI runs on PostgreSQL")
+    answered = [f"c{index}" for index in range(10)]
+    for comment in answered:
+        services.submit_response(
+            invitation=invitation_for(closed_request()), answer=services.Answer(overall=3, comment=comment)
+        )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+    services.reseal_anonymous_rows()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT comment FROM surveys_response ORDER BY ctid")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert sorted(stored) == answered
+    assert stored != answered  # the same order by chance: 1 in 10! (3.6 million)
+
+
+@pytest.mark.django_db
 def test_answering_schedules_the_reseal_after_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         services.submit_response(invitation=invitation_for(closed_request()), answer=services.Answer(overall=4))
