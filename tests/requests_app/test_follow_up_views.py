@@ -264,3 +264,19 @@ def test_an_empty_message_is_refused(member_client, member):
 
     assert response.status_code == 400
     assert not service_request.timeline.exists()
+
+
+def test_the_members_request_page_lists_only_the_files_staff_share_with_the_member(member_client, member):
+    """selectors.member_attachments: a file staff keep from the member (a report of the field visit) is not listed."""
+    service_request = ServiceRequestFactory(member=member)
+    Attachment.objects.create(
+        service_request=service_request, content_type="application/pdf", size=10, original_name="صك-الملكية.pdf"
+    )
+    Attachment.objects.create(
+        service_request=service_request, content_type="application/pdf", size=10,
+        original_name="تقرير-الزيارة-الداخلي.pdf", visible_to_member=False,
+    )  # fmt: skip
+
+    html = member_client.get(reverse("requests_app:request-detail", args=[service_request.reference_no])).content
+    assert "صك-الملكية.pdf" in html.decode()
+    assert "تقرير-الزيارة-الداخلي.pdf" not in html.decode()
