@@ -14,7 +14,7 @@ ARGS ?=
 # secret ballot's rules, messaging's provider clients and WhatsApp's webhook); and the slots with the apps that fill
 # them (a provider registered with the wrong signature fails). A new service module is added here.
 TYPED := members_portal/arabic.py members_portal/broker.py members_portal/cache.py members_portal/db_retry.py \
-	members_portal/enqueue.py members_portal/formats members_portal/hijri.py members_portal/locks.py \
+	members_portal/enqueue.py members_portal/formats members_portal/hijri.py members_portal/html_text.py members_portal/locks.py \
 	members_portal/member_input.py members_portal/middleware.py members_portal/one_beat.py members_portal/pdf.py \
 	members_portal/private_files.py members_portal/readers.py members_portal/reference.py members_portal/request_id.py \
 	members_portal/storage.py members_portal/templatetags \

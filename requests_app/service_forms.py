@@ -8,6 +8,8 @@ copy, read in four queries: a code that names no service finds nothing in it, an
 kept on its own.
 """
 
+from functools import cache
+
 from members_portal import reference
 from requests_app.models import Category, Department, RequestDocument, RequestField, RequestType, ServiceRequest
 from requests_app.reference_data import SERVICE_FORMS
@@ -15,7 +17,9 @@ from requests_app.reference_data import SERVICE_FORMS
 _MODELS = (RequestType, Category, Department, RequestField, RequestDocument)
 
 
+@cache
 def _names(model) -> tuple[str, ...]:
+    """The model's columns, in the order from_db takes them (worked out once per process)."""
     return tuple(field.attname for field in model._meta.concrete_fields)
 
 
@@ -43,8 +47,13 @@ def with_its_service(service_request: ServiceRequest) -> ServiceRequest:
 
 
 def _copy() -> dict:
-    shape = tuple(f"{model.__name__}.{name}" for model in _MODELS for name in _names(model))
-    return reference.read(SERVICE_FORMS, (), _catalogue, shape=shape)
+    return reference.read(SERVICE_FORMS, (), _catalogue, shape=_shape())
+
+
+@cache
+def _shape() -> tuple[str, ...]:
+    """The columns the copy holds: a copy made by code with other columns is not read (see reference.read)."""
+    return tuple(f"{model.__name__}.{name}" for model in _MODELS for name in _names(model))
 
 
 def _catalogue(code: str | None = None) -> dict:

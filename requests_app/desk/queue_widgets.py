@@ -8,17 +8,12 @@ give (a test compares them).
 """
 
 import copy
-import html
 
 from django import forms
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-
-def escape(value) -> str:
-    """Django's conditional_escape (a safe string kept as it is), without its lazy-text wrapper: these boxes escape
-    some hundreds of values a page."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+from members_portal.html_text import escape
 
 
 def flatatt(attrs: dict) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from members.models import Governorate
+from members_portal.html_text import escape
 from requests_app.models import Department, RequestType
 from surveys.reports import periods
 from surveys.reports.periods import MAX_RANGE_MONTHS, Period, add_months, quarter_of
@@ -86,16 +87,11 @@ def _month_choices(today: datetime.date, language: str) -> list:
     return choices
 
 
-def _escape(value) -> str:
-    """As a template's {{ value }}: a safe string kept as it is, anything else escaped."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
 def _attributes(attrs: dict) -> str:
     """django/forms/widgets/attrs.html joined as a string: in the dict's order, True a bare name, False left out
     (its values pass |stringformat:'s', which makes even a safe string plain text, so they are always escaped)."""
     return "".join(
-        f" {_escape(name)}" if value is True else f' {_escape(name)}="{html.escape(str(value))}"'
+        f" {escape(name)}" if value is True else f' {escape(name)}="{html.escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -107,13 +103,13 @@ class JoinedSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
             parts.extend(
                 f'\n  <option value="{html.escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
-                f"{_escape(option['label'])}</option>\n"  # the option template file ends with a line break
+                f"{escape(option['label'])}</option>\n"  # the option template file ends with a line break
                 for option in options
             )
             if group_name:
