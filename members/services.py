@@ -321,13 +321,27 @@ def record_viewed(*, viewer: User, member: Member, detail: str) -> AccessLog:
 
     On PostgreSQL the line commits with synchronous_commit off: a crash within a fraction of a second could lose it,
     a price worth paying on pages staff open all day (a commit that waits for the WAL flush costs more than the rest
-    of the page). The line is never skipped.
+    of the page). It is one statement, one round trip to the database instead of four (begin, set, insert, commit):
+    set_config(..., true) lasts until the statement's own transaction ends (or the request's, inside one). The line
+    is never skipped.
     """
-    with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return log_access(viewer=viewer, member=member, action=AccessLog.Action.VIEWED_RECORD, detail=detail)
+    entry = AccessLog(viewer=viewer, member=member, action=AccessLog.Action.VIEWED_RECORD, detail=detail[:300])
+    if connection.vendor != "postgresql":
+        entry.save()
+        return entry
+    entry.at = timezone.now()
+    columns = [AccessLog._meta.get_field(name) for name in ("viewer", "member", "action", "detail", "changes", "at")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH off AS (SELECT set_config('synchronous_commit', 'off', true)) "  # noqa: S608 (names from the model)
+            f"INSERT INTO {connection.ops.quote_name(AccessLog._meta.db_table)} "
+            f"({', '.join(connection.ops.quote_name(column.column) for column in columns)}) "
+            f"SELECT %s, %s, %s, %s, %s::jsonb, %s FROM off RETURNING id",
+            [column.get_db_prep_save(getattr(entry, column.attname), connection) for column in columns],
+        )
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
+    return entry
 
 
 def open_record_for_staff(*, by: User, pk: int, detail: str) -> Member:

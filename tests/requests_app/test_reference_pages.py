@@ -5,7 +5,6 @@ These tests commit (transaction=True), as pages and the administrator's saves do
 """
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from members_portal import reference
@@ -106,10 +105,9 @@ def test_a_new_canned_reply_is_offered_on_the_next_view_of_a_request(clerk_clien
     assert "استلمنا شتلاتكم" not in clerk_client.get(page).content.decode()
 
 
-# session, user, roles, departments, the request with its member and staff, the access-log line (BEGIN, SET LOCAL
-# on PostgreSQL, INSERT, COMMIT), documents, timeline; the service, its department, canned replies and the
-# calendar come from the cache.
-REQUEST_PAGE_QUERIES_WARM = 11 if connection.vendor == "postgresql" else 10
+# session, user, roles, departments, the request with its member and staff, the access-log line (one statement),
+# documents, timeline; the service, its department, canned replies and the calendar come from the cache.
+REQUEST_PAGE_QUERIES_WARM = 8
 
 
 def request_html(client, service_request) -> str:
