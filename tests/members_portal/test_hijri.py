@@ -51,3 +51,22 @@ def test_the_filters_speak_english_in_english():
         text = Template("{% load hijri %}{{ day|hijri }}").render(Context({"day": datetime.date(2024, 3, 11)}))
 
     assert text == "1 Ramadan 1445 AH"
+
+
+def test_a_day_written_once_is_written_again_in_each_language_and_at_riyadh_midnight():
+    """The filters keep each day's text (a page repeats the same days): the language and Riyadh's day still count."""
+    template = Template("{% load hijri %}{{ moment|dual_date }}|{{ moment|short_date }}|{{ moment|short_datetime }}")
+    before_midnight = datetime.datetime(2024, 3, 10, 20, 59, 30, tzinfo=datetime.UTC)  # 23:59 in Riyadh
+    after_midnight = datetime.datetime(2024, 3, 10, 21, 0, 30, tzinfo=datetime.UTC)  # 00:00 on 11 March
+
+    rendered = []
+    for language, moment in [("ar", before_midnight), ("en", before_midnight), ("ar", after_midnight)] * 2:
+        with translation.override(language):
+            rendered.append(template.render(Context({"moment": moment})))
+
+    assert rendered[:3] == rendered[3:]
+    arabic, english, next_day = rendered[:3]
+    assert "29 شعبان 1445 هـ" in arabic and "10 مارس 2024" in arabic and "2024/03/10 23:59" in arabic
+    assert "29 Shaban 1445 AH" in english and "10 March 2024 CE" in english
+    assert "1 رمضان 1445 هـ" in next_day and "11 مارس 2024" in next_day
+    assert "2024/03/11</span>" in next_day and "2024/03/11 00:00" in next_day
