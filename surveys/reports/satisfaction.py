@@ -86,11 +86,9 @@ class CubeRow:
 
 def load_cube(years: Iterable[int]) -> list[CubeRow]:
     """How many answers per (department, service, governorate, month) in these calendar years, from the
-    monthly summaries (surveys.reports.summary, brought up to date first): what suppression decides on."""
-    from surveys.reports import summary
-
+    monthly summaries (surveys.reports.summary; the caller brings them up to date first, as `Cube.for_years`'s
+    caller does): what suppression decides on."""
     months = [datetime.date(year, month, 1) for year in sorted(set(years)) for month in range(1, 13)]
-    summary.ensure_fresh(months)
     rows = SatisfactionSummary.objects.filter(month__in=months).values_list(
         "department_id", "request_type_id", "governorate", "month", "n"
     )
@@ -135,13 +133,17 @@ class Cube:
         self.hidden = anonymity.suppress(self.counts, self._breakdowns())
 
     @classmethod
-    def for_years(cls, years: Iterable[int]) -> "Cube":
+    def for_years(cls, years: Iterable[int], *, stamps: dict[datetime.date, datetime.datetime]) -> "Cube":
         """The cube of these calendar years. Which cells are hidden depends on the summaries only, so it is
-        cached under their refresh times: a page view decides again only after the answers changed."""
+        cached under their refresh times: a page view decides again only after the answers changed.
+
+        `stamps`: summary.ensure_fresh's answer for months covering these years (the summaries brought up to
+        date): the cube's key is summary.version of its own months, worked out from them without another query."""
         from surveys.reports import summary
 
-        months = [datetime.date(year, month, 1) for year in sorted(set(years)) for month in range(1, 13)]
-        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, summary.version(months))).encode()).hexdigest()
+        months = {datetime.date(year, month, 1) for year in set(years) for month in range(1, 13)}
+        own = {month: stamp for month, stamp in stamps.items() if month in months}
+        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, summary.digest(own))).encode()).hexdigest()
         key = f"board-report-cube:{version}"
         cached = cache.get(key)
         if cached is None:
