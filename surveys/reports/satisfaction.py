@@ -159,13 +159,23 @@ class Cube:
         return nodes
 
     def _count_cells(self) -> dict:
-        counts: dict = defaultdict(int)
+        """Answers per cell: each row added to its org and geo nodes in its month, then each month's cell added
+        to its quarter and year (a few thousand month cells, where each row would have been added 18 times)."""
+        by_month: dict = defaultdict(int)
+        org_nodes: dict = {}  # (department, service) -> the row's org nodes, built once
         for row in self.rows:
-            n = row.n
-            for org in self.org_nodes(row):
-                for geo in (ALL, row.governorate):
-                    for time in time_nodes(row.month):
-                        counts[(org, geo, time)] += n
+            orgs = org_nodes.get((row.department_id, row.request_type_id))
+            if orgs is None:
+                orgs = org_nodes[(row.department_id, row.request_type_id)] = self.org_nodes(row)
+            n, month, governorate = row.n, row.month, row.governorate
+            for org in orgs:
+                by_month[(org, ALL, month)] += n
+                by_month[(org, governorate, month)] += n
+        counts: dict = defaultdict(int)
+        times = {month: time_nodes(month) for month in {month for _, _, month in by_month}}
+        for (org, geo, month), n in by_month.items():
+            for time in times[month]:
+                counts[(org, geo, time)] += n
         return dict(counts)
 
     def _breakdowns(self) -> list[list]:
