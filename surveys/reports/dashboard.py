@@ -336,17 +336,18 @@ def _from_summaries(*, period: Period, scope: Scope, now: datetime.datetime, lab
     previous_sat = _satisfaction(cube, scope, previous, today)
     previous_sat.invitations, previous_sat.invitations_answered = satisfaction.invitations(scope, previous)
     requests = service_performance.cube_for(period, now=now)
-    current_service = requests.from_summaries(scope, period)
-    previous_service = requests.from_summaries(scope, previous)
-    with_late: list[tuple[str | None, dict]] = [(None, current_service), (None, previous_service)]
-
     trend = _trend(cube, requests, scope, period.trend_months(), today)
     breakdowns = {}
+    with_late: list[tuple[str | None, dict]] = []
     for dimension in DIMENSIONS:
         breakdowns[dimension], service_rows = _breakdown(
             cube, requests, scope, period, dimension, labels[dimension], today
         )
         with_late.append((dimension, service_rows))
+    # After the breakdowns: the period's totals come from the working days per cell they read, not another query.
+    current_service = requests.from_summaries(scope, period)
+    previous_service = requests.from_summaries(scope, previous)
+    with_late += [(None, current_service), (None, previous_service)]
     report = Report(
         period=period,
         previous=previous,
