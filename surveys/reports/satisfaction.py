@@ -10,9 +10,11 @@ carry no service, department or governorate and would make totals differ from th
 """
 
 import datetime
+import gc
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -114,6 +116,21 @@ class Scope:
     governorate: str | None = None
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off while the cube is worked out. Its tens of thousands of small tuples and lists
+    (cells and breakdowns, no reference cycles among them) would otherwise start full collections over the whole
+    process, each longer than the cube itself (bench/board.py, cold); the breakdowns are freed before it resumes."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class Cube:
     """The cube of some calendar years, with the cells that may be shown worked out once."""
 
@@ -129,8 +146,9 @@ class Cube:
             departments_of[row.request_type_id].add(row.department_id)
         # A service answered under more than one department (it moved) is split into pairs below them.
         self.split_services = {service for service, departments in departments_of.items() if len(departments) > 1}
-        self.counts = self._count_cells()
-        self.hidden = anonymity.suppress(self.counts, self._breakdowns())
+        with _collector_paused():
+            self.counts = self._count_cells()
+            self.hidden = anonymity.suppress(self.counts, self._breakdowns())
 
     @classmethod
     def for_years(cls, years: Iterable[int], *, stamps: dict[datetime.date, datetime.datetime]) -> "Cube":
