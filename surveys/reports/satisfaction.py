@@ -222,20 +222,25 @@ class Cube:
         for parent, children in list(services_in.items()) + list(pairs_of.items()):
             org_groups.append(sorted(children, key=repr))
             org_parent.append(parent)
+        # Each year split into its quarters, then each quarter into its months: the time nodes built once.
+        time_groups = []
+        for year in {time[1] for time in times if time[0] == "Y"}:
+            time_groups.append([("Q", year, quarter) for quarter in (1, 2, 3, 4)])
+            for quarter in (1, 2, 3, 4):
+                first = datetime.date(year, 3 * quarter - 2, 1)
+                time_groups.append([("M", add_months(first, step)) for step in range(3)])
         breakdowns = []
         for geo in geo_nodes:
             for time in times:
                 for children in org_groups:
                     breakdowns.append([(org, geo, time) for org in children])
+        sorted_governorates = sorted(governorates)
         for org in org_nodes:
             for time in times:
-                breakdowns.append([(org, geo, time) for geo in sorted(governorates)])
+                breakdowns.append([(org, geo, time) for geo in sorted_governorates])
             for geo in geo_nodes:
-                for year in {time[1] for time in times if time[0] == "Y"}:
-                    breakdowns.append([(org, geo, ("Q", year, quarter)) for quarter in (1, 2, 3, 4)])
-                    for quarter in (1, 2, 3, 4):
-                        first = datetime.date(year, 3 * quarter - 2, 1)
-                        breakdowns.append([(org, geo, ("M", add_months(first, step))) for step in range(3)])
+                for children in time_groups:
+                    breakdowns.append([(org, geo, time) for time in children])
         return breakdowns
 
     # --- reading ----------------------------------------------------------------------------------
