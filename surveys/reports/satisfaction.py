@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Sum
@@ -77,8 +78,9 @@ class Stats:
         return self.figure(aspect)
 
 
-@dataclass(frozen=True)
-class CubeRow:
+class CubeRow(NamedTuple):
+    """One summary row of the cube (a named tuple: a year's cube is thousands of them, made on every cold build)."""
+
     department_id: int | None
     request_type_id: int | None
     governorate: str
