@@ -172,3 +172,11 @@ def test_counts_and_hidden_cells_are_the_reference_s_on_the_factories_answers():
     cube = assert_same_as_reference(satisfaction.load_cube({2025}))
 
     assert cube.hidden
+
+
+def test_the_cycle_collector_is_on_again_after_a_cube_is_worked_out():
+    import gc
+
+    Cube(random_rows(0))
+
+    assert gc.isenabled()
