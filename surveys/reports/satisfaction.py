@@ -225,7 +225,7 @@ class Cube:
             org_groups.append(sorted(children, key=repr))
             org_parent.append(parent)
         # Each year split into its quarters, then each quarter into its months: the time nodes built once.
-        time_groups = []
+        time_groups: list[list[tuple]] = []
         for year in {time[1] for time in times if time[0] == "Y"}:
             time_groups.append([("Q", year, quarter) for quarter in (1, 2, 3, 4)])
             for quarter in (1, 2, 3, 4):
