@@ -16,6 +16,7 @@ of filters or periods is hidden the same way.
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
+from itertools import chain
 
 MIN_ANSWERS = 5
 
@@ -52,20 +53,28 @@ def suppress(counts: dict[Hashable, int], breakdowns: Iterable[list[Hashable]]) 
     """
     groups = [list(children) for children in breakdowns]
     hidden = {cell for cell, count in counts.items() if count < MIN_ANSWERS}
-    member_of: dict[Hashable, list[int]] = defaultdict(list)
-    for index, children in enumerate(groups):
-        for child in children:
-            member_of[child].append(index)
-            if child not in counts:
-                hidden.add(child)
+    hidden.update(set(chain.from_iterable(groups)).difference(counts))
+    member_of: dict[Hashable, list[int]] | None = None  # the breakdowns of each cell, built once a cell is added
     pending = list(range(len(groups)))
     queued = set(pending)
     while pending:
         index = pending.pop()
         queued.discard(index)
+        if hidden.isdisjoint(groups[index]):
+            continue  # no hidden child: nothing to protect (what _complete would find, found faster)
         for cell in _complete(counts, groups[index], hidden):
+            if member_of is None:
+                member_of = _breakdowns_of_each_cell(groups)
             for other in member_of[cell]:
                 if other not in queued:
                     queued.add(other)
                     pending.append(other)
     return hidden
+
+
+def _breakdowns_of_each_cell(groups: list[list[Hashable]]) -> dict[Hashable, list[int]]:
+    member_of: dict[Hashable, list[int]] = defaultdict(list)
+    for index, children in enumerate(groups):
+        for child in children:
+            member_of[child].append(index)
+    return member_of

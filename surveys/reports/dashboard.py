@@ -302,14 +302,15 @@ def build(
     years = satisfaction.years_needed(period)
     first = min(summary.first_month() or period.start, datetime.date(min(years), 1, 1))
     months = months_between(first, datetime.date(max(years) + 1, 1, 1))  # all the cube and the figures read
+    stamps = summary.ensure_fresh(months)  # read once: the report's key and the cube's both come from it
     words = (
-        summary.version(months), anonymity.MIN_ANSWERS, period, scope, today, get_language(), sorted(kinds.items()),
+        summary.digest(stamps), anonymity.MIN_ANSWERS, period, scope, today, get_language(), sorted(kinds.items()),
         [(dimension, sorted((key, str(label)) for key, label in names.items())) for dimension, names in labels.items()],
     )  # fmt: skip
     key = f"board-report:{hashlib.sha256(repr(words).encode()).hexdigest()}"
     stored = cache.get(key)
     if stored is None:
-        stored = _from_summaries(period=period, scope=scope, now=now, labels=labels)
+        stored = _from_summaries(period=period, scope=scope, now=now, labels=labels, stamps=stamps)
         cache.set(key, stored, timeout=24 * 3600)
     report, with_late, comments_allowed = stored
     late = service_performance.late_now(now)
@@ -323,11 +324,11 @@ def build(
     return report
 
 
-def _from_summaries(*, period: Period, scope: Scope, now: datetime.datetime, labels: dict) -> tuple:
+def _from_summaries(*, period: Period, scope: Scope, now: datetime.datetime, labels: dict, stamps: dict) -> tuple:
     """The report from the summaries, without the late requests and the comments; with the request figures the
     late requests are added to, (grouped by, {key: ServiceFigures}), and whether the comments may be shown."""
     previous = period.previous()
-    cube = Cube.for_years(satisfaction.years_needed(period))
+    cube = Cube.for_years(satisfaction.years_needed(period), stamps=stamps)
     today = timezone.localdate(now)
     current_sat = _satisfaction(cube, scope, period, today)
     # Response rate: of the invitations created in the period, the share answered (surveys.reports.figures).
@@ -335,17 +336,18 @@ def _from_summaries(*, period: Period, scope: Scope, now: datetime.datetime, lab
     previous_sat = _satisfaction(cube, scope, previous, today)
     previous_sat.invitations, previous_sat.invitations_answered = satisfaction.invitations(scope, previous)
     requests = service_performance.cube_for(period, now=now)
-    current_service = requests.from_summaries(scope, period)
-    previous_service = requests.from_summaries(scope, previous)
-    with_late: list[tuple[str | None, dict]] = [(None, current_service), (None, previous_service)]
-
     trend = _trend(cube, requests, scope, period.trend_months(), today)
     breakdowns = {}
+    with_late: list[tuple[str | None, dict]] = []
     for dimension in DIMENSIONS:
         breakdowns[dimension], service_rows = _breakdown(
             cube, requests, scope, period, dimension, labels[dimension], today
         )
         with_late.append((dimension, service_rows))
+    # After the breakdowns: the period's totals come from the working days per cell they read, not another query.
+    current_service = requests.from_summaries(scope, period)
+    previous_service = requests.from_summaries(scope, previous)
+    with_late += [(None, current_service), (None, previous_service)]
     report = Report(
         period=period,
         previous=previous,

@@ -10,10 +10,13 @@ carry no service, department or governorate and would make totals differ from th
 """
 
 import datetime
+import gc
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Sum
@@ -75,8 +78,9 @@ class Stats:
         return self.figure(aspect)
 
 
-@dataclass(frozen=True)
-class CubeRow:
+class CubeRow(NamedTuple):
+    """One summary row of the cube (a named tuple: a year's cube is thousands of them, made on every cold build)."""
+
     department_id: int | None
     request_type_id: int | None
     governorate: str
@@ -86,11 +90,9 @@ class CubeRow:
 
 def load_cube(years: Iterable[int]) -> list[CubeRow]:
     """How many answers per (department, service, governorate, month) in these calendar years, from the
-    monthly summaries (surveys.reports.summary, brought up to date first): what suppression decides on."""
-    from surveys.reports import summary
-
+    monthly summaries (surveys.reports.summary; the caller brings them up to date first, as `Cube.for_years`'s
+    caller does): what suppression decides on."""
     months = [datetime.date(year, month, 1) for year in sorted(set(years)) for month in range(1, 13)]
-    summary.ensure_fresh(months)
     rows = SatisfactionSummary.objects.filter(month__in=months).values_list(
         "department_id", "request_type_id", "governorate", "month", "n"
     )
@@ -116,6 +118,21 @@ class Scope:
     governorate: str | None = None
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off while the cube is worked out. Its tens of thousands of small tuples and lists
+    (cells and breakdowns, no reference cycles among them) would otherwise start full collections over the whole
+    process, each longer than the cube itself (bench/board.py, cold); the breakdowns are freed before it resumes."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class Cube:
     """The cube of some calendar years, with the cells that may be shown worked out once."""
 
@@ -131,17 +148,22 @@ class Cube:
             departments_of[row.request_type_id].add(row.department_id)
         # A service answered under more than one department (it moved) is split into pairs below them.
         self.split_services = {service for service, departments in departments_of.items() if len(departments) > 1}
-        self.counts = self._count_cells()
-        self.hidden = anonymity.suppress(self.counts, self._breakdowns())
+        with _collector_paused():
+            self.counts = self._count_cells()
+            self.hidden = anonymity.suppress(self.counts, self._breakdowns())
 
     @classmethod
-    def for_years(cls, years: Iterable[int]) -> "Cube":
+    def for_years(cls, years: Iterable[int], *, stamps: dict[datetime.date, datetime.datetime]) -> "Cube":
         """The cube of these calendar years. Which cells are hidden depends on the summaries only, so it is
-        cached under their refresh times: a page view decides again only after the answers changed."""
+        cached under their refresh times: a page view decides again only after the answers changed.
+
+        `stamps`: summary.ensure_fresh's answer for months covering these years (the summaries brought up to
+        date): the cube's key is summary.version of its own months, worked out from them without another query."""
         from surveys.reports import summary
 
-        months = [datetime.date(year, month, 1) for year in sorted(set(years)) for month in range(1, 13)]
-        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, summary.version(months))).encode()).hexdigest()
+        months = {datetime.date(year, month, 1) for year in set(years) for month in range(1, 13)}
+        own = {month: stamp for month, stamp in stamps.items() if month in months}
+        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, summary.digest(own))).encode()).hexdigest()
         key = f"board-report-cube:{version}"
         cached = cache.get(key)
         if cached is None:
@@ -157,13 +179,23 @@ class Cube:
         return nodes
 
     def _count_cells(self) -> dict:
-        counts: dict = defaultdict(int)
+        """Answers per cell: each row added to its org and geo nodes in its month, then each month's cell added
+        to its quarter and year (a few thousand month cells, where each row would have been added 18 times)."""
+        by_month: dict = defaultdict(int)
+        org_nodes: dict = {}  # (department, service) -> the row's org nodes, built once
         for row in self.rows:
-            n = row.n
-            for org in self.org_nodes(row):
-                for geo in (ALL, row.governorate):
-                    for time in time_nodes(row.month):
-                        counts[(org, geo, time)] += n
+            orgs = org_nodes.get((row.department_id, row.request_type_id))
+            if orgs is None:
+                orgs = org_nodes[(row.department_id, row.request_type_id)] = self.org_nodes(row)
+            n, month, governorate = row.n, row.month, row.governorate
+            for org in orgs:
+                by_month[(org, ALL, month)] += n
+                by_month[(org, governorate, month)] += n
+        counts: dict = defaultdict(int)
+        times = {month: time_nodes(month) for month in {month for _, _, month in by_month}}
+        for (org, geo, month), n in by_month.items():
+            for time in times[month]:
+                counts[(org, geo, time)] += n
         return dict(counts)
 
     def _breakdowns(self) -> list[list]:
@@ -192,20 +224,25 @@ class Cube:
         for parent, children in list(services_in.items()) + list(pairs_of.items()):
             org_groups.append(sorted(children, key=repr))
             org_parent.append(parent)
+        # Each year split into its quarters, then each quarter into its months: the time nodes built once.
+        time_groups: list[list[tuple]] = []
+        for year in {time[1] for time in times if time[0] == "Y"}:
+            time_groups.append([("Q", year, quarter) for quarter in (1, 2, 3, 4)])
+            for quarter in (1, 2, 3, 4):
+                first = datetime.date(year, 3 * quarter - 2, 1)
+                time_groups.append([("M", add_months(first, step)) for step in range(3)])
         breakdowns = []
         for geo in geo_nodes:
             for time in times:
                 for children in org_groups:
                     breakdowns.append([(org, geo, time) for org in children])
+        sorted_governorates = sorted(governorates)
         for org in org_nodes:
             for time in times:
-                breakdowns.append([(org, geo, time) for geo in sorted(governorates)])
+                breakdowns.append([(org, geo, time) for geo in sorted_governorates])
             for geo in geo_nodes:
-                for year in {time[1] for time in times if time[0] == "Y"}:
-                    breakdowns.append([(org, geo, ("Q", year, quarter)) for quarter in (1, 2, 3, 4)])
-                    for quarter in (1, 2, 3, 4):
-                        first = datetime.date(year, 3 * quarter - 2, 1)
-                        breakdowns.append([(org, geo, ("M", add_months(first, step))) for step in range(3)])
+                for children in time_groups:
+                    breakdowns.append([(org, geo, time) for time in children])
         return breakdowns
 
     # --- reading ----------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ class ServiceFigures:
 
 
 ATTRIBUTE = {"service": "request_type_id", "department": "department_id", "governorate": "governorate"}
+CELL_POSITION = {"department_id": 0, "request_type_id": 1, "governorate": 2}  # in a row of RequestFigures._histogram
 
 
 def _summary_scope(rows, scope: Scope):
@@ -177,48 +178,43 @@ class RequestFigures:
             if column and not (values["received"] or values["completed"] or values["rejected"]):
                 continue  # nothing in this period (only older requests still open)
             results[key] = ServiceFigures(**values)
-        histograms: dict = defaultdict(lambda: defaultdict(int))
-        if column is None:
-            # Totals: the scope's histogram straight from the database (a few dozen rows).
-            rows = _summary_scope(CompletionDays.objects.filter(month__gte=period.start, month__lt=period.end), scope)
-            for days, count in rows.values_list("working_days").annotate(total=Sum("requests")).order_by():
-                histograms[None][days] += count
-        else:
-            for cell, days, count in self._histogram(period):
-                if (
-                    (scope.department_id is None or cell["department_id"] == scope.department_id)
-                    and (scope.request_type_id is None or cell["request_type_id"] == scope.request_type_id)
-                    and (scope.governorate is None or cell["governorate"] == scope.governorate)
-                ):
-                    histograms[cell[column]][days] += count
-        for key, histogram in histograms.items():
+        for key, histogram in self._days_histograms(scope, period, column).items():
             if key in results:
                 results[key].median_days = percentile_from_histogram(histogram, 0.5)
                 results[key].p90_days = percentile_from_histogram(histogram, 0.9)
         return results
 
-    def _histogram(self, period: Period) -> list[tuple[dict, int, int]]:
+    def _days_histograms(self, scope: Scope, period: Period, column: str | None) -> dict:
+        """{key: {working days: requests completed}} in the scope and period, per key of `from_summaries`."""
+        histograms: dict = defaultdict(lambda: defaultdict(int))
+        if column is None and period not in self._histograms:
+            # Totals of a period whose cells are not read: the scope's histogram straight from the database.
+            rows = _summary_scope(CompletionDays.objects.filter(month__gte=period.start, month__lt=period.end), scope)
+            for days, count in rows.values_list("working_days").annotate(total=Sum("requests")).order_by():
+                histograms[None][days] += count
+            return histograms
+        position = CELL_POSITION[column] if column else None
+        for cell in self._histogram(period):
+            department, service, governorate, days, count = cell
+            if (
+                (scope.department_id is None or department == scope.department_id)
+                and (scope.request_type_id is None or service == scope.request_type_id)
+                and (scope.governorate is None or governorate == scope.governorate)
+            ):
+                histograms[None if position is None else cell[position]][days] += count
+        return histograms
+
+    def _histogram(self, period: Period) -> list[tuple[int, int, str, int, int]]:
         """Working days of the requests completed in the period, per (department, service, governorate):
-        one GROUP BY over the summaries, a few thousand rows, shared by the totals and the breakdowns."""
+        (department, service, governorate, working days, requests), one GROUP BY over the summaries, a few
+        thousand rows, shared by the totals and the breakdowns."""
         if period not in self._histograms:
-            rows = (
+            self._histograms[period] = list(
                 CompletionDays.objects.filter(month__gte=period.start, month__lt=period.end)
-                .values("department_id", "request_type_id", "governorate", "working_days")
+                .values_list("department_id", "request_type_id", "governorate", "working_days")
                 .annotate(total=Sum("requests"))
                 .order_by()
             )
-            self._histograms[period] = [
-                (
-                    {
-                        "department_id": row["department_id"],
-                        "request_type_id": row["request_type_id"],
-                        "governorate": row["governorate"],
-                    },
-                    row["working_days"],
-                    row["total"],
-                )
-                for row in rows
-            ]
         return self._histograms[period]
 
     def figures(self, scope: Scope, period: Period) -> ServiceFigures:

@@ -344,8 +344,13 @@ def version(months: list[datetime.date]) -> str:
     """The summaries of these months as they are now, in one word (brought up to date first): a digest of their
     refresh times. `refresh` is the only writer of the summaries and stamps every month it rewrites, so whatever is
     worked out from these months' summaries alone may be kept under this word (cache keys of the board report)."""
-    stamps = sorted(ensure_fresh(months).items())
-    return hashlib.sha256(repr(stamps).encode()).hexdigest()
+    return digest(ensure_fresh(months))
+
+
+def digest(stamps: dict[datetime.date, datetime.datetime]) -> str:
+    """`version`'s word from refresh times already read (ensure_fresh's answer, or a part of it): a page that needs
+    the version of several sets of months reads the refresh times once."""
+    return hashlib.sha256(repr(sorted(stamps.items())).encode()).hexdigest()
 
 
 def refresh_due() -> int:

@@ -104,3 +104,17 @@ def test_comments_are_read_on_every_report():
     for answer in written[:6]:
         answer.delete()
     assert dashboard.build(period=period, scope=Scope()).comments == []  # 4 left: fewer than 5 are never shown
+
+
+def test_a_report_built_afresh_reads_the_refresh_times_once_for_its_key_and_the_cube_s():
+    period = _ended_month()
+    answers(10, request_type=service(), month=period.start)
+    dashboard.build(period=period, scope=Scope())  # the summaries written
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        dashboard.build(period=period, scope=Scope())
+
+    read = [query for query in queries if "surveys_summarisedmonth" in query["sql"]]
+    assert len(read) == 2  # the report's and the cube's keys, then the request figures' own check (cube_for)
