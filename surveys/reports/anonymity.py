@@ -11,7 +11,9 @@ the same service in all governorates, of its quarter (a month) and so on. A cell
 breakdown is hidden in all of them, which may leave another breakdown with a single hidden child, so
 the rule is applied until nothing changes (a fixed point). Whether a cell is shown then depends only on
 the data, never on the filters or the page that shows it: the same cell reached by another combination
-of filters or periods is hidden the same way.
+of filters or periods is hidden the same way. Which complementary cells the fixed point picks depends on the
+order it meets the breakdowns, so they come in one order that depends on the cells alone
+(`satisfaction.Cube._breakdowns`), the same in every process.
 """
 
 from collections import defaultdict
@@ -19,6 +21,9 @@ from collections.abc import Hashable, Iterable
 from itertools import chain
 
 MIN_ANSWERS = 5
+# Raised whenever the same data could now hide other cells (2: the breakdowns met in one order, whatever the
+# process): cubes and reports are cached under it, so none decided by an earlier rule is read again.
+RULE_VERSION = 2
 
 
 def _complete(counts: dict, children: list, hidden: set) -> list:

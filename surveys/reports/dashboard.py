@@ -304,7 +304,8 @@ def build(
     months = months_between(first, datetime.date(max(years) + 1, 1, 1))  # all the cube and the figures read
     stamps = summary.ensure_fresh(months)  # read once: the report's key and the cube's both come from it
     words = (
-        summary.digest(stamps), anonymity.MIN_ANSWERS, period, scope, today, get_language(), sorted(kinds.items()),
+        summary.digest(stamps), anonymity.MIN_ANSWERS, anonymity.RULE_VERSION, period, scope, today, get_language(),
+        sorted(kinds.items()),
         [(dimension, sorted((key, str(label)) for key, label in names.items())) for dimension, names in labels.items()],
     )  # fmt: skip
     key = f"board-report:{hashlib.sha256(repr(words).encode()).hexdigest()}"

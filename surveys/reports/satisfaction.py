@@ -163,7 +163,8 @@ class Cube:
 
         months = {datetime.date(year, month, 1) for year in set(years) for month in range(1, 13)}
         own = {month: stamp for month, stamp in stamps.items() if month in months}
-        version = hashlib.sha256(repr((anonymity.MIN_ANSWERS, summary.digest(own))).encode()).hexdigest()
+        rule = (anonymity.MIN_ANSWERS, anonymity.RULE_VERSION)
+        version = hashlib.sha256(repr((*rule, summary.digest(own))).encode()).hexdigest()
         key = f"board-report-cube:{version}"
         cached = cache.get(key)
         if cached is None:
@@ -199,7 +200,12 @@ class Cube:
         return dict(counts)
 
     def _breakdowns(self) -> list[list]:
-        """Every parent cell split along one dimension: organisation, governorate, time."""
+        """Every parent cell split along one dimension: organisation, governorate, time.
+
+        In one order that depends on the cells alone (each set sorted by repr): the fixed point of suppression hides
+        its complementary cells in the order it meets the breakdowns, and the order of a set of strings changes with
+        each process (Python's hash seed). Two workers, or one page before and after its cache expired, would hide
+        different cells around the same small one, and the two pages side by side would give it away."""
         departments, services, governorates, months = set(), set(), set(), set()
         services_in: dict = defaultdict(set)  # department -> its child org nodes
         pairs_of: dict = defaultdict(set)  # split service -> its pairs
@@ -220,27 +226,26 @@ class Cube:
         org_nodes = {ALL} | departments | services | {pair for pairs in pairs_of.values() for pair in pairs}
         geo_nodes = {ALL} | governorates
         org_groups = [sorted(departments, key=repr), sorted(services, key=repr)]
-        org_parent = [ALL, ALL]
-        for parent, children in list(services_in.items()) + list(pairs_of.items()):
+        for _parent, children in sorted([*services_in.items(), *pairs_of.items()], key=lambda item: repr(item[0])):
             org_groups.append(sorted(children, key=repr))
-            org_parent.append(parent)
         # Each year split into its quarters, then each quarter into its months: the time nodes built once.
         time_groups: list[list[tuple]] = []
-        for year in {time[1] for time in times if time[0] == "Y"}:
+        for year in sorted({time[1] for time in times if time[0] == "Y"}):
             time_groups.append([("Q", year, quarter) for quarter in (1, 2, 3, 4)])
             for quarter in (1, 2, 3, 4):
                 first = datetime.date(year, 3 * quarter - 2, 1)
                 time_groups.append([("M", add_months(first, step)) for step in range(3)])
+        geo_order, time_order = sorted(geo_nodes, key=repr), sorted(times, key=repr)
         breakdowns = []
-        for geo in geo_nodes:
-            for time in times:
+        for geo in geo_order:
+            for time in time_order:
                 for children in org_groups:
                     breakdowns.append([(org, geo, time) for org in children])
         sorted_governorates = sorted(governorates)
-        for org in org_nodes:
-            for time in times:
+        for org in sorted(org_nodes, key=repr):
+            for time in time_order:
                 breakdowns.append([(org, geo, time) for geo in sorted_governorates])
-            for geo in geo_nodes:
+            for geo in geo_order:
                 for children in time_groups:
                     breakdowns.append([(org, geo, time) for time in children])
         return breakdowns

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from requests_app.models import RequestType, ServiceRequest
-from surveys.reports import dashboard, summary
+from surveys.reports import dashboard, satisfaction, summary
 from surveys.reports.periods import Period, add_months
 from surveys.reports.satisfaction import Scope
 from tests.surveys.report_factories import answers, request_in, service
@@ -118,3 +118,22 @@ def test_a_report_built_afresh_reads_the_refresh_times_once_for_its_key_and_the_
 
     read = [query for query in queries if "surveys_summarisedmonth" in query["sql"]]
     assert len(read) == 2  # the report's and the cube's keys, then the request figures' own check (cube_for)
+
+
+def test_nothing_decided_under_an_earlier_anonymity_rule_is_read(monkeypatch):
+    """A release that hides other cells for the same answers (anonymity.RULE_VERSION) decides afresh: neither the
+    report nor the cube of hidden cells is taken from the cache an earlier release filled."""
+    from surveys.reports import anonymity
+
+    period = _ended_month()
+    answers(10, request_type=service(), month=period.start, overall=4)
+    dashboard.build(period=period, scope=Scope())
+
+    cubes_loaded = []
+    load_cube = satisfaction.load_cube
+    monkeypatch.setattr(satisfaction, "load_cube", lambda years: cubes_loaded.append(years) or load_cube(years))
+    monkeypatch.setattr(anonymity, "RULE_VERSION", anonymity.RULE_VERSION + 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard.build(period=period, scope=Scope()).satisfaction.answers == 10
+    assert cubes_loaded  # the cube's hidden cells, decided again
+    assert "surveys_requestsummary" in " ".join(query["sql"] for query in queries)  # the report, worked out again

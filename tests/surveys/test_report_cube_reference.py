@@ -2,9 +2,9 @@
 
 `Cube._count_cells`, `Cube._breakdowns` and `anonymity.suppress` were rewritten for speed (issue 15): counting by
 month first, the time nodes of the breakdowns built once, breakdowns with nothing hidden skipped. Their first
-versions are kept here, word for word, as the reference: the counts, the breakdowns (in the same order) and the
-hidden cells must be the same on random cubes full of small cells (services split between departments among them)
-and on a cube read back from the summaries of answers made by the factories.
+versions are kept here, word for word, as the reference: the counts, the breakdowns and the hidden cells (for the
+breakdowns in the same order) must be the same on random cubes full of small cells (services split between
+departments among them) and on a cube read back from the summaries of answers made by the factories.
 """
 
 import datetime
@@ -130,10 +130,12 @@ def random_rows(seed: int) -> list[CubeRow]:
 def assert_same_as_reference(rows: list[CubeRow]) -> Cube:
     cube = Cube(rows)
 
-    breakdowns = reference_breakdowns(cube)
+    breakdowns = cube._breakdowns()
 
     assert cube.counts == reference_counts(cube)
-    assert cube._breakdowns() == breakdowns  # the same order too: the fixed point may depend on it
+    # The same breakdowns; their order is now one the cells alone decide (test_report_same_hidden_cells.py), where
+    # the first version met them in the order of Python's sets.
+    assert sorted(map(repr, breakdowns)) == sorted(map(repr, reference_breakdowns(cube)))
     assert cube.hidden == reference_suppress(reference_counts(cube), breakdowns)
     return cube
 
