@@ -43,13 +43,6 @@ def _complete(counts: dict, children: list, hidden: set) -> list:
         added.append(smallest)
 
 
-def suppress_breakdown(counts: dict[Hashable, int]) -> set[Hashable]:
-    """The children of ONE breakdown to hide: fewer than MIN_ANSWERS, plus the complementary ones."""
-    hidden = {child for child, count in counts.items() if count < MIN_ANSWERS}
-    _complete(counts, list(counts), hidden)
-    return hidden
-
-
 def suppress(counts: dict[Hashable, int], breakdowns: Iterable[list[Hashable]]) -> set[Hashable]:
     """The cells to hide, across every breakdown they belong to, applied until nothing changes.
 

@@ -16,26 +16,31 @@ QUARTER = Period.quarter(2025, 2)
 APRIL, MAY, JUNE = datetime.date(2025, 4, 1), datetime.date(2025, 5, 1), datetime.date(2025, 6, 1)
 
 
+def suppress_one_breakdown(counts: dict) -> set:
+    """The children of one breakdown to hide: the parent's children are the only breakdown there is."""
+    return anonymity.suppress(counts, [list(counts)])
+
+
 def test_a_breakdown_hides_children_under_five_answers():
-    hidden = anonymity.suppress_breakdown({"a": 40, "b": 3, "c": 12, "d": 2})
+    hidden = suppress_one_breakdown({"a": 40, "b": 3, "c": 12, "d": 2})
 
     assert hidden == {"b", "d"}  # together 5 answers and two cells: neither can be worked out
 
 
 def test_a_single_hidden_child_takes_the_next_smallest_with_it():
-    hidden = anonymity.suppress_breakdown({"a": 40, "b": 3, "c": 12, "d": 9})
+    hidden = suppress_one_breakdown({"a": 40, "b": 3, "c": 12, "d": 9})
 
     assert hidden == {"b", "d"}
 
 
 def test_two_hidden_children_under_five_together_take_the_next_smallest_too():
-    hidden = anonymity.suppress_breakdown({"a": 40, "b": 2, "c": 2, "d": 9})
+    hidden = suppress_one_breakdown({"a": 40, "b": 2, "c": 2, "d": 9})
 
     assert hidden == {"b", "c", "d"}
 
 
 def test_nothing_is_hidden_when_every_child_has_enough_answers():
-    assert anonymity.suppress_breakdown({"a": 5, "b": 6}) == set()
+    assert suppress_one_breakdown({"a": 5, "b": 6}) == set()
 
 
 def test_a_cell_hidden_in_one_breakdown_is_protected_in_every_other():
