@@ -1,12 +1,14 @@
 """Announcements: who may send, validation before queueing, segments, background fan-out, report, home page."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from members import announcements, bulk_outbox
+from members import announcements, bulk_outbox, tasks
 from members.models import Announcement, Channel, Governorate, Member, Notification
 from members.roles import Role
 from tests.members.factories import MemberFactory, UserFactory, member_account
@@ -165,6 +167,24 @@ def test_fanning_out_twice_duplicates_nothing(supervisor, django_capture_on_comm
     announcements.fan_out(announcement_id=announcement.pk)
 
     assert announcement.notifications.count() == 6
+
+
+def test_the_sweep_leaves_an_announcement_already_queued_alone(supervisor, settings):
+    """The sweep fans out again only an announcement still being prepared (its fan-out task was lost): one already
+    queued is not sent a second time, to anyone, nor to a member who became active since it was sent."""
+    settings.OUTBOX_PENDING_GRACE_S = 60
+    MemberFactory.create_batch(2)
+    announcement = send(supervisor)
+    announcements.fan_out(announcement_id=announcement.pk)
+    Announcement.objects.filter(pk=announcement.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    newcomer = MemberFactory()
+
+    tasks.sweep_outbox()
+
+    announcement.refresh_from_db()
+    assert announcement.recipients == 2
+    assert not Notification.objects.filter(member=newcomer).exists()
+    assert announcement.notifications.filter(channel=Channel.INBOX).count() == 2
 
 
 def test_the_report_counts_by_channel_and_status(supervisor):

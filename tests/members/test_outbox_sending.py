@@ -102,6 +102,29 @@ def test_a_sent_message_whose_record_is_lost_is_marked_for_checking_and_never_se
     assert len(sms_lines(sms_file)) == 1
 
 
+def test_a_message_handed_over_by_a_worker_that_stopped_is_not_sent_again_by_a_task_that_comes_before_the_sweep(
+    settings, monkeypatch, sms_file
+):
+    """The worker handed the message over and stopped before recording the outcome; its claim expires. The message
+    may have gone out, so a redelivered task (acks late) that reaches it before the sweep has marked it to check must
+    not claim it: the sweep then marks it to check, and it went out once."""
+    settings.OUTBOX_SENDING_TIMEOUT_S = 30
+    sms = an_sms()
+    with monkeypatch.context() as patched:
+        failing_updates(patched, marking_sent)  # the outcome is never recorded
+        with pytest.raises(OperationalError):
+            sending.deliver_notification(sms.pk)
+    Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=31))
+
+    redelivered = sending.deliver_notification(sms.pk)
+    sending.requeue_due()
+
+    sms.refresh_from_db()
+    assert redelivered == "skipped"
+    assert sms.status == Status.UNKNOWN
+    assert len(sms_lines(sms_file)) == 1
+
+
 def test_a_message_claimed_by_a_dead_worker_before_the_hand_over_is_sent_once_when_the_claim_expires(
     settings, sms_file
 ):
@@ -113,6 +136,31 @@ def test_a_message_claimed_by_a_dead_worker_before_the_hand_over_is_sent_once_wh
     Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=31))
 
     assert sending.deliver_notification(sms.pk) == "sent"
+    assert len(sms_lines(sms_file)) == 1
+
+
+def test_a_message_marked_to_check_while_the_provider_was_answering_is_recorded_sent_when_the_answer_comes(
+    settings, monkeypatch, sms_file
+):
+    """The provider's answer took longer than the claim timeout (the worker stalled mid-send), so the sweep marked the
+    message to check. When the answer comes, the worker's own claim records it sent: staff are not asked to check,
+    and cannot send again, a message that went out."""
+    settings.OUTBOX_SENDING_TIMEOUT_S = 30
+    sms = an_sms()
+
+    def stalled(to, text, reference):
+        Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(seconds=31))
+        sending.requeue_due()  # the sweep, while the provider has not answered yet
+        assert Notification.objects.get(pk=sms.pk).status == Status.UNKNOWN
+        channels.SMS_BACKENDS["file"](to, text, reference)
+
+    monkeypatch.setitem(channels.SMS_BACKENDS, "stalled", stalled)
+    settings.SMS_BACKEND = "stalled"
+
+    outcome = sending.deliver_notification(sms.pk)
+
+    sms.refresh_from_db()
+    assert outcome == "sent" and sms.status == Status.SENT
     assert len(sms_lines(sms_file)) == 1
 
 
@@ -135,6 +183,28 @@ def test_a_live_worker_keeps_its_claim_however_long_its_batch_takes(settings, mo
 
     assert taken_over == [] and outcomes == {"sent": 8}
     assert len(sms_lines(sms_file)) == 8
+
+
+def test_a_batch_out_of_time_hands_the_rest_to_a_new_task_and_each_message_goes_once(settings, monkeypatch, sms_file):
+    """Near the task's time limit a batch gives back the messages it has not reached and enqueues them: the new task
+    can claim them at once (they are not left claimed by the old task until its claim expires) and sends each."""
+    rows = [an_sms(key=f"late{n}") for n in range(4)]
+    monkeypatch.setattr(sending, "BATCH_BUDGET_S", 0.3)
+
+    def slow(to, text, reference):
+        time.sleep(0.2)
+        channels.SMS_BACKENDS["file"](to, text, reference)
+
+    monkeypatch.setitem(channels.SMS_BACKENDS, "slow", slow)
+    settings.SMS_BACKEND = "slow"
+
+    outcomes = sending.deliver_batch([row.pk for row in rows])  # the new task runs at once (eager, as in tests)
+
+    assert 0 < outcomes["sent"] < len(rows)  # 0.2 s a message: the third is past the budget
+    assert set(Notification.objects.filter(pk__in=[row.pk for row in rows]).values_list("status", flat=True)) == {
+        Status.SENT
+    }
+    assert sorted(line["reference"] for line in sms_lines(sms_file)) == sorted(row.key for row in rows)
 
 
 def test_a_database_error_mid_batch_gives_back_the_messages_not_yet_handed_over(monkeypatch, sms_file):

@@ -2,11 +2,13 @@
 WhatsApp refuses or fails or there is no opt-in, and every message reaching the phone once."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from members import outbox
+from members import outbox, outbox_fallback
 from members import outbox_sending as sending
 from members.models import Channel, Notification
 from messaging import fake_whatsapp
@@ -110,6 +112,25 @@ def test_an_answer_that_never_came_is_marked_to_check_and_not_fallen_back_on_a_g
     assert (outcome, again) == ("unknown", "skipped")
     assert Notification.objects.get(pk=rows[Channel.WHATSAPP].pk).status == Status.UNKNOWN
     assert len(whatsapp.taken) == 1 and texts_sent() == []
+
+
+def test_nor_does_the_sweep_fall_back_on_a_guess_for_a_notice_that_is_not_critical(
+    whatsapp, texts_sent, deliver, settings
+):
+    """Only a critical notice goes by its fallback when no report came in time: this status change, whose WhatsApp
+    answer never came, is not texted as well once the wait is over (the member could get it twice)."""
+    whatsapp.mode = "slow"
+    settings.OUTBOX_UNCERTAIN_FALLBACK_S = 300
+    _member, rows = a_status_change()
+    assert rows[Channel.WHATSAPP].event not in settings.OUTBOX_CRITICAL_EVENTS
+    deliver(rows[Channel.WHATSAPP])
+    waited = timezone.now() - timedelta(seconds=301)
+    Notification.objects.filter(pk=rows[Channel.WHATSAPP].pk).update(claimed_at=waited)
+
+    queued = outbox_fallback.fall_back_uncertain()
+
+    assert queued == 0
+    assert not Notification.objects.filter(channel=Channel.SMS).exists() and texts_sent() == []
 
 
 def test_a_failed_status_sends_the_text_message_once_however_often_it_is_reported(

@@ -3,13 +3,13 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from members.models import Member, Notification
 from members_portal import enqueue
-from requests_app import calendar, services
-from requests_app.models import Attachment, Draft, Receipt, ReferenceCounter, ServiceRequest, TimelineEvent
+from requests_app import calendar, services, submission
+from requests_app.models import Attachment, Channel, Draft, Receipt, ReferenceCounter, ServiceRequest, TimelineEvent
 from tests.concurrency import at_once, needs_postgresql, raised
 from tests.requests_app.factories import (
     PDF_BYTES,
@@ -98,6 +98,29 @@ def test_one_draft_submitted_from_four_threads_at_once_makes_one_request_and_eac
     assert {result.pk for result in results} == {service_request.pk}
     assert TimelineEvent.objects.count() == 1
     assert Notification.objects.filter(member=member, event="request_submitted", channel="inbox").count() == 1
+
+
+def test_should_two_submissions_of_one_form_both_find_it_unsubmitted_the_database_keeps_one_request(
+    member, request_type
+):
+    """The backstop behind the draft's row lock: a submission's writes run a second time for a draft already
+    submitted (what two submissions past the lock would do) are refused on the request's unique submission token
+    and leave nothing: no second request, reference number or timeline entry."""
+    draft = _draft_with_deed(member, request_type)
+    first = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
+    unsubmitted_as_read_before = Draft.objects.get(pk=draft.pk)
+    unsubmitted_as_read_before.service_request = None
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        submission._write(
+            submission._prepare(
+                draft=unsubmitted_as_read_before, answers=ANSWERS, by=member.user, channel=Channel.PORTAL
+            )
+        )
+
+    assert ServiceRequest.objects.get() == first
+    assert TimelineEvent.objects.count() == 1
+    assert ReferenceCounter.objects.get().last_value == 1
 
 
 def test_a_missing_required_document_saves_nothing(member, request_type):

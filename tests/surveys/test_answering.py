@@ -252,6 +252,20 @@ def test_an_answered_invitation_keeps_nothing_the_response_also_holds():
     assert (invitation.expires_at, invitation.reminded_at) == (None, None)
 
 
+def test_a_reminded_invitation_forgets_when_it_was_reminded_once_answered():
+    """The reminder's time is cleared with the rest: kept, it would date the answer (it came after the reminder) and
+    help match the invitation to its response."""
+    invitation = age(invitation_for(closed_request()), days=4)
+    assert services.send_reminders() == 1
+    invitation.refresh_from_db()
+    assert invitation.reminded_at is not None
+
+    services.submit_response(invitation=invitation, answer=services.Answer(overall=3))
+
+    invitation.refresh_from_db()
+    assert invitation.is_answered and invitation.reminded_at is None
+
+
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_answered_four_times_at_once_the_invitation_saves_one_answer_and_counts_it_once():
