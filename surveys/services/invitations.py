@@ -4,6 +4,7 @@ page) and the one reminder."""
 import base64
 import datetime
 import hashlib
+import logging
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,6 +17,8 @@ from requests_app.models import ServiceRequest
 from surveys.models import Invitation, QuestionnaireVersion
 from surveys.services.common import RATABLE_STATUSES, InvitationRefused
 from surveys.services.questionnaires import current_version
+
+logger = logging.getLogger(__name__)
 
 INVITATION_DAYS = 30
 REMINDER_AFTER = datetime.timedelta(days=3)
@@ -206,23 +209,32 @@ def send_reminders(*, now: datetime.datetime | None = None, limit: int = 1000) -
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    reminded = 0
+    reminded, first_error = 0, None
     for invitation_id in due:
-        with transaction.atomic():
-            claimed = Invitation.objects.filter(pk=invitation_id, reminded_at__isnull=True, answered=False).update(
-                reminded_at=now
-            )
-            if not claimed:
-                continue
-            invitation = Invitation.objects.select_related("member", "service_request__request_type").get(
-                pk=invitation_id
-            )
-            outbox.queue_notification(
-                member=invitation.member,
-                event="survey_reminder",
-                key=f"survey-reminder:{invitation.pk}",
-                link=survey_path(invitation),
-                context=_notification_context(invitation),
-            )
-            reminded += 1
+        try:
+            reminded += _remind(invitation_id, now)
+        except Exception as error:  # one invitation that fails holds up none after it; it goes on the next run
+            logger.exception("Could not remind invitation %s; the next run tries again", invitation_id)
+            first_error = first_error or error
+    if first_error is not None:
+        raise first_error  # the run is marked failed (the others are reminded)
     return reminded
+
+
+def _remind(invitation_id: int, now: datetime.datetime) -> int:
+    """The claim (reminded_at) and the message in one transaction: 1 if this run reminded the member."""
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(pk=invitation_id, reminded_at__isnull=True, answered=False).update(
+            reminded_at=now
+        )
+        if not claimed:
+            return 0
+        invitation = Invitation.objects.select_related("member", "service_request__request_type").get(pk=invitation_id)
+        outbox.queue_notification(
+            member=invitation.member,
+            event="survey_reminder",
+            key=f"survey-reminder:{invitation.pk}",
+            link=survey_path(invitation),
+            context=_notification_context(invitation),
+        )
+        return 1

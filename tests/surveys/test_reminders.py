@@ -140,6 +140,31 @@ def test_a_reminder_whose_message_could_not_be_written_goes_on_the_next_run(monk
     assert _reminders() == 1
 
 
+def test_an_invitation_whose_reminder_fails_holds_up_none_after_it(monkeypatch):
+    """The run goes on past an invitation whose message cannot be written (and says it failed); that invitation is
+    tried again on the next run. Stopping at it, the hourly run would fail on it first every time, and no member
+    invited after it would ever be reminded."""
+    stuck = age(invitation_for(closed_request()), days=5)
+    later = age(invitation_for(closed_request()), days=4)
+    queue_notification = outbox.queue_notification
+
+    def refusing_the_first(**kwargs):
+        if kwargs["key"] == f"survey-reminder:{stuck.pk}":
+            raise ValueError("a template that cannot be rendered")
+        return queue_notification(**kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(outbox, "queue_notification", refusing_the_first)
+        with pytest.raises(ValueError):
+            tasks.send_survey_reminders()
+    stuck.refresh_from_db()
+    later.refresh_from_db()
+    assert later.reminded_at is not None and stuck.reminded_at is None
+
+    assert tasks.send_survey_reminders() == 1
+    assert _reminders() == 2
+
+
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_reminders_run_by_three_beats_at_once_remind_each_member_once():
