@@ -330,12 +330,13 @@ def record_viewed(*, viewer: User, member: Member, detail: str) -> AccessLog:
         entry.save()
         return entry
     entry.at = timezone.now()
-    columns = [AccessLog._meta.get_field(name) for name in ("viewer", "member", "action", "detail", "changes", "at")]
+    fields = {field.name: field for field in AccessLog._meta.concrete_fields}
+    columns = [fields[name] for name in ("viewer", "member", "action", "detail", "changes", "at")]
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH off AS (SELECT set_config('synchronous_commit', 'off', true)) "  # noqa: S608 (names from the model)
             f"INSERT INTO {connection.ops.quote_name(AccessLog._meta.db_table)} "
-            f"({', '.join(connection.ops.quote_name(column.column) for column in columns)}) "
+            f"({', '.join(connection.ops.quote_name(str(column.column)) for column in columns)}) "
             f"SELECT %s, %s, %s, %s, %s::jsonb, %s FROM off RETURNING id",
             [column.get_db_prep_save(getattr(entry, column.attname), connection) for column in columns],
         )
