@@ -1,8 +1,9 @@
 """Benchmark: one announcement to 10,000 active members, queued (outbox rows bulk-inserted) in under 5 s.
 
-Standalone: `.venv/bin/python bench/announcement.py`. Uses DATABASE_URL (PostgreSQL; default
-postgres://postgres@127.0.0.1:5432/bench_announcement), creates and migrates that database if it does not
-exist (and drops it afterwards), and removes everything it created. Prints one JSON line:
+Standalone: `.venv/bin/python bench/announcement.py`. Uses BENCH_ANNOUNCEMENT_DATABASE_URL (PostgreSQL; default
+postgres://postgres@127.0.0.1:5432/bench_announcement; never make bench's shared database, whose members would be
+counted among the recipients), creates and migrates that database if it does not exist (and drops it afterwards),
+and removes everything it created, also when the run fails. Prints one JSON line:
 {"metric": "announcement_queue_10k_s", "value": seconds, ...}
 
 What is timed: the supervisor's "send" request (validation, the announcement row, the task enqueued after
@@ -25,7 +26,9 @@ import time  # noqa: E402
 from bench._common import drop_database, ensure_database, make_members, with_second_factor  # noqa: E402
 
 os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_announcement")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_ANNOUNCEMENT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_announcement"
+)
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "members_portal.settings.base")
@@ -131,11 +134,13 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         clean_up()
-        make_members(MEMBERS, prefix=PREFIX)
-        client = signed_in_supervisor()
-        announcement, recipients, request_s, fan_out_s, total_s = send(client)
-        print_figures(announcement, recipients, request_s, fan_out_s, total_s)
-        clean_up()
+        try:
+            make_members(MEMBERS, prefix=PREFIX)
+            client = signed_in_supervisor()
+            announcement, recipients, request_s, fan_out_s, total_s = send(client)
+            print_figures(announcement, recipients, request_s, fan_out_s, total_s)
+        finally:
+            clean_up()
     finally:
         if created:
             from django.db import connections
