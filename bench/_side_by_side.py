@@ -4,7 +4,7 @@ speed drifts by a third within minutes.
     .venv/bin/python bench/_side_by_side.py <git revision> [path ...]
     (default paths: four queue pages; QUEUE_REQUESTS chooses the data, SIDE_ROUNDS and SIDE_RUNS the repetitions)
 
-The revision is checked out in a temporary git worktree; each version serves the same pages in a process of its own
+The revision is checked out in a temporary git worktree (with this checkout's bench helpers); each version serves the same pages in a process of its own
 (Django's test client, DEBUG off, the bench's staff member signed in), taking turns in random order, SIDE_RUNS
 requests a turn, SIDE_ROUNDS turns a page. Prints the median wall and CPU milliseconds of each version and its SQL
 queries a page, with the load average. Not run by `make bench` (a tool for comparing, not a figure of the portal).
@@ -46,7 +46,11 @@ def serve(root: str) -> None:
 
     as_in_production()
     client = Client()
-    client.force_login(with_second_factor(User.objects.get(username="bench-q-3-0")))
+    from django.conf import settings
+
+    staff = User.objects.get(username="bench-q-3-0")
+    # A revision from before the second factor has no authenticators to set up.
+    client.force_login(with_second_factor(staff) if "allauth.mfa" in settings.INSTALLED_APPS else staff)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         asked = json.loads(line)
@@ -88,6 +92,9 @@ def compare(revision: str, paths: list[str]) -> None:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), revision], check=True)
     try:
         shutil.copytree(ROOT / "locale", folder / "locale", dirs_exist_ok=True)  # the compiled catalogue
+        # The benchmark's own helpers are this checkout's, so that a revision older than them serves the same data.
+        for helper in ("_common.py", "_queue_data.py"):
+            shutil.copy2(ROOT / "bench" / helper, folder / "bench" / helper)
         versions = [Version(revision, folder), Version("this checkout", ROOT)]
         for path in paths:
             for version in versions:
