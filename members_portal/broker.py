@@ -49,3 +49,8 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+    @property
+    def default_connection_params(self) -> dict:
+        # A folder, not a server: no host to default to (kombu warned "No hostname was supplied" in every process).
+        return {}

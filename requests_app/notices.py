@@ -18,7 +18,7 @@ def notify_member(
         "reference_no": service_request.reference_no,
         "status": service_request.status,
         "note": note,
-        "due_date": service_request.due_date.strftime("%Y/%m/%d"),
+        "due_date": service_request.due_date.isoformat(),  # written in both calendars by the templates
     }
     # Names in both languages (`<name>_ar`, `<name>_en`): the inbox shows the message in the language the member
     # reads the portal in, which may not be the one it was written in (members.notification_texts).

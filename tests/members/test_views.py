@@ -208,6 +208,15 @@ def test_preferences_change_directly_and_switch_the_language(as_user, member):
     assert response.cookies["django_language"].value == "en"
 
 
+def test_the_preferences_page_lets_the_member_answer_for_themselves(as_user, member):
+    page = as_user(member.user).get(reverse("members:preferences"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+    assert "أوافق على الرسائل النصية" in page
+    assert "أوافق على البريد الإلكتروني" in page
+    assert "لا أرغب في استبانات قياس الرضا" in page
+    assert "يوافق على" not in page and "لا يرغب" not in page  # the record's words, about someone else
+
+
 def test_opting_in_to_whatsapp_on_the_page_keeps_the_arabic_words_the_member_saw(as_user, member):
     client = as_user(member.user)
     page = client.get(reverse("members:preferences"), HTTP_ACCEPT_LANGUAGE="ar")

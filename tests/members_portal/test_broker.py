@@ -86,3 +86,12 @@ def test_a_torn_message_left_by_an_older_writer_is_skipped_not_fatal(tmp_path, c
 def test_the_portals_filesystem_broker_is_the_atomic_one():
     with celery_app.connection_for_write("filesystem://") as connection:
         assert isinstance(connection.transport, broker.Transport)
+
+
+def test_the_embedded_broker_has_no_host_to_warn_about(tmp_path, caplog):
+    connection = Connection("filesystem://", transport=broker.Transport, transport_options=filesystem_broker(tmp_path))
+
+    with caplog.at_level(logging.WARNING, logger="kombu.connection"):
+        connection.clone().release()  # a producer pool's connection, as the first task sent from a process takes
+
+    assert "No hostname was supplied" not in caplog.text

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members.models import AccessLog, Notification
-from requests_app.models import ServiceRequest, TimelineEvent
+from requests_app.models import CannedReply, ServiceRequest, TimelineEvent
 from tests.requests_app.factories import MemberFactory
 from tests.requests_app.staff_fixtures import *  # noqa: F403
 from tests.requests_app.staff_fixtures import Status, make_request, staff_in
@@ -288,3 +288,11 @@ def test_the_member_page_lists_only_the_requests_the_staff_member_may_open(clerk
     assert mine.reference_no in page
     assert finances.reference_no not in page
     assert clerk_client.get(reverse("requests_app:staff-request", args=[finances.reference_no])).status_code == 404
+
+
+def test_the_ready_replies_list_opens_on_words_not_dashes(clerk_client, coffee, seedlings):
+    CannedReply.objects.create(department=coffee, request_type=seedlings, title_ar="استلمنا", text_ar="استلمنا طلبك.")
+    page = clerk_client.get(reverse("requests_app:staff-request", args=[make_request(seedlings).reference_no]))
+
+    assert '<option value="">اختر ردًا جاهزًا</option>' in page.content.decode()
+    assert "---------" not in page.content.decode()
