@@ -255,16 +255,26 @@ def open_request(
     values); `raw_answers` what refills the form, by default the snapshot's values. The same `token` returns the
     same request (a double submit opens one).
     """
-    outcome = _open(
-        member=member,
-        request_type=request_type,
-        answers=answers,
-        by=by,
-        channel=channel,
-        token=token or uuid.uuid4(),
-        raw_answers=raw_answers if raw_answers is not None else {item["key"]: item["value"] for item in answers},
-        files=files,
-    )
+    token = token or uuid.uuid4()
+    try:
+        outcome = _open(
+            member=member,
+            request_type=request_type,
+            answers=answers,
+            by=by,
+            channel=channel,
+            token=token,
+            raw_answers=raw_answers if raw_answers is not None else {item["key"]: item["value"] for item in answers},
+            files=files,
+        )
+    except IntegrityError:
+        # The request's unique submission token, behind the draft's row lock: another submission of the same form
+        # wrote its request first. This one wrote nothing (rolled back) and is given that request. Inside a
+        # caller's transaction the error is the caller's to handle.
+        existing = None if connection.in_atomic_block else ServiceRequest.objects.filter(submission_token=token).first()
+        if existing is None:
+            raise
+        return existing
     if isinstance(outcome, ValidationError):
         raise outcome  # refused: the draft (what was typed, the files that passed) is committed and kept
     return outcome

@@ -123,6 +123,25 @@ def test_should_two_submissions_of_one_form_both_find_it_unsubmitted_the_databas
     assert ReferenceCounter.objects.get().last_value == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_refused_by_the_token_backstop_is_given_the_request_already_made(member, request_type):
+    """Past the draft's lock (the draft read as not yet submitted), the member's second submission of one form hits
+    the unique submission token: it is given the request the first one made, as a double click is, not an error
+    page, and writes nothing."""
+    draft = _draft_with_deed(member, request_type)
+    first = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
+    Draft.objects.filter(pk=draft.pk).update(service_request=None)  # what a submission past the lock reads
+
+    again = services.open_request(
+        member=member, request_type=request_type, answers=ANSWERS, by=member.user, token=draft.token, files=[]
+    )
+
+    assert again == first
+    assert ServiceRequest.objects.get() == first
+    assert TimelineEvent.objects.count() == 1
+    assert ReferenceCounter.objects.get().last_value == 1
+
+
 def test_a_missing_required_document_saves_nothing(member, request_type):
     draft = services.save_draft(
         member=member, request_type=request_type, token=uuid.uuid4(), answers={}, files=[], by=member.user
