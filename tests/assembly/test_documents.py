@@ -191,3 +191,23 @@ def test_a_member_opening_a_document_in_two_tabs_at_once_is_counted_once(make_us
         results = at_once(*(lambda: documents.record_view(document=document, member=saad) for _ in range(4)))
         assert not [result for result in results if isinstance(result, Exception)], results
         assert DocumentView.objects.filter(document=document, member=saad).count() == 1
+
+
+def test_a_member_on_one_meetings_list_cannot_read_another_meetings_document_through_it(
+    client, meeting, secretary, make_user, django_capture_on_commit_callbacks
+):
+    other = draft_meeting(secretary, days=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_notice(meeting=other, by=secretary)
+    document = documents.upload_document(meeting=other, by=secretary, kind="accounts", upload=pdf())
+    documents.publish_documents(meeting=other, by=secretary)
+    saad = MemberFactory(user=make_user("saad@example.org", Role.MEMBER), shares=2)
+    meeting.eligible.create(member=saad, membership_no=saad.membership_no, shares=2)
+    through_his_meeting = reverse("assembly:document-file", args=[meeting.pk, document.pk])
+    client.force_login(saad.user)
+
+    assert client.get(through_his_meeting).status_code == 404
+    assert client.get(reverse("assembly:document-file", args=[other.pk, document.pk])).status_code == 404
+    assert not DocumentView.objects.exists()
+    client.force_login(secretary)
+    assert client.get(through_his_meeting).status_code == 404  # the board too: a document has one address

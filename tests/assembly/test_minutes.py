@@ -131,6 +131,27 @@ def test_only_the_meetings_members_and_the_board_read_the_minutes(secretary, sec
 
 
 @pytest.mark.django_db
+def test_signed_out_the_minutes_address_leads_to_sign_in_and_serves_nothing(secretary, second, client):
+    meeting = held_meeting(secretary, second)
+    minutes.issue_minutes(meeting_id=meeting.pk)
+
+    response = client.get(reverse("assembly:meeting-minutes", args=[meeting.pk]))
+
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+@pytest.mark.django_db
+def test_minutes_not_yet_rendered_are_not_found_by_a_member_of_the_meeting(secretary, second, client, make_user):
+    meeting = held_meeting(secretary, second)  # closed; its minutes' task has not run yet
+    eligible = meeting.eligible.first().member
+    eligible.user = make_user("eligible@example.org", Role.MEMBER)
+    eligible.save(update_fields=["user"])
+    client.force_login(eligible.user)
+
+    assert client.get(reverse("assembly:meeting-minutes", args=[meeting.pk])).status_code == 404
+
+
+@pytest.mark.django_db
 def test_minutes_whose_task_was_lost_are_caught_up_by_the_sweep(
     secretary, second, monkeypatch, django_capture_on_commit_callbacks
 ):

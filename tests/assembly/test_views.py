@@ -100,6 +100,15 @@ def test_a_draft_is_not_shown_to_members(member_client, member_user, secretary):
     assert member_client.get(reverse("assembly:meeting-member", args=[meeting.pk])).status_code == 404
 
 
+def test_a_draft_has_no_members_page_even_for_the_board_until_its_notice_is_out(secretary_client, secretary):
+    meeting = draft_meeting(secretary)
+    url = reverse("assembly:meeting-member", args=[meeting.pk])
+
+    assert secretary_client.get(url).status_code == 404
+    services.publish_notice(meeting=meeting, by=secretary)
+    assert secretary_client.get(url).status_code == 200
+
+
 def test_the_delivery_list_names_the_members_not_reached(
     secretary_client, secretary, django_capture_on_commit_callbacks
 ):

@@ -79,6 +79,15 @@ def test_another_member_cannot_download_it(client, member, other_member, django_
     assert client.get(reverse("members:data-export-download", args=[export.public_id])).status_code == 404
 
 
+@pytest.mark.parametrize("status", [DataExport.Status.PREPARING, DataExport.Status.FAILED])
+def test_an_export_not_ready_is_not_found_by_its_own_member(member_client, member, status):
+    export = DataExport.objects.create(member=member, status=status)
+
+    response = member_client.get(reverse("members:data-export-download", args=[export.public_id]))
+
+    assert response.status_code == 404
+
+
 def test_signed_out_nobody_downloads_it(client, member, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         export = data_exports.request_data_export(member=member, by=member.user)

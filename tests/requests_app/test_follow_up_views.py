@@ -187,15 +187,36 @@ def test_the_owner_and_department_staff_can_download_an_attachment(client, membe
     assert own["Content-Type"] == "application/pdf"
 
 
-def test_signed_out_visitors_get_no_files(client):
+def test_staff_whose_role_was_taken_away_no_longer_open_their_old_departments_files(client, private_storage):
     from django.core.files.base import ContentFile
 
+    service_request = ServiceRequestFactory()
+    files = [
+        Attachment(service_request=service_request, content_type="application/pdf", size=10, original_name="x.pdf"),
+        Receipt(service_request=service_request, kind="submitted", status="submitted"),
+    ]
+    for file in files:
+        file.file.save("x", ContentFile(PDF_BYTES))
+    former = department_staff(service_request.department)
+    former.groups.clear()  # left the cooperative's staff: the role is gone, the department's membership stays
+    client.force_login(former)
+
+    assert [client.get(file.get_absolute_url()).status_code for file in files] == [404, 404]
+
+
+def test_signed_out_visitors_get_no_files(client, private_storage):
+    from django.core.files.base import ContentFile
+
+    service_request = ServiceRequestFactory()
     attachment = Attachment(
-        service_request=ServiceRequestFactory(), content_type="application/pdf", size=10, original_name="x.pdf"
+        service_request=service_request, content_type="application/pdf", size=10, original_name="x.pdf"
     )
     attachment.file.save("x", ContentFile(PDF_BYTES))
+    receipt = Receipt(service_request=service_request, kind="submitted", status="submitted")
+    receipt.file.save("r", ContentFile(PDF_BYTES))
 
     assert client.get(attachment.get_absolute_url()).status_code == 302
+    assert client.get(receipt.get_absolute_url()).status_code == 302
 
 
 def test_a_returned_request_shows_what_is_missing_and_can_be_resubmitted(member_client, member):

@@ -232,3 +232,25 @@ def test_a_service_code_that_is_not_a_slug_shows_the_search_again_instead_of_an_
     response = clerk_client.get(reverse("requests_app:staff-request-new"), {"member": member.pk, "code": "a b"})
 
     assert response.status_code == 200
+
+
+def test_a_board_member_opens_the_files_of_a_request_waiting_on_the_board_and_of_no_other(
+    board_member, share_transfer, seedlings, private_storage
+):
+    from django.core.files.base import ContentFile
+
+    from requests_app.models import Attachment, Receipt
+    from tests.requests_app.factories import PDF_BYTES
+
+    waiting = make_request(share_transfer, status=Status.PENDING_BOARD_DECISION)
+    in_work = make_request(seedlings, status=Status.IN_PROGRESS)
+    files = [
+        Attachment(service_request=waiting, content_type="application/pdf", size=10, original_name="x.pdf"),
+        Attachment(service_request=in_work, content_type="application/pdf", size=10, original_name="y.pdf"),
+        Receipt(service_request=in_work, kind="submitted", status="submitted"),
+    ]
+    for file in files:
+        file.file.save("x", ContentFile(PDF_BYTES))
+    client = client_for(board_member)
+
+    assert [client.get(file.get_absolute_url()).status_code for file in files] == [200, 404, 404]

@@ -135,3 +135,18 @@ def test_past_reports_are_listed_and_opened_by_the_board_only(client, member_use
     assert pdf.status_code == 200
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert member_client.get(report.get_absolute_url()).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.SUPERVISOR])
+def test_staff_and_supervisors_do_not_open_the_boards_quarterly_report(client, make_user, board_member, role):
+    report = quarterly.issue_quarterly_report(period=Q3)
+    client.force_login(make_user("officer@example.org", role))
+
+    assert client.get(report.get_absolute_url()).status_code == 403
+
+
+def test_a_report_whose_pdf_was_never_rendered_is_not_found_even_by_the_board(client, board_member):
+    report = QuarterlyReport.objects.create(period_start=Q3.start)  # its rendering failed: no file
+    client.force_login(board_member)
+
+    assert client.get(report.get_absolute_url()).status_code == 404

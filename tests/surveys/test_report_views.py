@@ -141,6 +141,15 @@ def test_a_supervisor_of_no_department_gets_403(client, make_user):
     assert client.get(reverse("surveys:department-report")).status_code == 403
 
 
+@pytest.mark.parametrize("name", ["surveys:department-report", "surveys:department-pdf", "surveys:department-csv"])
+def test_a_supervisor_whose_role_was_taken_away_gets_403_on_their_old_departments_report(client, make_user, name):
+    former = make_user("former@example.org", Role.MEMBER)  # left the staff; still a member of the cooperative
+    DepartmentMembership.objects.create(department=service().department, user=former, is_supervisor=True)
+    client.force_login(former)
+
+    assert client.get(reverse(name), {"period": "2025-Q2"}).status_code == 403
+
+
 def test_the_dashboard_query_count_does_not_grow_with_the_data(board_client, django_assert_max_num_queries):
     seedlings, visit = service(), service()
     for day in range(1, 20):
