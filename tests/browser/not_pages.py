@@ -17,7 +17,6 @@ NOT_PAGES = {
     "members:activate-password": "the last step of activation: needs the code from the text message",
     "members:register-password": "the last step of registration: needs the code from the text message",
     "members:export-json": "download",
-    "members:export-pdf": "download (PDF)",
     "members:data-export-download": "download (PDF)",
     "members:correction-decide": "POST: a staff decision",
     "members:import-commit": "POST: commits an import",

@@ -389,6 +389,7 @@ def test_every_page_is_listed():
     """A new URL must be visited by the test above, or named here as not a page, with the reason."""
     listed = set(NOT_PAGES) | STEP_PAGES | OPTIONAL | {visit_name for visit_name in _names_in_visits()}
     assert _url_names() - listed == set()
+    assert set(NOT_PAGES) - _url_names() == set(), "named as not a page, yet no such route (removed: remove it here)"
 
 
 def _names_in_visits() -> set[str]:
