@@ -6,8 +6,9 @@ speed drifts by a third within minutes.
 
 The revision is checked out in a temporary git worktree (with this checkout's bench helpers); each version serves
 the same pages in a process of its own (Django's test client, DEBUG off, the bench's staff member signed in), taking
-turns in random order, SIDE_RUNS requests a turn, SIDE_ROUNDS turns a page. Prints the median wall and CPU milliseconds of each version and its SQL
-queries a page, with the load average. Not run by `make bench` (a tool for comparing, not a figure of the portal).
+turns in random order, SIDE_RUNS requests a turn, SIDE_ROUNDS turns a page. Prints the median wall and CPU
+milliseconds of each version and its SQL queries a page, with the load average. Not run by `make bench` (a tool for
+comparing, not a figure of the portal).
 """
 
 import json
