@@ -125,6 +125,7 @@ class Sms(Kind):
     consent_field: str | None = "sms_consent"
     address_field: str | None = "mobile"
     label: str | Promise = gettext_lazy("Text messages")
+    wording: str | Promise = gettext_lazy("I agree to text messages")
     has_subject: bool = False
     reports_delivery: bool = True
     critical_fallback: Channel | None = Channel.EMAIL
@@ -165,6 +166,7 @@ class Email(Kind):
     consent_field: str | None = "email_consent"
     address_field: str | None = "email"
     label: str | Promise = gettext_lazy("E-mail")
+    wording: str | Promise = gettext_lazy("I agree to e-mail")
     critical_on_record: bool = True
 
     def reaches(self, member: Member, event: str) -> bool:

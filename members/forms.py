@@ -131,20 +131,11 @@ class PreferencesForm(forms.ModelForm):
         fields = ["language", *channel_table.consent_fields(), "surveys_opt_out"]
         widgets = {"language": forms.RadioSelect}
 
-    # The member answers for themselves: "I agree", not the record's "agrees to" that staff read.
-    MEMBER_LABELS = {
-        "sms_consent": _("I agree to text messages"),
-        "email_consent": _("I agree to e-mail"),
-        "whatsapp_consent": _("I agree to WhatsApp"),
-        "surveys_opt_out": _("I do not want satisfaction surveys"),
-    }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, label in self.MEMBER_LABELS.items():
-            if name in self.fields:
-                self.fields[name].label = label
-        # A channel that asks for an explicit opt-in shows the words the member agrees to (stored with the answer).
+        # The member answers for themselves ("I do not want", "I agree"), not in the record's words that staff read.
+        self.fields["surveys_opt_out"].label = _("I do not want satisfaction surveys")
+        # Each channel's consent shows the words the member agrees to (stored with the answer).
         for kind in channel_table.TABLE:
             if kind.consent_field and kind.wording:
                 self.fields[kind.consent_field].label = kind.wording

@@ -233,6 +233,20 @@ def test_opting_in_to_whatsapp_on_the_page_keeps_the_arabic_words_the_member_saw
     assert (record.channel, record.given, record.wording) == ("whatsapp", True, wording)
 
 
+def test_a_text_message_consent_keeps_the_words_the_member_saw_in_the_first_person(as_user, member):
+    client = as_user(member.user)
+    sms_consent = member.sms_consent
+
+    client.post(
+        reverse("members:preferences"),
+        {"language": "ar", "sms_consent": "" if sms_consent else "on", "surveys_opt_out": ""},
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+
+    record = ConsentRecord.objects.get(member=member, channel="sms")
+    assert (record.given, record.wording) == (not sms_consent, "أوافق على الرسائل النصية")
+
+
 def test_the_preferences_page_shows_which_channels_reach_the_member_and_the_last_result(as_user, member):
     Notification.objects.create(
         member=member, channel="sms", event="test_message", language="ar", key="t:1:sms",
