@@ -140,3 +140,20 @@ def department_staff(department: Department, *, supervisor: bool = False) -> Use
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def draft_with_deed(member, request_type) -> Draft:
+    """A saved draft of the request type with its one document (a PDF) attached, ready to submit."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from requests_app import services
+
+    document = request_type.documents.get()
+    return services.save_draft(
+        member=member,
+        request_type=request_type,
+        token=uuid.uuid4(),
+        answers={"seedlings": "40"},
+        files=[(document, SimpleUploadedFile("deed.pdf", PDF_BYTES))],
+        by=member.user,
+    )

@@ -2,15 +2,13 @@
 the portal's pages: the expected completion of a new request and the General Assembly a proxy is for."""
 
 import datetime
-import uuid
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from members import notification_texts, outbox
 from members.models import Channel, Notification
 from requests_app import services
-from tests.requests_app.factories import PDF_BYTES
+from tests.requests_app.factories import draft_with_deed
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +18,7 @@ PROXY_EVENTS = ["proxy_offered", "proxy_answered", "proxy_revoked", "proxy_revok
 def test_the_notice_of_a_new_request_gives_its_expected_completion_in_both_calendars(
     member, request_type, django_capture_on_commit_callbacks
 ):
-    document = request_type.documents.get()
-    draft = services.save_draft(
-        member=member,
-        request_type=request_type,
-        token=uuid.uuid4(),
-        answers={"seedlings": "40"},
-        files=[(document, SimpleUploadedFile("deed.pdf", PDF_BYTES))],
-        by=member.user,
-    )
+    draft = draft_with_deed(member, request_type)
     with django_capture_on_commit_callbacks(execute=True):
         service_request = services.submit_request(draft=draft, answers=[], by=member.user)
 

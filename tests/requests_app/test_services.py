@@ -17,6 +17,7 @@ from tests.requests_app.factories import (
     RequestTypeFactory,
     ServiceRequestFactory,
     department_staff,
+    draft_with_deed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,22 +26,10 @@ Status = ServiceRequest.Status
 ANSWERS = [{"key": "seedlings", "label_ar": "عدد الشتلات", "label_en": "Seedlings", "value": "40"}]
 
 
-def _draft_with_deed(member, request_type):
-    document = request_type.documents.get()
-    return services.save_draft(
-        member=member,
-        request_type=request_type,
-        token=uuid.uuid4(),
-        answers={"seedlings": "40"},
-        files=[(document, SimpleUploadedFile("deed.pdf", PDF_BYTES))],
-        by=member.user,
-    )
-
-
 def test_submitting_gives_a_reference_timeline_notification_and_receipt(
     member, request_type, django_capture_on_commit_callbacks
 ):
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
 
     with django_capture_on_commit_callbacks(execute=True):
         service_request = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
@@ -61,7 +50,7 @@ def test_submitting_gives_a_reference_timeline_notification_and_receipt(
 
 
 def test_the_receipt_waits_for_the_commit(member, request_type, django_capture_on_commit_callbacks):
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         service_request = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
@@ -71,7 +60,7 @@ def test_the_receipt_waits_for_the_commit(member, request_type, django_capture_o
 
 
 def test_submitting_the_same_draft_twice_makes_one_request(member, request_type):
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
 
     first = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
     second = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
@@ -89,7 +78,7 @@ def test_one_draft_submitted_from_four_threads_at_once_makes_one_request_and_eac
     """The draft's row lock: without it every thread finds the draft not yet submitted, and all but one fail on
     the request's unique submission token instead of being given the request it became."""
     monkeypatch.setattr(enqueue, "_send", lambda task, args: None)  # receipts render in the worker, not in threads
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
 
     results = at_once(*[lambda: services.submit_request(draft=draft, answers=ANSWERS, by=member.user)] * 4)
 
@@ -106,7 +95,7 @@ def test_should_two_submissions_of_one_form_both_find_it_unsubmitted_the_databas
     """The backstop behind the draft's row lock: a submission's writes run a second time for a draft already
     submitted (what two submissions past the lock would do) are refused on the request's unique submission token
     and leave nothing: no second request, reference number or timeline entry."""
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
     first = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
     unsubmitted_as_read_before = Draft.objects.get(pk=draft.pk)
     unsubmitted_as_read_before.service_request = None
@@ -128,7 +117,7 @@ def test_a_submission_refused_by_the_token_backstop_is_given_the_request_already
     """Past the draft's lock (the draft read as not yet submitted), the member's second submission of one form hits
     the unique submission token: it is given the request the first one made, as a double click is, not an error
     page, and writes nothing."""
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
     first = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
     Draft.objects.filter(pk=draft.pk).update(service_request=None)  # what a submission past the lock reads
 
@@ -157,7 +146,7 @@ def test_a_missing_required_document_saves_nothing(member, request_type):
 @pytest.mark.parametrize("status", [Member.Status.WITHDRAWN, Member.Status.SUSPENDED])
 def test_a_withdrawn_or_suspended_member_cannot_submit(request_type, status):
     member = MemberFactory(status=status)
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
 
     with pytest.raises(ValidationError) as error:
         services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
@@ -221,7 +210,7 @@ def test_concurrent_allocations_never_share_a_number():
 
 
 def test_the_request_keeps_its_answers_when_the_service_changes(member, request_type):
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
     service_request = services.submit_request(draft=draft, answers=ANSWERS, by=member.user)
 
     field = request_type.fields.get(key="seedlings")
@@ -234,7 +223,7 @@ def test_the_request_keeps_its_answers_when_the_service_changes(member, request_
 
 
 def test_draft_files_of_another_member_cannot_be_reused(member, request_type):
-    draft = _draft_with_deed(member, request_type)
+    draft = draft_with_deed(member, request_type)
     intruder = MemberFactory()
 
     with pytest.raises(services.PermissionDenied):
